@@ -1,0 +1,64 @@
+namespace SpecLora.IO;
+
+/// <summary>The original project's own images, which we may not redistribute: its eight training mels
+/// (<c>mels/mel0.jpg … mel7.jpg</c>) and its seven published SDXL results (<c>results/res1.png … res7.png</c>).
+/// They are fetched on first use from the original repository into <c>data/seed/</c> (git-ignored).</summary>
+public static class SeedData
+{
+    /// <summary>Where the files come from: the original repository's raw files (branch main).</summary>
+    public const string DefaultSourceBase = "https://raw.githubusercontent.com/GeorgeDavila/SDXL-LoRA-beethoven-melspectrogram/main/";
+
+    /// <summary>The eight training mel images, relative to the seed folder.</summary>
+    public static IReadOnlyList<string> MelFiles { get; } = Enumerable.Range(0, 8).Select(i => $"mels/mel{i}.jpg").ToArray();
+
+    /// <summary>The seven published results, relative to the seed folder (README settings 1…7).</summary>
+    public static IReadOnlyList<string> ResultFiles { get; } = Enumerable.Range(1, 7).Select(i => $"results/res{i}.png").ToArray();
+
+    /// <summary>Every seed file.</summary>
+    public static IReadOnlyList<string> AllFiles { get; } = MelFiles.Concat(ResultFiles).ToArray();
+
+    /// <summary>True when every seed file is present under <paramref name="seedDir"/>.</summary>
+    public static bool IsComplete(string seedDir) => AllFiles.All(f => File.Exists(Path.Combine(seedDir, f)));
+
+    /// <summary>Makes sure every seed file is in <paramref name="seedDir"/>, downloading the missing ones (atomically).</summary>
+    /// <exception cref="SeedDataUnavailableException">A file could not be fetched (offline?): the message says how to
+    /// put the files there by hand.</exception>
+    public static async Task EnsureAsync(string seedDir, HttpClient? http = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(seedDir);
+        var missing = AllFiles.Where(f => !File.Exists(Path.Combine(seedDir, f))).ToList();
+        if (missing.Count == 0) return;
+        var sourceBase = Environment.GetEnvironmentVariable("SPECLORA_SEED_URL") is { Length: > 0 } env ? env.TrimEnd('/') + "/" : DefaultSourceBase;
+        var client = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
+        try
+        {
+            foreach (var file in missing)
+            {
+                progress?.Report($"downloading {file}");
+                byte[] bytes;
+                try
+                {
+                    bytes = await client.GetByteArrayAsync(sourceBase + file, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException && !cancellationToken.IsCancellationRequested)
+                {
+                    throw new SeedDataUnavailableException(
+                        $"Could not download the original project's {file} from {sourceBase} ({e.Message}). " +
+                        $"Copy its mels/ and results/ folders into {Path.GetFullPath(seedDir)} by hand, or run online once.", e);
+                }
+                AtomicFile.WriteAllBytes(Path.Combine(seedDir, file), bytes);
+            }
+        }
+        finally
+        {
+            if (http == null) client.Dispose();
+        }
+    }
+}
+
+/// <summary>The original project's images are not on disk and could not be downloaded.</summary>
+public sealed class SeedDataUnavailableException : SpecLoraException
+{
+    /// <summary>Creates the exception.</summary>
+    public SeedDataUnavailableException(string message, Exception? inner) : base(message, inner) { }
+}
