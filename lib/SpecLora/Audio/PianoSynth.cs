@@ -125,11 +125,11 @@ public static class PianoSynth
     /// <summary>
     /// The opening of Beethoven's "Für Elise" (WoO 59, bars 0–8: the pick-up and the A section's first phrase),
     /// both hands; public-domain notes. Right-hand sixteenths are slightly legato, left-hand arpeggios are held
-    /// (as with the pedal) to the end of their bar, and the final A minor chord rings for 1.5 s.
+    /// (as with the pedal) to the end of their bar, and the final A minor chord rings for 1.2 s.
     /// </summary>
     public static IReadOnlyList<PianoNote> FurEliseOpening { get; } = BuildFurElise();
 
-    /// <summary>Renders <see cref="FurEliseOpening"/> (≈ 9.5 s). This made <c>data/audio/fur-elise-theme.wav</c>
+    /// <summary>Renders <see cref="FurEliseOpening"/> (≈ 9.7 s). This made <c>data/audio/fur-elise-theme.wav</c>
     /// (22050 Hz, 16-bit).</summary>
     public static AudioClip RenderFurEliseOpening(int sampleRate = 22050) => Render(FurEliseOpening, sampleRate);
 
@@ -160,8 +160,8 @@ public static class PianoSynth
         Arrival("A4", am, ["C4", "E4", "A4"], t); t += 6;                // bar 6
         Arrival("B4", e, ["E4", "C5", "B4"], t); t += 6;                 // bar 7
         // bar 8: the phrase ends on A, held over an A minor arpeggio.
-        notes.Add(PianoNote.Named("A4", t * s, 1.5 + 3 * s, 0.64));
-        for (int k = 0; k < am.Length; k++) notes.Add(PianoNote.Named(am[k], (t + k) * s, 1.5 + (3 - k) * s, 0.45));
+        notes.Add(PianoNote.Named("A4", t * s, 1.2 + 3 * s, 0.64));
+        for (int k = 0; k < am.Length; k++) notes.Add(PianoNote.Named(am[k], (t + k) * s, 1.2 + (3 - k) * s, 0.45));
         return notes;
     }
 }
