@@ -98,6 +98,8 @@ public static class PianoSynth
                 eSlow *= dSlow;
                 eFast *= dFast;
                 if (i >= release) eRel *= damp;
+                // Stop once this partial is below −160 dB of a full-scale note (far below one 16-bit LSB).
+                if ((i & 255) == 255 && (eSlow + eFast) * eRel < 1e-8) break;
             }
         }
     }

@@ -18,7 +18,7 @@ namespace SpecLora.Audio;
 /// <para><b>Polyphase.</b> The ratio is reduced to L/M (44100→22050 = 1/2, 48000→22050 = 147/320). Output sample k
 /// sits at input time t = k·M/L; its fractional part takes only L values, so the filter is tabulated once as L
 /// rows of 2K taps and each output is one dot product (<see cref="TensorPrimitives.Dot(ReadOnlySpan{float}, ReadOnlySpan{float})"/>,
-/// SIMD). When L exceeds 4096 (awkward rates such as 44101 → 22050), 4096 rows are tabulated and adjacent rows
+/// SIMD). When L exceeds 4096 (awkward rates such as 44101 → 22050), 1025 rows are tabulated and adjacent rows
 /// are interpolated linearly (error ≈ −120 dB). Long signals are split into blocks processed in parallel.</para>
 /// <para><b>Length.</b> <c>ceil(n · target/source)</c> computed in double precision, exactly as librosa's
 /// <c>resample</c> + <c>fix_length</c>.</para>
@@ -37,12 +37,13 @@ public sealed class Resampler
     public const double StopbandAttenuationDb = 120.0;
 
     private const int MaxExactPhases = 4096;
+    private const int InterpolatedPhases = 1024;
     private const int BlockOutputs = 1 << 14;
 
     private static readonly ConcurrentDictionary<(int, int), Resampler> Cache = new();
 
     private readonly float[] _bank;     // rows × taps
-    private readonly int _rows;         // L, or MaxExactPhases + 1 when interpolating
+    private readonly int _rows;         // L, or InterpolatedPhases + 1 when interpolating
     private readonly bool _interpolate;
     private readonly long _up, _down;   // reduced L, M
 
@@ -69,25 +70,28 @@ public sealed class Resampler
         CutoffHz = fc * sourceRate;
         if (_up == _down) { _bank = []; return; }
         _interpolate = _up > MaxExactPhases;
-        _rows = _interpolate ? MaxExactPhases + 1 : (int)_up;
-        int phases = _interpolate ? MaxExactPhases : (int)_up;
+        _rows = _interpolate ? InterpolatedPhases + 1 : (int)_up;
+        int phases = _interpolate ? InterpolatedPhases : (int)_up;
         _bank = new float[_rows * Taps];
         double i0b = BesselI0(Beta);
         int k = HalfWidth;
-        for (int p = 0; p < _rows; p++)
+        int taps2 = Taps;
+        double beta = Beta;
+        var bankArr = _bank;
+        Parallel.For(0, _rows, p =>
         {
             double phi = (double)p / phases;
-            var row = _bank.AsSpan(p * Taps, Taps);
-            for (int i = 0; i < Taps; i++)
+            var row = bankArr.AsSpan(p * taps2, taps2);
+            for (int i = 0; i < taps2; i++)
             {
                 double tau = phi + (k - 1) - i;                      // t − j, in input samples
                 double u = tau / k;
                 if (Math.Abs(u) >= 1) { row[i] = 0; continue; }
                 double x = 2 * fc * tau;
                 double sinc = x == 0 ? 1 : Math.Sin(Math.PI * x) / (Math.PI * x);
-                row[i] = (float)(2 * fc * sinc * BesselI0(Beta * Math.Sqrt(1 - u * u)) / i0b);
+                row[i] = (float)(2 * fc * sinc * BesselI0(beta * Math.Sqrt(1 - u * u)) / i0b);
             }
-        }
+        });
     }
 
     /// <summary>A cached plan for the pair of rates (thread-safe; plans are immutable).</summary>
@@ -200,8 +204,8 @@ public sealed class Resampler
             {
                 long num = (firstOutput + o) * _down;
                 long basei = num / _up;
-                double a = (double)(num - basei * _up) / _up * MaxExactPhases;
-                int p = Math.Min((int)a, MaxExactPhases - 1);
+                double a = (double)(num - basei * _up) / _up * InterpolatedPhases;
+                int p = Math.Min((int)a, InterpolatedPhases - 1);
                 float frac = (float)(a - p);
                 long start = basei - (k - 1) + pad;
                 if (start < 0 || start > maxStart) { dst[o] = 0; continue; }

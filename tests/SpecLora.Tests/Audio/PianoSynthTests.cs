@@ -5,6 +5,8 @@ namespace SpecLora.Tests.Audio;
 
 public class PianoSynthTests
 {
+    private static readonly Lazy<AudioClip> FurElise = new(() => PianoSynth.RenderFurEliseOpening());
+
     private static string CommittedClip => Path.Combine(Golden.RepoRoot, "data", "audio", "fur-elise-theme.wav");
 
     /// <summary>Regenerates the committed clip and compares within 1 LSB of 16-bit PCM.
@@ -12,7 +14,7 @@ public class PianoSynthTests
     [Fact]
     public void Committed_fur_elise_clip_equals_a_fresh_render_within_1_LSB()
     {
-        var clip = PianoSynth.RenderFurEliseOpening();
+        var clip = FurElise.Value;
         if (Environment.GetEnvironmentVariable("SPECLORA_WRITE_DATA") == "1") WavFile.Write(CommittedClip, clip, WavSampleFormat.Pcm16);
         var committed = WavFile.Read(CommittedClip);
         Assert.Equal(22050, committed.SampleRate);
@@ -26,7 +28,7 @@ public class PianoSynthTests
     [Fact]
     public void Fur_elise_opening_is_8_to_10_seconds_and_peaks_at_half_scale()
     {
-        var clip = PianoSynth.RenderFurEliseOpening();
+        var clip = FurElise.Value;
         Assert.InRange(clip.DurationSeconds, 8, 10.5);
         Assert.Equal(0.5f, clip.Samples.Max(Math.Abs), 1e-6f);
         Assert.Equal(PianoSynth.NoteNameToMidi("E5"), PianoSynth.FurEliseOpening[0].MidiNote);
