@@ -126,6 +126,10 @@ public static class AudioLoader
             var layout = WavFile.ReadHeader(fs, path);   // throws for truncated/broken headers
             return layout.IsSupported ? layout : null;     // compressed WAV codecs go to ffmpeg
         }
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is ".wav" or ".wave")
+            throw new AudioFormatException(path, "named .wav but not a RIFF/WAVE file (no \"RIFF....WAVE\" header)",
+                "Check what the file really is (e.g. with the `file` command) and give it the right extension");
         return null;
     }
 

@@ -260,6 +260,17 @@ public static class WavFile
         if (w.Streaming)
         {
             // Unknown length: read to the end, dropping a trailing partial frame.
+            if (s is MemoryStream mem && mem.TryGetBuffer(out var seg))
+            {
+                // Already in memory (ffmpeg output): decode in place, no copy.
+                long avail = mem.Length - mem.Position;
+                long skip = Math.Min(avail, startFrame * align);
+                long bytes = Math.Min(avail - skip, maxFrames == long.MaxValue ? long.MaxValue : maxFrames * align);
+                int memFrames = (int)(bytes / align);
+                var span = seg.AsSpan((int)(mem.Position + skip), memFrames * align);
+                mem.Position = mem.Length;
+                return (Decode(span, memFrames, w), startFrame + memFrames);
+            }
             using var ms = new MemoryStream();
             if (startFrame > 0) Skip(s, startFrame * align);
             CopyUpTo(s, ms, maxFrames == long.MaxValue ? long.MaxValue : maxFrames * align);

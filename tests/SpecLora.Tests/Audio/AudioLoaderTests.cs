@@ -90,6 +90,8 @@ public class AudioLoaderTests
         Assert.Contains(nan, exNan.Message);
         Assert.Contains("-∞", exNan.Message.Replace("-Infinity", "-∞"));
         Assert.Throws<FileNotFoundException>(() => AudioLoader.Load(tmp.Path_("missing.wav")));
+        var text = tmp.Write("text.wav", "just some text"u8.ToArray());
+        Assert.Contains("not a RIFF/WAVE", Assert.Throws<AudioFormatException>(() => AudioLoader.Load(text)).Message);
     }
 
     [Fact]
@@ -165,6 +167,9 @@ public class AudioLoaderTests
         Assert.Equal(wav.Frames, mp3.Frames);
         Assert.Equal(wav.SampleRate, mp3.SampleRate);
         Assert.Equal(2, mp3.ChannelCount);
+        // Offset/duration on a decoded file: the same frames as cutting the full decode (ffmpeg's early stop is safe).
+        var part = AudioLoader.LoadChannels(mp3Path, Native with { Mono = false, OffsetSeconds = 2.5, DurationSeconds = 3 });
+        Assert.Equal(mp3.Slice((int)(2.5 * 44100), 3 * 44100).Channels[1], part.Channels[1]);
         double snr = F.SnrDb(AudioLoader.Load(mp3Path).Samples, AudioLoader.Load(wavPath).Samples);
         Assert.True(snr > 20, $"MP3 vs WAV SNR {snr:F1} dB ≤ 20 dB (in time? the LAME delay is 1105 samples)");
     }
