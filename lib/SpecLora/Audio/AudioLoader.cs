@@ -70,7 +70,6 @@ public static class AudioLoader
         ct.ThrowIfCancellationRequested();
 
         RawAudio audio;
-        int start, count;
         var nativeWav = SniffNativeWav(path);
         if (nativeWav is { } layout)
         {
@@ -93,9 +92,7 @@ public static class AudioLoader
             long max = options.DurationSeconds is { } d2 ? (long)(d2 * full.SampleRate) : long.MaxValue;
             if (max <= 0) throw ZeroFrames(options, full.SampleRate);
             if (first >= full.Frames) throw BeyondEnd(path, options.OffsetSeconds, full.Frames, full.SampleRate);
-            start = (int)first;
-            count = (int)Math.Min(max, full.Frames - first);
-            audio = full.Slice(start, count);
+            audio = full.Slice((int)first, (int)Math.Min(max, full.Frames - first));
         }
         WavFile.CheckFinite(audio, path);
         ct.ThrowIfCancellationRequested();

@@ -13,8 +13,8 @@ namespace SpecLora.Audio;
 /// <remarks>
 /// <para>Integer samples are scaled to float32 as libsndfile (and so <c>soundfile</c>/<c>librosa.load</c>) does:
 /// u8 → (v − 128)/128, int16/32768, int24/2²³, int32/2³¹.</para>
-/// <para><b>Truncated and streamed files.</b> A <c>data</c> chunk whose declared size is 0 or 0xFFFFFFFF is a
-/// stream of unknown length (ffmpeg writes this to a pipe): everything up to the end of the file is read and a
+/// <para><b>Truncated and streamed files.</b> A <c>data</c> chunk whose declared size is 0xFFFFFFFF (or 0 while the
+/// RIFF size is 0 or 0xFFFFFFFF too) is a stream of unknown length (ffmpeg writes this to a pipe): everything up to the end of the file is read and a
 /// trailing partial frame is dropped. A <c>data</c> chunk that declares more bytes than the file holds is a
 /// truncated file and is rejected with <see cref="AudioFormatException"/> rather than silently shortened: a clip
 /// that ends early would otherwise produce a shorter spectrogram without anyone noticing.</para>
@@ -182,6 +182,7 @@ public static class WavFile
         if (got < 4 || !h[..4].SequenceEqual("RIFF"u8))
             throw new AudioFormatException(name, "not a RIFF/WAVE file (no \"RIFF\" tag)", "Give a WAV file, or a compressed file that ffmpeg can decode");
         if (got < 12) throw TruncatedHeader(name, got);
+        uint riffSize = BinaryPrimitives.ReadUInt32LittleEndian(h[4..]);
         if (!h.Slice(8, 4).SequenceEqual("WAVE"u8))
             throw new AudioFormatException(name, $"a RIFF file of type \"{Encoding.ASCII.GetString(h.Slice(8, 4))}\", not WAVE", "Give a WAV file");
         long pos = 12;
@@ -211,7 +212,9 @@ public static class WavFile
             else if (id == "data")
             {
                 if (fmt == null) throw new AudioFormatException(name, "the \"data\" chunk comes before any \"fmt \" chunk", "Re-export the file as a standard WAV");
-                bool streaming = size == 0 || size == uint.MaxValue;
+                // Unknown length: 0xFFFFFFFF, or 0 when the RIFF size is unknown too (0 or 0xFFFFFFFF). A data chunk of
+                // size 0 in an otherwise complete file really is empty.
+                bool streaming = size == uint.MaxValue || (size == 0 && riffSize is 0 or uint.MaxValue);
                 if (!streaming && s.CanSeek && s.Length - s.Position < size)
                     throw new AudioFormatException(name,
                         $"the data chunk declares {size:N0} bytes but the file ends after {s.Length - s.Position:N0} (the file is truncated)",

@@ -101,6 +101,7 @@ public class WavFileTests
     {
         var data = F.Int16Data(100, -100, 200, -200, 300); // 2.5 stereo frames
         var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 2, 8000, 16)), F.Chunk("data", data, declared));
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), declared);   // a streamed header leaves both sizes unknown
         var a = WavFile.Read(new NonSeekable(wav), "pipe");
         Assert.Equal(2, a.Frames);
         Assert.Equal([100 / 32768f, 200 / 32768f], a.Channels[0]);
@@ -147,6 +148,13 @@ public class WavFileTests
         var path = tmp.Write("silent.wav", F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 16)), F.Chunk("data", [])));
         var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(path));
         Assert.Contains("no audio samples", ex.Message);
+    }
+
+    [Fact]
+    public void Empty_data_chunk_followed_by_LIST_is_zero_samples_not_a_stream()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 16)), F.Chunk("data", []), F.Chunk("LIST", new byte[20]));
+        Assert.Contains("no audio samples", Assert.Throws<AudioFormatException>(() => WavFile.Read(new MemoryStream(wav), "empty-data")).Message);
     }
 
     [Fact]
