@@ -248,28 +248,31 @@ public static class SpectrogramImageDecoder
         catch (ArgumentException) { return null; }
     }
 
-    /// <summary>The colormap with the lowest median ΔE over a pixel sample (gray pictures → gray).</summary>
-    internal static Colormap DetectColormap(int[] packed, bool gray)
+    /// <summary>
+    /// The colormap that fits a pixel sample best: score = mean of min(ΔE76, 30) to each map's polyline. Magma (what
+    /// makeMels and the LoRA use) wins unless another map scores below 60 % of magma's, so SDXL pictures whose colours
+    /// drift between magma and inferno stay magma. Gray pictures → gray.
+    /// </summary>
+    internal static Colormap DetectColormap(int[] packed, bool gray) => DetectColormap(packed, gray, out _);
+
+    internal static Colormap DetectColormap(int[] packed, bool gray, out Dictionary<string, double> scores)
     {
+        scores = new Dictionary<string, double>();
         if (gray) return Colormap.Gray;
-        int stride = Math.Max(1, packed.Length / 6000);
-        var sample = new HashSet<int>();
+        int stride = Math.Max(1, packed.Length / 8000);
         var counts = new Dictionary<int, int>();
-        for (int i = 0; i < packed.Length; i += stride) counts[packed[i]] = counts.GetValueOrDefault(packed[i]) + 1;
-        Colormap best = Colormap.Magma;
-        double bestScore = double.MaxValue;
+        int total = 0;
+        for (int i = 0; i < packed.Length; i += stride) { counts[packed[i]] = counts.GetValueOrDefault(packed[i]) + 1; total++; }
         foreach (var map in new[] { Colormap.Magma, Colormap.Viridis, Colormap.Inferno })
         {
             var p = ColormapProjector.For(map);
-            var es = new List<(float E, int N)>();
-            foreach (var (c, k) in counts) es.Add((p.ProjectLab(c >> 16 & 255, c >> 8 & 255, c & 255).DeltaE, k));
-            es.Sort((a, b) => a.E.CompareTo(b.E));
-            int total = es.Sum(e => e.N), acc = 0;
-            double median = 0;
-            foreach (var e in es) { acc += e.N; if (2 * acc >= total) { median = e.E; break; } }
-            if (median < bestScore) { bestScore = median; best = map; }
+            double sum = 0;
+            foreach (var (c, k) in counts) sum += k * Math.Min(30.0, p.ProjectLab(c >> 16 & 255, c >> 8 & 255, c & 255).DeltaE);
+            scores[map.Name] = sum / total;
         }
-        return best;
+        double magma = scores["magma"];
+        var best = scores.Where(kv => kv.Key != "magma").MinBy(kv => kv.Value);
+        return best.Value < 0.6 * magma ? Colormap.ByName(best.Key) : Colormap.Magma;
     }
 
     private static double HistMedian(int[] hist, int n)
