@@ -69,18 +69,69 @@ internal sealed class ColormapProjector
     /// <summary>The LUT entry whose bytes equal this packed 0xRRGGBB colour, or −1.</summary>
     internal int ExactIndex(int rgb) => _exact.TryGetValue(rgb, out var k) ? k : -1;
 
-    /// <summary>Nearest point of the Lab polyline: continuous index t ∈ [0, 255] and its ΔE76.</summary>
-    internal (float T, float DeltaE) ProjectLab(int r, int g, int b)
+    // Nearest LUT vertex of each cell centre of a 64×64×64 RGB grid: the starting point of the local search.
+    private const int GridBits = 6;
+    private byte[]? _grid;
+
+    private byte[] Grid => LazyInitializer.EnsureInitialized(ref _grid, BuildGrid);
+
+    private byte[] BuildGrid()
     {
-        var (L, A, B) = ColorSpace.Lab(r, g, b);
-        int best = 0;
+        const int n = 1 << GridBits;
+        var grid = new byte[n * n * n];
+        Parallel.For(0, n, ri =>
+        {
+            for (int gi = 0; gi < n; gi++)
+                for (int bi = 0; bi < n; bi++)
+                {
+                    int shift = 8 - GridBits, half = 1 << (shift - 1);
+                    var (L, A, B) = ColorSpace.Lab(ri << shift | half, gi << shift | half, bi << shift | half);
+                    grid[(ri * n + gi) * n + bi] = (byte)NearestVertex(L, A, B, 0, Colormap.Size - 1).K;
+                }
+        });
+        return grid;
+    }
+
+    private (int K, double D) NearestVertex(double L, double A, double B, int lo, int hi)
+    {
+        int best = lo;
         double bestD = double.MaxValue;
-        for (int k = 0; k < Colormap.Size; k++)
+        for (int k = lo; k <= hi; k++)
         {
             double dl = L - _l[k], da = A - _a[k], db = B - _b[k];
             double d = dl * dl + da * da + db * db;
             if (d < bestD) { bestD = d; best = k; }
         }
+        return (best, bestD);
+    }
+
+    /// <summary>
+    /// Nearest point of the Lab polyline: continuous index t ∈ [0, 255] and its ΔE76. The nearest vertex is searched
+    /// within ±8 entries of the vertex nearest to the colour's 6-bit grid cell (extended while the distance keeps
+    /// falling at the window edge), then the adjacent segments are projected on.
+    /// </summary>
+    internal (float T, float DeltaE) ProjectLab(int r, int g, int b)
+    {
+        var (L, A, B) = ColorSpace.Lab(r, g, b);
+        const int n = 1 << GridBits, shift = 8 - GridBits, window = 8;
+        int start = Grid[((r >> shift) * n + (g >> shift)) * n + (b >> shift)];
+        int lo = Math.Max(0, start - window), hi = Math.Min(Colormap.Size - 1, start + window);
+        var (best, bestD) = NearestVertex(L, A, B, lo, hi);
+        while (best == lo && lo > 0) { lo = Math.Max(0, lo - window); (best, bestD) = NearestVertex(L, A, B, lo, best); }
+        while (best == hi && hi < Colormap.Size - 1) { hi = Math.Min(Colormap.Size - 1, hi + window); (best, bestD) = NearestVertex(L, A, B, best, hi); }
+        return Refine(L, A, B, best, bestD);
+    }
+
+    /// <summary>Exhaustive version of <see cref="ProjectLab"/> (all 256 vertices), for tests.</summary>
+    internal (float T, float DeltaE) ProjectLabExhaustive(int r, int g, int b)
+    {
+        var (L, A, B) = ColorSpace.Lab(r, g, b);
+        var (best, bestD) = NearestVertex(L, A, B, 0, Colormap.Size - 1);
+        return Refine(L, A, B, best, bestD);
+    }
+
+    private (float T, float DeltaE) Refine(double L, double A, double B, int best, double bestD)
+    {
         double bestT = best;
         int lo = Math.Max(0, best - 3), hi = Math.Min(Colormap.Size - 2, best + 2);
         for (int k = lo; k <= hi; k++)
@@ -96,6 +147,36 @@ internal sealed class ColormapProjector
         }
         return ((float)bestT, (float)Math.Sqrt(bestD));
     }
+
+    // Luma inverse for every 8-bit colour: Y′·1000 = 299R + 587G + 114B is an integer in 0…255000.
+    private float[]? _lumaTable;
+
+    private float[] LumaTable => LazyInitializer.EnsureInitialized(ref _lumaTable, BuildLumaTable);
+
+    private float[] BuildLumaTable()
+    {
+        // Same answer as InvertLuma(double) (lowest segment containing the luma; nearest end outside the range),
+        // built by sweeping the segments from the top so that lower ones overwrite.
+        var t = new float[255001];
+        var filled = new bool[t.Length];
+        for (int k = Colormap.Size - 2; k >= 0; k--)
+        {
+            double y0 = _y[k], y1 = _y[k + 1];
+            int lo = (int)Math.Ceiling(Math.Min(y0, y1) * 1000 - 1e-9), hi = (int)Math.Floor(Math.Max(y0, y1) * 1000 + 1e-9);
+            for (int i = Math.Max(0, lo); i <= Math.Min(t.Length - 1, hi); i++)
+            {
+                double y = i / 1000.0;
+                t[i] = (float)(y1 == y0 ? k : Math.Clamp(k + (y - y0) / (y1 - y0), k, k + 1));
+                filled[i] = true;
+            }
+        }
+        for (int i = 0; i < t.Length; i++)
+            if (!filled[i]) t[i] = InvertLuma(i / 1000.0);
+        return t;
+    }
+
+    /// <summary><see cref="InvertLuma(double)"/> of an 8-bit colour's BT.601 luma, from a table.</summary>
+    internal float InvertLuma(int r, int g, int b) => LumaTable[299 * r + 587 * g + 114 * b];
 
     /// <summary>Continuous index whose interpolated LUT luma is nearest to <paramref name="y"/> (ties: lowest index).</summary>
     internal float InvertLuma(double y)

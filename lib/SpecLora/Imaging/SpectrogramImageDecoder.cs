@@ -78,25 +78,20 @@ public static class SpectrogramImageDecoder
         var proj = ColormapProjector.For(map);
 
         // Distinct colours → projections.
-        var slotOf = new Dictionary<int, int>();
-        var slots = new int[n];
-        var distinct = new List<int>();
-        for (int i = 0; i < n; i++)
-        {
-            if (!slotOf.TryGetValue(packed[i], out int s)) { s = distinct.Count; slotOf[packed[i]] = s; distinct.Add(packed[i]); }
-            slots[i] = s;
-        }
-        int m = distinct.Count;
+        var (distinct, slots) = DistinctColours(packed);
+        int m = distinct.Length;
         var labT = new float[m];
         var labE = new float[m];
         var exact = new int[m];
-        Parallel.For(0, m, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, j =>
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, m, Math.Max(1024, m / (4 * Environment.ProcessorCount) + 1)), range =>
         {
-            int c = distinct[j];
-            (labT[j], labE[j]) = proj.ProjectLab(c >> 16 & 255, c >> 8 & 255, c & 255);
-            exact[j] = proj.ExactIndex(c);
+            for (int j = range.Item1; j < range.Item2; j++)
+            {
+                int c = distinct[j];
+                (labT[j], labE[j]) = proj.ProjectLab(c >> 16 & 255, c >> 8 & 255, c & 255);
+                exact[j] = proj.ExactIndex(c);
+            }
         });
-
         // Statistics.
         long off = 0, onExact = 0;
         var hist = new int[1001];
@@ -142,7 +137,7 @@ public static class SpectrogramImageDecoder
                     weight[j] = 1;
                     break;
                 case ColorDecodeMethod.Luma:
-                    value[j] = proj.InvertLuma(ColorSpace.Luma(c >> 16 & 255, c >> 8 & 255, c & 255));
+                    value[j] = proj.InvertLuma(c >> 16 & 255, c >> 8 & 255, c & 255);
                     weight[j] = 1;
                     break;
                 default:
@@ -155,7 +150,10 @@ public static class SpectrogramImageDecoder
 
         // Rows of each bin (bin 0 at the bottom).
         var (rowStart, rowEnd) = geometry == ImageGeometry.Specshow ? SpecshowRows(nMels, h) : UniformRows(nMels, h);
-        if (method != ColorDecodeMethod.ExactLut) TrimBorders(rowStart, rowEnd, geometry);
+        // Specshow rows are exact (every row of a bin shows the same value): pool them all. Measured on the golden
+        // elise5s JPEG (luma): all rows 0.71 dB RMS, interior rows only 0.78 dB. Uniform bands of SDXL pictures are
+        // not exact: their 1-px borders are skipped.
+        if (geometry == ImageGeometry.Uniform) TrimBorders(rowStart, rowEnd);
 
         // Pool.
         var index = new float[nMels * w];
@@ -215,6 +213,31 @@ public static class SpectrogramImageDecoder
             Source = sourceName,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>The distinct packed colours (ascending) and, per pixel, the slot of its colour; a 2 MB presence
+    /// bitset over all 2²⁴ colours with per-word ranks, O(pixels).</summary>
+    internal static (int[] Distinct, int[] Slots) DistinctColours(int[] packed)
+    {
+        var bits = new ulong[1 << 18];
+        foreach (int c in packed) bits[c >> 6] |= 1UL << (c & 63);
+        var rank = new int[bits.Length];
+        int total = 0;
+        for (int i = 0; i < bits.Length; i++) { rank[i] = total; total += System.Numerics.BitOperations.PopCount(bits[i]); }
+        var distinct = new int[total];
+        for (int i = 0, k = 0; i < bits.Length; i++)
+        {
+            ulong w = bits[i];
+            while (w != 0) { int bit = System.Numerics.BitOperations.TrailingZeroCount(w); distinct[k++] = i << 6 | bit; w &= w - 1; }
+        }
+        var slots = new int[packed.Length];
+        for (int p = 0; p < packed.Length; p++)
+        {
+            int c = packed[p];
+            ulong below = bits[c >> 6] & ((1UL << (c & 63)) - 1);
+            slots[p] = rank[c >> 6] + System.Numerics.BitOperations.PopCount(below);
+        }
+        return (distinct, slots);
     }
 
     /// <summary>Reads the header, checks the size, then decodes 8-bit RGBA pixels (straight alpha).</summary>
@@ -319,16 +342,14 @@ public static class SpectrogramImageDecoder
         return (start, end);
     }
 
-    /// <summary>Keeps interior rows: drops the 1-px border rows of a bin band when at least one row would remain
-    /// (specshow, 3–4 rows: needs ≥ 3; uniform: needs ≥ 4 so that 1024-px bins keep 6 of 8 rows).</summary>
-    private static void TrimBorders(int[] start, int[] end, ImageGeometry geometry)
+    /// <summary>Keeps interior rows: drops the 1-px border rows of a band of at least 4 rows (1024-px pictures keep 6 of 8).</summary>
+    private static void TrimBorders(int[] start, int[] end)
     {
-        int minRows = geometry == ImageGeometry.Specshow ? 3 : 4;
         for (int b = 0; b < start.Length; b++)
-            if (end[b] - start[b] >= minRows) { start[b]++; end[b]--; }
+            if (end[b] - start[b] >= 4) { start[b]++; end[b]--; }
     }
 
-    /// <summary>Weighted median (lower median for equal weights); the arrays are reordered.</summary>
+    /// <summary>Weighted median (the mean of the two middle values when the weight splits evenly); the arrays are reordered.</summary>
     internal static float WeightedMedian(Span<float> values, Span<float> weights)
     {
         int n = values.Length;

@@ -7,9 +7,9 @@ public sealed class SpectrogramImageException : SpecLoraException
     /// <summary>Creates the exception for <paramref name="source"/> (a file path or a caller-given name).</summary>
     public SpectrogramImageException(string source, string message, Exception? inner = null) : base($"{source}: {message}", inner)
     {
-        Source = source;
+        FileName = source;
     }
 
     /// <summary>The file path or name the picture came from.</summary>
-    public new string Source { get; }
+    public string FileName { get; }
 }
