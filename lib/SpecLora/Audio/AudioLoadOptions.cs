@@ -1,0 +1,44 @@
+namespace SpecLora.Audio;
+
+/// <summary>
+/// How <see cref="AudioLoader"/> reads a file; defaults match <c>librosa.load(path)</c>: 22050 Hz, mono,
+/// from the start, to the end.
+/// </summary>
+public sealed record AudioLoadOptions
+{
+    /// <summary>The defaults (<c>librosa.load(path)</c>).</summary>
+    public static AudioLoadOptions Default { get; } = new();
+
+    /// <summary>Output rate in Hz (librosa <c>sr</c>). Default 22050; <c>null</c> keeps the file's own rate
+    /// (librosa <c>sr=None</c>). Resampling uses <see cref="Resampler"/> (soxr-HQ-like, librosa's default <c>res_type</c>).</summary>
+    public int? SampleRate { get; init; } = 22050;
+
+    /// <summary>Average the channels into one (librosa <c>mono</c>, i.e. <c>to_mono</c>: float32 mean). Default true.
+    /// <see cref="AudioLoader.Load"/> needs true; use <see cref="AudioLoader.LoadChannels"/> to keep channels.</summary>
+    public bool Mono { get; init; } = true;
+
+    /// <summary>Start reading after this many seconds (librosa <c>offset</c>), ≥ 0. The first frame read is
+    /// <c>int(offset·sr_native)</c> (truncated, as librosa/soundfile seek). Default 0.</summary>
+    public double OffsetSeconds { get; init; }
+
+    /// <summary>Read at most this many seconds (librosa <c>duration</c>), &gt; 0; <c>int(duration·sr_native)</c>
+    /// frames at the native rate. <c>null</c> (default) reads to the end.</summary>
+    public double? DurationSeconds { get; init; }
+
+    /// <summary>The ffmpeg executable (or the folder holding it) for compressed formats. <c>null</c> (default) uses
+    /// the <c>FFMPEG_PATH</c> environment variable, then <c>PATH</c>. An explicit path that does not exist is an
+    /// error rather than a silent fallback.</summary>
+    public string? FfmpegPath { get; init; }
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first invalid setting.</summary>
+    public AudioLoadOptions Validate()
+    {
+        if (SampleRate is { } sr && sr <= 0)
+            throw new ArgumentOutOfRangeException(nameof(SampleRate), sr, $"SampleRate={sr} must be > 0 Hz, or null for the native rate (librosa sr)");
+        if (!double.IsFinite(OffsetSeconds) || OffsetSeconds < 0)
+            throw new ArgumentOutOfRangeException(nameof(OffsetSeconds), OffsetSeconds, $"OffsetSeconds={OffsetSeconds} must be a finite number ≥ 0 (librosa offset)");
+        if (DurationSeconds is { } d && (!double.IsFinite(d) || d <= 0))
+            throw new ArgumentOutOfRangeException(nameof(DurationSeconds), d, $"DurationSeconds={d} must be > 0, or null to read to the end (librosa duration)");
+        return this;
+    }
+}

@@ -1,0 +1,140 @@
+namespace SpecLora.Audio;
+
+/// <summary>
+/// Loads an audio file like <c>librosa.load</c>: decode at the native rate, take frames
+/// [int(offset·sr), + int(duration·sr)), average the channels (float32 mean), then resample to the target rate.
+/// </summary>
+/// <remarks>
+/// <para>WAV (RIFF/WAVE PCM or float, recognised by its header, whatever the extension) is read natively by
+/// <see cref="WavFile"/>, seeking straight to the offset. Everything else (MP3, OGG, FLAC, M4A, WAV with
+/// compressed codecs, …) is decoded by ffmpeg through FFMpegCore to float32 PCM at the native rate, gaplessly
+/// (MP3 encoder delay and padding removed), then cut. ffmpeg is found through
+/// <see cref="AudioLoadOptions.FfmpegPath"/>, the <c>FFMPEG_PATH</c> environment variable, or <c>PATH</c>.</para>
+/// <para>Resampling: <see cref="Resampler"/> (polyphase Kaiser sinc designed like soxr HQ, librosa's default
+/// <c>res_type</c>), output length <c>ceil(n·sr/sr_native)</c>.</para>
+/// <para>Notebook: <c>notebooks/01-what-is-a-spectrogram.ipynb</c>.</para>
+/// </remarks>
+/// <example><code>
+/// var clip = AudioLoader.Load("data/audio/fur-elise-theme.wav");                       // 22050 Hz mono
+/// var first5 = AudioLoader.Load("song.mp3", new AudioLoadOptions { DurationSeconds = 5 });
+/// var native = AudioLoader.Load("song.flac", new AudioLoadOptions { SampleRate = null });
+/// </code></example>
+public static class AudioLoader
+{
+    /// <summary>File extensions (lower case, with dot) that <c>speclora mels</c> and folder scans treat as audio.</summary>
+    public static IReadOnlyList<string> KnownExtensions { get; } =
+        [".wav", ".wave", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac", ".mp4", ".aif", ".aiff", ".wma"];
+
+    /// <summary>Loads <paramref name="path"/> as mono float32 samples (librosa <c>y, sr = librosa.load(path, …)</c>).</summary>
+    /// <param name="path">An audio file.</param>
+    /// <param name="options">Rate, offset and duration; <c>null</c> = <see cref="AudioLoadOptions.Default"/>.
+    /// <see cref="AudioLoadOptions.Mono"/> must be true (use <see cref="LoadChannels"/> otherwise).</param>
+    /// <returns>Mono samples at <see cref="AudioLoadOptions.SampleRate"/> (or the native rate when null).</returns>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="AudioFormatException">Empty, truncated, not audio, unsupported codec, no samples, NaN/Inf samples.</exception>
+    /// <exception cref="FfmpegNotFoundException">A non-WAV file and no ffmpeg.</exception>
+    /// <exception cref="ArgumentOutOfRangeException">Invalid options, or an offset at or beyond the end of the file.</exception>
+    public static AudioClip Load(string path, AudioLoadOptions? options = null)
+    {
+        options = RequireMono(options);
+        return LoadCoreAsync(path, options, true, CancellationToken.None).GetAwaiter().GetResult().ToMono();
+    }
+
+    /// <summary>Asynchronous <see cref="Load"/>: ffmpeg runs without blocking, and cancelling kills it.</summary>
+    public static async Task<AudioClip> LoadAsync(string path, AudioLoadOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        options = RequireMono(options);
+        var raw = await LoadCoreAsync(path, options, false, cancellationToken).ConfigureAwait(false);
+        return raw.ToMono();
+    }
+
+    /// <summary>Loads <paramref name="path"/> keeping its channels unless <see cref="AudioLoadOptions.Mono"/> is true
+    /// (librosa <c>load(path, mono=False)</c>); each channel is resampled separately.</summary>
+    /// <inheritdoc cref="Load" path="/exception"/>
+    public static RawAudio LoadChannels(string path, AudioLoadOptions? options = null) =>
+        LoadCoreAsync(path, options ?? AudioLoadOptions.Default, true, CancellationToken.None).GetAwaiter().GetResult();
+
+    private static AudioLoadOptions RequireMono(AudioLoadOptions? options)
+    {
+        options ??= AudioLoadOptions.Default;
+        if (!options.Mono)
+            throw new ArgumentException("Mono=false: Load returns one channel; call AudioLoader.LoadChannels to keep the channels", nameof(options));
+        return options;
+    }
+
+    private static async Task<RawAudio> LoadCoreAsync(string path, AudioLoadOptions options, bool synchronous, CancellationToken ct)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        ct.ThrowIfCancellationRequested();
+
+        RawAudio audio;
+        var nativeWav = SniffNativeWav(path);
+        if (nativeWav is { } layout)
+        {
+            // Seek straight to the requested frames.
+            long first = (long)(options.OffsetSeconds * layout.SampleRate);
+            long max = options.DurationSeconds is { } d ? (long)(d * layout.SampleRate) : long.MaxValue;
+            if (max <= 0) throw ZeroFrames(options, layout.SampleRate);
+            using var fs = WavFile.OpenRead(path);
+            var (part, total) = WavFile.ReadCore(fs, path, first, max);
+            if (total == 0 || (first == 0 && part.Frames == 0)) throw WavFile.NoSamples(path);
+            if (first > 0 && (first >= total || part.Frames == 0)) throw BeyondEnd(path, options.OffsetSeconds, total, layout.SampleRate);
+            audio = part;
+        }
+        else
+        {
+            double? limit = options.DurationSeconds is { } d ? options.OffsetSeconds + d + 1.0 : null;
+            var full = await FfmpegDecoder.DecodeAsync(path, options.FfmpegPath, limit, synchronous, ct).ConfigureAwait(false);
+            if (full.Frames == 0) throw WavFile.NoSamples(path);
+            long first = (long)(options.OffsetSeconds * full.SampleRate);
+            long max = options.DurationSeconds is { } d2 ? (long)(d2 * full.SampleRate) : long.MaxValue;
+            if (max <= 0) throw ZeroFrames(options, full.SampleRate);
+            if (first >= full.Frames) throw BeyondEnd(path, options.OffsetSeconds, full.Frames, full.SampleRate);
+            audio = full.Slice((int)first, (int)Math.Min(max, full.Frames - first));
+        }
+        WavFile.CheckFinite(audio, path);
+        ct.ThrowIfCancellationRequested();
+
+        if (options.Mono && audio.ChannelCount > 1) audio = RawAudio.FromClip(audio.ToMono());
+        if (options.SampleRate is { } sr && sr != audio.SampleRate)
+        {
+            var plan = Resampler.Get(audio.SampleRate, sr);
+            var chans = new float[audio.ChannelCount][];
+            for (int c = 0; c < chans.Length; c++) chans[c] = plan.Process(audio.Channels[c]);
+            audio = new RawAudio(chans, sr);
+        }
+        return audio;
+    }
+
+    /// <summary>The WAV layout when <paramref name="path"/> is a RIFF/WAVE file we decode natively; null when ffmpeg
+    /// should decode it. Throws for empty files and broken WAV headers.</summary>
+    private static WavFile.WavLayout? SniffNativeWav(string path)
+    {
+        using var fs = WavFile.OpenRead(path);
+        if (fs.Length == 0)
+            throw new AudioFormatException(path, "the file is empty (0 bytes)", "Check that the file was copied or exported completely");
+        Span<byte> head = stackalloc byte[12];
+        int n = fs.Read(head);
+        if (n >= 4 && head[..4].SequenceEqual("RIFF"u8) && (n < 12 || head.Slice(8, 4).SequenceEqual("WAVE"u8)))
+        {
+            fs.Position = 0;
+            var layout = WavFile.ReadHeader(fs, path);   // throws for truncated/broken headers
+            return layout.IsSupported ? layout : null;     // compressed WAV codecs go to ffmpeg
+        }
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        if (ext is ".wav" or ".wave")
+            throw new AudioFormatException(path, "named .wav but not a RIFF/WAVE file (no \"RIFF....WAVE\" header)",
+                "Check what the file really is (e.g. with the `file` command) and give it the right extension");
+        return null;
+    }
+
+    private static ArgumentOutOfRangeException BeyondEnd(string path, double offset, long frames, int rate) =>
+        new("options", offset,
+            $"OffsetSeconds={offset} is at or beyond the end of {path} ({frames} frames = {(double)frames / rate:0.###} s at {rate} Hz) (librosa offset)");
+
+    private static ArgumentOutOfRangeException ZeroFrames(AudioLoadOptions o, int rate) =>
+        new("options", o.DurationSeconds,
+            $"DurationSeconds={o.DurationSeconds} selects 0 frames at {rate} Hz; give at least {1.0 / rate:G3} s (librosa duration)");
+}

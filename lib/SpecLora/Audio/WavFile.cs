@@ -1,0 +1,433 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using System.Text;
+using SpecLora.IO;
+
+namespace SpecLora.Audio;
+
+/// <summary>
+/// Reads and writes RIFF/WAVE files natively (no ffmpeg): PCM 8 (unsigned) / 16 / 24 / 32-bit, IEEE float 32 / 64-bit,
+/// plain or <c>WAVE_FORMAT_EXTENSIBLE</c>, any channel count. Chunks other than <c>fmt </c> and <c>data</c>
+/// (<c>LIST</c>, <c>fact</c>, <c>cue </c>, …) are skipped, honouring the RIFF pad byte after odd-sized chunks.
+/// </summary>
+/// <remarks>
+/// <para>Integer samples are scaled to float32 as libsndfile (and so <c>soundfile</c>/<c>librosa.load</c>) does:
+/// u8 → (v − 128)/128, int16/32768, int24/2²³, int32/2³¹.</para>
+/// <para><b>Truncated and streamed files.</b> A <c>data</c> chunk whose declared size is 0xFFFFFFFF (or 0 while the
+/// RIFF size is 0 or 0xFFFFFFFF too) is a stream of unknown length (ffmpeg writes this to a pipe): everything up to the end of the file is read and a
+/// trailing partial frame is dropped. A <c>data</c> chunk that declares more bytes than the file holds is a
+/// truncated file and is rejected with <see cref="AudioFormatException"/> rather than silently shortened: a clip
+/// that ends early would otherwise produce a shorter spectrogram without anyone noticing.</para>
+/// <para>RF64 and compressed WAV codecs (ADPCM, µ-law, …) are not read here; <see cref="AudioLoader"/> hands them
+/// to ffmpeg.</para>
+/// </remarks>
+public static class WavFile
+{
+    private const ushort TagPcm = 1, TagFloat = 3, TagExtensible = 0xFFFE;
+    // The 14 bytes after the 2-byte format code in a KSDATAFORMAT_SUBTYPE_* GUID.
+    private static ReadOnlySpan<byte> GuidTail => [0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xAA, 0x00, 0x38, 0x9B, 0x71];
+
+    /// <summary>Reads a whole WAV file at its native rate and channel count.</summary>
+    /// <param name="path">A RIFF/WAVE file.</param>
+    /// <returns>Planar float32 samples and the native sample rate.</returns>
+    /// <exception cref="AudioFormatException">Empty, truncated, not a WAV, unsupported codec, no samples, or NaN/Inf samples.</exception>
+    public static RawAudio Read(string path)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        using var fs = OpenRead(path);
+        var (audio, _) = ReadCore(fs, path, 0, long.MaxValue);
+        if (audio.Frames == 0) throw NoSamples(path);
+        CheckFinite(audio, path);
+        return audio;
+    }
+
+    /// <summary>Reads a WAV from a stream (seekable or not, e.g. a pipe) at its native rate and channel count.</summary>
+    /// <param name="stream">Positioned at the "RIFF" tag. Not disposed.</param>
+    /// <param name="sourceName">Names the source in error messages (a file path, "ffmpeg output of x.mp3", …).</param>
+    /// <exception cref="AudioFormatException">As for <see cref="Read(string)"/>.</exception>
+    public static RawAudio Read(Stream stream, string sourceName)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        var (audio, _) = ReadCore(stream, sourceName, 0, long.MaxValue);
+        if (audio.Frames == 0) throw NoSamples(sourceName);
+        CheckFinite(audio, sourceName);
+        return audio;
+    }
+
+    /// <summary>Writes a mono clip atomically (temporary file, then move).</summary>
+    /// <param name="path">Destination; its folder is created if missing.</param>
+    /// <param name="clip">The samples; float samples outside [-1, 1] are clipped for integer formats.</param>
+    /// <param name="format">Sample encoding. Default 16-bit PCM (round to nearest, then clip; no dither).</param>
+    public static void Write(string path, AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        Write(path, RawAudio.FromClip(clip), format);
+    }
+
+    /// <summary>Writes planar multichannel audio atomically (temporary file, then move).</summary>
+    /// <param name="path">Destination; its folder is created if missing.</param>
+    /// <param name="audio">The channels (all of equal length).</param>
+    /// <param name="format">Sample encoding. Default 16-bit PCM.</param>
+    public static void Write(string path, RawAudio audio, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var bytes = ToBytes(audio, format);
+        AtomicFile.WriteAllBytes(path, bytes);
+    }
+
+    /// <summary>The bytes of a complete WAV file holding <paramref name="clip"/> (e.g. for a <c>data:audio/wav</c> URI).</summary>
+    public static byte[] ToBytes(AudioClip clip, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        return ToBytes(RawAudio.FromClip(clip), format);
+    }
+
+    /// <summary>The bytes of a complete WAV file holding <paramref name="audio"/>.</summary>
+    /// <remarks>Integer formats: <c>round(x·2^(bits−1))</c> (8-bit: plus 128), clipped to the integer range, so that
+    /// values read from a file of the same format round-trip exactly. One or two channels use the plain format tags
+    /// (PCM 1, float 3, with a <c>fact</c> chunk for float); more channels use <c>WAVE_FORMAT_EXTENSIBLE</c>.</remarks>
+    /// <exception cref="ArgumentException">No channels, channels of unequal length, a non-positive rate, or NaN/Inf samples.</exception>
+    public static byte[] ToBytes(RawAudio audio, WavSampleFormat format = WavSampleFormat.Pcm16)
+    {
+        ArgumentNullException.ThrowIfNull(audio);
+        int ch = audio.ChannelCount;
+        if (ch == 0) throw new ArgumentException("audio has no channels", nameof(audio));
+        if (audio.SampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(audio), audio.SampleRate, $"SampleRate={audio.SampleRate} must be > 0");
+        int frames = audio.Frames;
+        foreach (var c in audio.Channels)
+            if (c.Length != frames) throw new ArgumentException($"channels differ in length ({c.Length} vs {frames} frames)", nameof(audio));
+        int bytesPer = BytesPerSample(format);
+        bool isFloat = format is WavSampleFormat.Float32 or WavSampleFormat.Float64;
+        bool extensible = ch > 2;
+        int fmtSize = extensible ? 40 : isFloat ? 18 : 16;
+        int factSize = isFloat && !extensible ? 12 : 0;
+        long dataBytes = (long)frames * ch * bytesPer;
+        long total = 12 + 8 + fmtSize + factSize + 8 + dataBytes + (dataBytes & 1);
+        if (total > uint.MaxValue) throw new ArgumentException($"{frames} frames × {ch} channels × {bytesPer} bytes exceed the 4 GB RIFF limit", nameof(audio));
+        var buf = new byte[total];
+        var s = buf.AsSpan();
+        Encoding.ASCII.GetBytes("RIFF", s);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[4..], (uint)(total - 8));
+        Encoding.ASCII.GetBytes("WAVE", s[8..]);
+        Encoding.ASCII.GetBytes("fmt ", s[12..]);
+        BinaryPrimitives.WriteInt32LittleEndian(s[16..], fmtSize);
+        var f = s[20..];
+        ushort code = isFloat ? TagFloat : TagPcm;
+        BinaryPrimitives.WriteUInt16LittleEndian(f, extensible ? TagExtensible : code);
+        BinaryPrimitives.WriteUInt16LittleEndian(f[2..], (ushort)ch);
+        BinaryPrimitives.WriteInt32LittleEndian(f[4..], audio.SampleRate);
+        BinaryPrimitives.WriteInt32LittleEndian(f[8..], audio.SampleRate * ch * bytesPer);
+        BinaryPrimitives.WriteUInt16LittleEndian(f[12..], (ushort)(ch * bytesPer));
+        BinaryPrimitives.WriteUInt16LittleEndian(f[14..], (ushort)(bytesPer * 8));
+        if (fmtSize >= 18) BinaryPrimitives.WriteUInt16LittleEndian(f[16..], (ushort)(fmtSize - 18));
+        if (extensible)
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(f[18..], (ushort)(bytesPer * 8));
+            BinaryPrimitives.WriteUInt32LittleEndian(f[20..], ch <= 18 ? (uint)((1 << ch) - 1) : 0u);
+            BinaryPrimitives.WriteUInt16LittleEndian(f[24..], code);
+            GuidTail.CopyTo(f[26..]);
+        }
+        int pos = 20 + fmtSize;
+        if (factSize > 0)
+        {
+            Encoding.ASCII.GetBytes("fact", s[pos..]);
+            BinaryPrimitives.WriteInt32LittleEndian(s[(pos + 4)..], 4);
+            BinaryPrimitives.WriteInt32LittleEndian(s[(pos + 8)..], frames);
+            pos += 12;
+        }
+        Encoding.ASCII.GetBytes("data", s[pos..]);
+        BinaryPrimitives.WriteUInt32LittleEndian(s[(pos + 4)..], (uint)dataBytes);
+        pos += 8;
+        Encode(audio.Channels, frames, format, s.Slice(pos, (int)Math.Min(dataBytes, int.MaxValue)));
+        return buf;
+    }
+
+    // ------------------------------------------------------------------ reading
+
+    internal static FileStream OpenRead(string path)
+    {
+        try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
+        catch (FileNotFoundException) { throw new FileNotFoundException($"{path}: audio file not found. Check the path (relative paths start at {Environment.CurrentDirectory}).", path); }
+    }
+
+    /// <summary>The parsed <c>fmt </c> chunk and where the data are.</summary>
+    internal sealed record WavLayout(ushort FormatCode, int Channels, int SampleRate, int BlockAlign, int BitsPerSample,
+        int ContainerBytes, long DataSize, bool Streaming)
+    {
+        public bool IsSupported => (FormatCode == TagPcm && ContainerBytes is 1 or 2 or 3 or 4)
+                                   || (FormatCode == TagFloat && ContainerBytes is 4 or 8);
+        public string Describe() => FormatCode switch
+        {
+            TagPcm => $"{BitsPerSample}-bit PCM",
+            TagFloat => $"{BitsPerSample}-bit float",
+            0x0002 => "MS ADPCM",
+            0x0006 => "A-law",
+            0x0007 => "µ-law",
+            0x0011 => "IMA ADPCM",
+            0x0055 => "MP3",
+            _ => $"format tag 0x{FormatCode:X4}",
+        } + $", {Channels} ch, {SampleRate} Hz";
+    }
+
+    /// <summary>True when the first bytes are "RIFF....WAVE".</summary>
+    internal static bool LooksLikeWav(ReadOnlySpan<byte> head) =>
+        head.Length >= 12 && head[..4].SequenceEqual("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WAVE"u8);
+
+    /// <summary>Parses the header up to the start of the data chunk; the stream is left at the first data byte.</summary>
+    internal static WavLayout ReadHeader(Stream s, string name)
+    {
+        Span<byte> h = stackalloc byte[12];
+        int got = ReadFull(s, h);
+        if (got == 0) throw new AudioFormatException(name, "the file is empty (0 bytes)", "Check that the file was copied or exported completely");
+        if (got < 4 || !h[..4].SequenceEqual("RIFF"u8))
+            throw new AudioFormatException(name, "not a RIFF/WAVE file (no \"RIFF\" tag)", "Give a WAV file, or a compressed file that ffmpeg can decode");
+        if (got < 12) throw TruncatedHeader(name, got);
+        uint riffSize = BinaryPrimitives.ReadUInt32LittleEndian(h[4..]);
+        if (!h.Slice(8, 4).SequenceEqual("WAVE"u8))
+            throw new AudioFormatException(name, $"a RIFF file of type \"{Encoding.ASCII.GetString(h.Slice(8, 4))}\", not WAVE", "Give a WAV file");
+        long pos = 12;
+        WavLayout? fmt = null;
+        Span<byte> ck = stackalloc byte[8];
+        while (true)
+        {
+            got = ReadFull(s, ck);
+            if (got < 8)
+            {
+                if (fmt == null) throw TruncatedHeader(name, pos + got);
+                throw new AudioFormatException(name, "the WAV file has no \"data\" chunk", "Re-export the file; it holds a header but no audio");
+            }
+            pos += 8;
+            string id = Encoding.ASCII.GetString(ck[..4]);
+            uint size = BinaryPrimitives.ReadUInt32LittleEndian(ck[4..]);
+            if (id == "fmt ")
+            {
+                if (size < 16) throw new AudioFormatException(name, $"the \"fmt \" chunk has {size} bytes (at least 16 needed)", "Re-export the file as a standard WAV");
+                var body = new byte[Math.Min(size, 4096u)];
+                got = ReadFull(s, body);
+                if (got < body.Length) throw TruncatedHeader(name, pos + got);
+                Skip(s, size - body.Length + (size & 1));
+                pos += size + (size & 1);
+                fmt = ParseFmt(body, name);
+            }
+            else if (id == "data")
+            {
+                if (fmt == null) throw new AudioFormatException(name, "the \"data\" chunk comes before any \"fmt \" chunk", "Re-export the file as a standard WAV");
+                // Unknown length: 0xFFFFFFFF, or 0 when the RIFF size is unknown too (0 or 0xFFFFFFFF). A data chunk of
+                // size 0 in an otherwise complete file really is empty.
+                bool streaming = size == uint.MaxValue || (size == 0 && riffSize is 0 or uint.MaxValue);
+                if (!streaming && s.CanSeek && s.Length - s.Position < size)
+                    throw new AudioFormatException(name,
+                        $"the data chunk declares {size:N0} bytes but the file ends after {s.Length - s.Position:N0} (the file is truncated)",
+                        "Copy or export the file again; a partly written WAV is not read");
+                return fmt with { DataSize = size, Streaming = streaming };
+            }
+            else
+            {
+                Skip(s, size + (size & 1));
+                pos += size + (size & 1);
+            }
+        }
+    }
+
+    private static WavLayout ParseFmt(ReadOnlySpan<byte> b, string name)
+    {
+        ushort tag = BinaryPrimitives.ReadUInt16LittleEndian(b);
+        int ch = BinaryPrimitives.ReadUInt16LittleEndian(b[2..]);
+        uint rate = BinaryPrimitives.ReadUInt32LittleEndian(b[4..]);
+        int align = BinaryPrimitives.ReadUInt16LittleEndian(b[12..]);
+        int bits = BinaryPrimitives.ReadUInt16LittleEndian(b[14..]);
+        if (tag == TagExtensible)
+        {
+            if (b.Length < 40) throw new AudioFormatException(name, $"WAVE_FORMAT_EXTENSIBLE with a {b.Length}-byte fmt chunk (40 needed)", "Re-export the file as a standard WAV");
+            ushort sub = BinaryPrimitives.ReadUInt16LittleEndian(b[24..]);
+            tag = b.Slice(26, 14).SequenceEqual(GuidTail) ? sub : (ushort)0xFFFF;
+        }
+        if (ch == 0) throw new AudioFormatException(name, "the WAV header says 0 channels", "Re-export the file");
+        if (rate == 0 || rate > int.MaxValue) throw new AudioFormatException(name, $"the WAV header says {rate} Hz", "Re-export the file with a valid sample rate");
+        int container = (bits + 7) / 8;
+        if (tag is TagPcm or TagFloat && align < ch * container)
+            throw new AudioFormatException(name, $"block align {align} is smaller than {ch} channels × {container} bytes", "Re-export the file as a standard WAV");
+        return new WavLayout(tag, ch, (int)rate, align, bits, container, 0, false);
+    }
+
+    /// <summary>Reads frames [start, start + maxFrames) (clamped to the data) and returns them with the total frame count.</summary>
+    internal static (RawAudio Audio, long TotalFrames) ReadCore(Stream s, string name, long startFrame, long maxFrames)
+    {
+        var w = ReadHeader(s, name);
+        if (!w.IsSupported)
+            throw new AudioFormatException(name, $"unsupported WAV codec ({w.Describe()})",
+                "Convert it to PCM or float WAV (e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav), or load it through AudioLoader with ffmpeg installed");
+        int align = w.BlockAlign;
+        byte[] data;
+        long total;
+        if (w.Streaming)
+        {
+            // Unknown length: read to the end, dropping a trailing partial frame.
+            if (s is MemoryStream mem && mem.TryGetBuffer(out var seg))
+            {
+                // Already in memory (ffmpeg output): decode in place, no copy.
+                long avail = mem.Length - mem.Position;
+                long skip = Math.Min(avail, startFrame * align);
+                long bytes = Math.Min(avail - skip, maxFrames == long.MaxValue ? long.MaxValue : maxFrames * align);
+                int memFrames = (int)(bytes / align);
+                var span = seg.AsSpan((int)(mem.Position + skip), memFrames * align);
+                mem.Position = mem.Length;
+                return (Decode(span, memFrames, w), startFrame + memFrames);
+            }
+            using var ms = new MemoryStream();
+            if (startFrame > 0) Skip(s, startFrame * align);
+            CopyUpTo(s, ms, maxFrames == long.MaxValue ? long.MaxValue : maxFrames * align);
+            long frames = ms.Length / align;
+            data = ms.GetBuffer();
+            // total is unknown beyond what we skipped + read; when nothing was read, probe whether the start lay past the end.
+            total = startFrame + frames;
+            if (frames == 0 && startFrame > 0) total = Math.Min(total, startFrame); // start at or beyond the end
+            return (Decode(data.AsSpan(0, (int)(frames * align)), (int)frames, w), total);
+        }
+        total = w.DataSize / align;
+        long first = Math.Min(startFrame, total);
+        long count = Math.Min(maxFrames, total - first);
+        if (count > int.MaxValue / Math.Max(1, align)) throw new AudioFormatException(name, $"{count:N0} frames are too many to hold in memory at once", "Use OffsetSeconds/DurationSeconds to read a part");
+        if (first > 0) Skip(s, first * align);
+        data = new byte[count * align];
+        int got = ReadFull(s, data);
+        if (got < data.Length)
+            throw new AudioFormatException(name, $"the data chunk declares {w.DataSize:N0} bytes but the file ends early (the file is truncated)",
+                "Copy or export the file again; a partly written WAV is not read");
+        return (Decode(data, (int)count, w), total);
+    }
+
+    private static RawAudio Decode(ReadOnlySpan<byte> data, int frames, WavLayout w)
+    {
+        int ch = w.Channels, align = w.BlockAlign;
+        var outCh = new float[ch][];
+        for (int c = 0; c < ch; c++) outCh[c] = new float[frames];
+        for (int c = 0; c < ch; c++)
+        {
+            var dst = outCh[c];
+            int off = c * w.ContainerBytes;
+            switch (w.FormatCode, w.ContainerBytes)
+            {
+                case (TagPcm, 1):
+                    for (int i = 0; i < frames; i++) dst[i] = (data[i * align + off] - 128) * (1f / 128);
+                    break;
+                case (TagPcm, 2):
+                    for (int i = 0; i < frames; i++) dst[i] = BinaryPrimitives.ReadInt16LittleEndian(data.Slice(i * align + off, 2)) * (1f / 32768);
+                    break;
+                case (TagPcm, 3):
+                    for (int i = 0; i < frames; i++)
+                    {
+                        int p = i * align + off;
+                        int v = (data[p] << 8 | data[p + 1] << 16 | data[p + 2] << 24) >> 8;
+                        dst[i] = v * (1f / 8388608);
+                    }
+                    break;
+                case (TagPcm, 4):
+                    for (int i = 0; i < frames; i++) dst[i] = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(i * align + off, 4)) * (1f / 2147483648f);
+                    break;
+                case (TagFloat, 4):
+                    if (ch == 1 && align == 4) { MemoryMarshal.Cast<byte, float>(data[..(frames * 4)]).CopyTo(dst); break; }
+                    for (int i = 0; i < frames; i++) dst[i] = BinaryPrimitives.ReadSingleLittleEndian(data.Slice(i * align + off, 4));
+                    break;
+                case (TagFloat, 8):
+                    for (int i = 0; i < frames; i++) dst[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(data.Slice(i * align + off, 8));
+                    break;
+            }
+        }
+        return new RawAudio(outCh, w.SampleRate);
+    }
+
+    private static void Encode(float[][] chans, int frames, WavSampleFormat format, Span<byte> dst)
+    {
+        int ch = chans.Length, bps = BytesPerSample(format), align = ch * bps;
+        for (int c = 0; c < ch; c++)
+        {
+            var src = chans[c];
+            for (int i = 0; i < frames; i++)
+            {
+                float x = src[i];
+                if (!float.IsFinite(x)) throw new ArgumentException($"sample {i} of channel {c} is {x}; WAV files hold finite samples only", "audio");
+                var d = dst.Slice(i * align + c * bps, bps);
+                switch (format)
+                {
+                    case WavSampleFormat.Pcm8: d[0] = (byte)(Quantize(x, 128.0, -128, 127) + 128); break;
+                    case WavSampleFormat.Pcm16: BinaryPrimitives.WriteInt16LittleEndian(d, (short)Quantize(x, 32768.0, short.MinValue, short.MaxValue)); break;
+                    case WavSampleFormat.Pcm24:
+                        int v = (int)Quantize(x, 8388608.0, -8388608, 8388607);
+                        d[0] = (byte)v; d[1] = (byte)(v >> 8); d[2] = (byte)(v >> 16);
+                        break;
+                    case WavSampleFormat.Pcm32: BinaryPrimitives.WriteInt32LittleEndian(d, (int)Quantize(x, 2147483648.0, int.MinValue, int.MaxValue)); break;
+                    case WavSampleFormat.Float32: BinaryPrimitives.WriteSingleLittleEndian(d, x); break;
+                    case WavSampleFormat.Float64: BinaryPrimitives.WriteDoubleLittleEndian(d, x); break;
+                }
+            }
+        }
+    }
+
+    private static long Quantize(float x, double scale, long min, long max) => Math.Clamp((long)Math.Round(x * scale), min, max);
+
+    internal static int BytesPerSample(WavSampleFormat f) => f switch
+    {
+        WavSampleFormat.Pcm8 => 1,
+        WavSampleFormat.Pcm16 => 2,
+        WavSampleFormat.Pcm24 => 3,
+        WavSampleFormat.Pcm32 or WavSampleFormat.Float32 => 4,
+        WavSampleFormat.Float64 => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(f), f, $"format={f} is not a WavSampleFormat"),
+    };
+
+    internal static void CheckFinite(RawAudio audio, string name)
+    {
+        for (int c = 0; c < audio.ChannelCount; c++)
+        {
+            var x = audio.Channels[c];
+            if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(x)) continue;
+            int i = Array.FindIndex(x, v => !float.IsFinite(v));
+            throw new AudioFormatException(name, $"sample {i} of channel {c} is {x[i]} (NaN or infinite samples are not audio)",
+                "Fix or re-export the file; spectrograms of non-finite samples are meaningless");
+        }
+    }
+
+    internal static AudioFormatException NoSamples(string name) =>
+        new(name, "the file holds no audio samples (0 frames)", "Give a file with audio in it");
+
+    private static AudioFormatException TruncatedHeader(string name, long bytes) =>
+        new(name, $"the WAV header is truncated (the file ends after {bytes} bytes)", "Copy or export the file again");
+
+    private static int ReadFull(Stream s, Span<byte> buf)
+    {
+        int total = 0;
+        while (total < buf.Length)
+        {
+            int n = s.Read(buf[total..]);
+            if (n == 0) break;
+            total += n;
+        }
+        return total;
+    }
+
+    private static void Skip(Stream s, long count)
+    {
+        if (count <= 0) return;
+        if (s.CanSeek) { s.Seek(Math.Min(count, Math.Max(0, s.Length - s.Position)), SeekOrigin.Current); return; }
+        var tmp = new byte[(int)Math.Min(count, 1 << 16)];
+        while (count > 0)
+        {
+            int n = s.Read(tmp, 0, (int)Math.Min(count, tmp.Length));
+            if (n == 0) break;
+            count -= n;
+        }
+    }
+
+    private static void CopyUpTo(Stream s, Stream dst, long limit)
+    {
+        var tmp = new byte[1 << 16];
+        while (limit > 0)
+        {
+            int n = s.Read(tmp, 0, (int)Math.Min(limit, tmp.Length));
+            if (n == 0) break;
+            dst.Write(tmp, 0, n);
+            limit -= n;
+        }
+    }
+}

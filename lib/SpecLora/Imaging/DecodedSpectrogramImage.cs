@@ -1,0 +1,70 @@
+using SpecLora.Spectrograms;
+
+namespace SpecLora.Imaging;
+
+/// <summary>
+/// A picture read back into a dB mel matrix. <see cref="Db"/> has one column per pixel column of the picture
+/// (a specshow column is one point-sampled STFT frame); <see cref="ColumnFrames"/> says which frame each column
+/// shows when the picture's metadata gives the frame count, and <see cref="CollapseToFrames"/> keeps one column per
+/// distinct frame.
+/// </summary>
+public sealed record DecodedSpectrogramImage
+{
+    /// <summary>dB mel matrix [NMels × source width], bin 0 = lowest band; values in vmin…vmax.</summary>
+    public required Spectrogram Db { get; init; }
+    /// <summary>Continuous colormap index (0…255) behind each value of <see cref="Db"/>, same layout; integers for exact decoding.</summary>
+    public required float[] ColormapIndex { get; init; }
+    /// <summary>The colormap used (given, from metadata, or detected).</summary>
+    public required Colormap Colormap { get; init; }
+    /// <summary>The picture's metadata (our PNGs), else null.</summary>
+    public MelImageMetadata? Metadata { get; init; }
+    /// <summary>Fraction of pixels whose CIELAB distance (ΔE76) to the colormap polyline exceeds the option's threshold (20).</summary>
+    public double OffColormapFraction { get; init; }
+    /// <summary>Median ΔE76 of the pixels to the colormap polyline (≈ 0 for lossless renders, ≈ 3 for JPEG originals).</summary>
+    public double MedianDeltaE { get; init; }
+    /// <summary>Where the picture seems to come from.</summary>
+    public ImageKind Kind { get; init; }
+    /// <summary>How colours were turned into indices.</summary>
+    public ColorDecodeMethod Method { get; init; }
+    /// <summary>The row geometry actually used (never Auto).</summary>
+    public ImageGeometry Geometry { get; init; }
+    /// <summary>Picture width in pixels.</summary>
+    public int SourceWidth { get; init; }
+    /// <summary>Picture height in pixels.</summary>
+    public int SourceHeight { get; init; }
+    /// <summary>For each pixel column, the STFT frame it shows (floor((c+0.5)·T/W)) when T is known from metadata; else null.</summary>
+    public int[]? ColumnFrames { get; init; }
+    /// <summary>File path or name of the picture.</summary>
+    public string Source { get; init; } = "";
+    /// <summary>Things the caller should know (off-colormap pixels, gray input, alpha ignored, …).</summary>
+    public IReadOnlyList<string> Warnings { get; init; } = [];
+
+    /// <summary>
+    /// One column per distinct frame shown (frames ascending), using <see cref="ColumnFrames"/>; the columns that show
+    /// one frame are averaged (they are identical in a lossless picture). Without frame information returns
+    /// <see cref="Db"/> and frames 0…W−1.
+    /// </summary>
+    /// <param name="frames">The STFT frame index of each returned column.</param>
+    public Spectrogram CollapseToFrames(out int[] frames)
+    {
+        if (ColumnFrames is null)
+        {
+            frames = Enumerable.Range(0, Db.Frames).ToArray();
+            return Db;
+        }
+        var distinct = ColumnFrames.Distinct().Order().ToArray();
+        var slot = new Dictionary<int, int>();
+        for (int i = 0; i < distinct.Length; i++) slot[distinct[i]] = i;
+        int bins = Db.Bins, w = Db.Frames, n = distinct.Length;
+        var sum = new double[bins * n];
+        var count = new int[n];
+        for (int c = 0; c < w; c++) count[slot[ColumnFrames[c]]]++;
+        for (int b = 0; b < bins; b++)
+            for (int c = 0; c < w; c++) sum[b * n + slot[ColumnFrames[c]]] += Db.Data[b * w + c];
+        var data = new float[bins * n];
+        for (int b = 0; b < bins; b++)
+            for (int j = 0; j < n; j++) data[b * n + j] = (float)(sum[b * n + j] / count[j]);
+        frames = distinct;
+        return Db with { Data = data, Frames = n };
+    }
+}

@@ -1,0 +1,76 @@
+namespace SpecLora.Imaging;
+
+/// <summary>Which pixel rows make up a mel bin when decoding a picture.</summary>
+public enum ImageGeometry
+{
+    /// <summary>Specshow geometry for our PNGs and 640×480 makeMels pictures, uniform otherwise.</summary>
+    Auto,
+    /// <summary>matplotlib's pcolormesh rule: row r shows bin clip(floor(B − (r + 0.5)·B/H)); bins are 3–4 px at 480.</summary>
+    Specshow,
+    /// <summary>Bins of H/B rows each, bin 0 at the bottom (SDXL outputs, which have no exact grid).</summary>
+    Uniform,
+}
+
+/// <summary>How a pixel's colour becomes a (continuous) colormap index.</summary>
+public enum ColorDecodeMethod
+{
+    /// <summary>Exact LUT entry (lossless pictures: our PNGs, makeMels PNGs); pooled by median.</summary>
+    ExactLut,
+    /// <summary>BT.601 luma Y′ only, inverted along the LUT's luma curve (JPEG originals: 4:2:0 chroma is unreliable).</summary>
+    Luma,
+    /// <summary>CIELAB projection onto the LUT polyline, weighted by exp(−(ΔE/12)²) (SDXL colours that drift off the map).</summary>
+    Lab,
+}
+
+/// <summary>The broad origin of a decoded picture, which decides geometry and colour decoding under <c>auto</c>.</summary>
+public enum ImageKind
+{
+    /// <summary>A PNG we wrote, with a "speclora" tEXt chunk: parameters known, decoding exact.</summary>
+    SpecLoraPng,
+    /// <summary>A 640×480 makeMels.py picture (JPEG original or lossless PNG) with exact specshow geometry.</summary>
+    MakeMels,
+    /// <summary>Anything else (SDXL 1024×1024 or 640×480 outputs, other sizes): uniform bins, Lab decoding.</summary>
+    Generic,
+}
+
+/// <summary>
+/// How <see cref="SpectrogramImageDecoder"/> reads a picture back into a dB mel matrix. Values from a picture's
+/// metadata (our PNGs) override <see cref="NMels"/>, <see cref="VMin"/>, <see cref="VMax"/> and an <c>auto</c> colormap.
+/// </summary>
+public sealed record ImageDecodeOptions
+{
+    /// <summary>Smallest accepted width or height in pixels.</summary>
+    public const int MinSize = 8;
+
+    /// <summary>"auto" (nearest-LUT statistics; gray pictures → "gray"), or a name from <see cref="Imaging.Colormap.Names"/>.</summary>
+    public string Colormap { get; init; } = "auto";
+    /// <summary>Mel bands to recover (librosa <c>n_mels</c>, default 128).</summary>
+    public int NMels { get; init; } = 128;
+    /// <summary>dB of the first colour (makeMels: −80 because power_to_db clips at max − top_db).</summary>
+    public float VMin { get; init; } = -80f;
+    /// <summary>dB of the last colour (makeMels: 0 with <c>ref=np.max</c>).</summary>
+    public float VMax { get; init; }
+    /// <summary>Row geometry; see <see cref="ImageGeometry"/>.</summary>
+    public ImageGeometry Geometry { get; init; } = ImageGeometry.Auto;
+    /// <summary>Colour decoding; null = by image kind (exact for lossless on-map pictures, luma for JPEG originals, Lab otherwise).</summary>
+    public ColorDecodeMethod? Method { get; init; }
+    /// <summary>ΔE76 above which a pixel counts as off the colormap (default 20).</summary>
+    public double OffColormapDeltaE { get; init; } = 20;
+    /// <summary>When true, a picture with more than 95 % of its pixels off the colormap throws
+    /// <see cref="SpectrogramImageException"/> instead of decoding with a warning.</summary>
+    public bool Strict { get; init; }
+    /// <summary>Largest accepted width or height, checked from the header before pixels are decoded (default 16384).</summary>
+    public int MaxSize { get; init; } = RenderOptions.MaxSize;
+
+    /// <summary>Checks every field and returns this instance.</summary>
+    public ImageDecodeOptions Validate()
+    {
+        if (!string.Equals(Colormap, "auto", StringComparison.OrdinalIgnoreCase)) _ = Imaging.Colormap.ByName(Colormap);
+        if (NMels < 1 || NMels > 4096) throw new ArgumentOutOfRangeException(nameof(NMels), NMels, $"NMels={NMels} must be 1…4096 (librosa n_mels)");
+        if (!float.IsFinite(VMin) || !float.IsFinite(VMax) || VMin >= VMax)
+            throw new ArgumentException($"VMin={VMin}, VMax={VMax}: both must be finite with VMin < VMax", nameof(VMin));
+        if (!(OffColormapDeltaE > 0)) throw new ArgumentOutOfRangeException(nameof(OffColormapDeltaE), OffColormapDeltaE, "OffColormapDeltaE must be > 0");
+        if (MaxSize < MinSize) throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, $"MaxSize={MaxSize} must be ≥ {MinSize}");
+        return this;
+    }
+}

@@ -1,0 +1,216 @@
+using System.Buffers.Binary;
+using SpecLora.Audio;
+using SpecLora.Tests.TestSupport;
+using F = SpecLora.Tests.TestSupport.AudioTestFiles;
+
+namespace SpecLora.Tests.Audio;
+
+public class WavFileTests
+{
+    // Exactly representable in every integer format after scaling: k / 128.
+    private static float[] Ramp(int n, int phase = 0)
+    {
+        var y = new float[n];
+        for (int i = 0; i < n; i++) y[i] = ((i * 7 + phase * 13) % 255 - 127) / 128f;
+        return y;
+    }
+
+    [Theory]
+    [InlineData(WavSampleFormat.Pcm8, 1)]
+    [InlineData(WavSampleFormat.Pcm16, 1)]
+    [InlineData(WavSampleFormat.Pcm24, 1)]
+    [InlineData(WavSampleFormat.Pcm32, 1)]
+    [InlineData(WavSampleFormat.Float32, 1)]
+    [InlineData(WavSampleFormat.Float64, 1)]
+    [InlineData(WavSampleFormat.Pcm16, 2)]
+    [InlineData(WavSampleFormat.Float32, 2)]
+    [InlineData(WavSampleFormat.Pcm24, 3)]
+    [InlineData(WavSampleFormat.Float32, 6)]
+    public void Write_then_read_round_trips_exactly(WavSampleFormat format, int channels)
+    {
+        using var tmp = new F();
+        var chans = Enumerable.Range(0, channels).Select(c => Ramp(1001, c)).ToArray();
+        var path = tmp.Path_($"rt_{format}_{channels}.wav");
+        WavFile.Write(path, new RawAudio(chans, 32000), format);
+        var back = WavFile.Read(path);
+        Assert.Equal(32000, back.SampleRate);
+        Assert.Equal(channels, back.ChannelCount);
+        Assert.Equal(1001, back.Frames);
+        for (int c = 0; c < channels; c++) Assert.Equal(chans[c], back.Channels[c]);
+        Assert.Empty(Directory.GetFiles(tmp.Dir, "*.tmp"));
+    }
+
+    [Theory]
+    [InlineData(WavSampleFormat.Pcm16, 1.0 / 32768)]
+    [InlineData(WavSampleFormat.Pcm24, 1.0 / 8388608)]
+    [InlineData(WavSampleFormat.Float32, 0)]
+    public void Arbitrary_samples_round_trip_within_half_an_LSB(WavSampleFormat format, double lsb)
+    {
+        var y = F.Sine(5000, 441, 22050, 0.9, 0.3);
+        var back = WavFile.Read(new MemoryStream(WavFile.ToBytes(new AudioClip(y, 22050), format)), "memory");
+        Assert.True(Golden.MaxAbsDiff(back.Channels[0], y) <= lsb / 2 + 1e-9, $"max diff {Golden.MaxAbsDiff(back.Channels[0], y)} > {lsb / 2}");
+    }
+
+    [Fact]
+    public void Pcm16_write_rounds_and_clips()
+    {
+        float[] y = [1.5f, -1.5f, 1f, -1f, 0.5f / 32768, 1.49f / 32768];
+        var bytes = WavFile.ToBytes(new AudioClip(y, 8000));
+        var data = bytes.AsSpan(44);
+        short[] expected = [32767, -32768, 32767, -32768, 0, 1];  // 0.5 rounds to even
+        for (int i = 0; i < expected.Length; i++) Assert.Equal(expected[i], BinaryPrimitives.ReadInt16LittleEndian(data[(2 * i)..]));
+        Assert.Equal(44 + 12, bytes.Length);
+    }
+
+    [Fact]
+    public void Pcm8_is_unsigned_and_scaled_like_libsndfile()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 8)), F.Chunk("data", [0, 128, 255]));
+        var a = WavFile.Read(new MemoryStream(wav), "u8");
+        Assert.Equal([-1f, 0f, 127f / 128], a.Channels[0]);
+    }
+
+    [Fact]
+    public void Extensible_24bit_and_odd_LIST_chunk_with_pad_byte_are_read()
+    {
+        // LIST chunk of odd size 5 → one pad byte follows; then extensible fmt (PCM sub-format), a fact chunk, data.
+        byte[] pcm24 = [0x00, 0x00, 0x80, 0xFF, 0xFF, 0x7F, 0x00, 0x00, 0x40, 0x00, 0x00, 0xC0];   // L R L R
+        var wav = F.Riff(F.Chunk("LIST", "INFOx"u8.ToArray()), F.Chunk("fmt ", F.FmtExtensible(1, 2, 48000, 24, 24, 3)),
+            F.Chunk("fact", new byte[4]), F.Chunk("data", pcm24), F.Chunk("id3 ", new byte[3]));
+        using var tmp = new F();
+        var a = WavFile.Read(tmp.Write("ext.wav", wav));
+        Assert.Equal(48000, a.SampleRate);
+        Assert.Equal(2, a.ChannelCount);
+        Assert.Equal([-1f, 0.5f], a.Channels[0]);
+        Assert.Equal([8388607f / 8388608, -0.5f], a.Channels[1]);
+    }
+
+    [Fact]
+    public void Extensible_float_with_four_channels_is_read()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.FmtExtensible(3, 4, 44100, 32, 32, 0x33)), F.Chunk("data", F.Float32Data(0.1f, 0.2f, 0.3f, 0.4f, -0.1f, -0.2f, -0.3f, -0.4f)));
+        var a = WavFile.Read(new MemoryStream(wav), "ext-float");
+        Assert.Equal(4, a.ChannelCount);
+        Assert.Equal([0.3f, -0.3f], a.Channels[2]);
+    }
+
+    [Theory]
+    [InlineData(0u)]
+    [InlineData(0xFFFFFFFFu)]
+    public void Streaming_size_reads_to_the_end_dropping_a_partial_frame(uint declared)
+    {
+        var data = F.Int16Data(100, -100, 200, -200, 300); // 2.5 stereo frames
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 2, 8000, 16)), F.Chunk("data", data, declared));
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), declared);   // a streamed header leaves both sizes unknown
+        var a = WavFile.Read(new NonSeekable(wav), "pipe");
+        Assert.Equal(2, a.Frames);
+        Assert.Equal([100 / 32768f, 200 / 32768f], a.Channels[0]);
+    }
+
+    [Fact]
+    public void Truncated_data_chunk_is_an_error_naming_the_file()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 16)), F.Chunk("data", F.Int16Data(1, 2, 3, 4), 1000));
+        using var tmp = new F();
+        var path = tmp.Write("cut.wav", wav);
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(path));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("truncated", ex.Message);
+    }
+
+    [Fact]
+    public void Empty_file_is_an_error()
+    {
+        using var tmp = new F();
+        var path = tmp.Write("empty.wav", []);
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(path));
+        Assert.Contains("empty", ex.Message);
+        Assert.Contains(path, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(10)]   // inside "RIFF....WAVE"
+    [InlineData(20)]   // inside the fmt chunk header/body
+    [InlineData(30)]
+    public void Truncated_header_is_an_error(int keep)
+    {
+        var full = WavFile.ToBytes(new AudioClip(F.Sine(100, 440, 8000), 8000));
+        using var tmp = new F();
+        var path = tmp.Write("short.wav", full[..keep]);
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(path));
+        Assert.Contains("truncated", ex.Message);
+    }
+
+    [Fact]
+    public void Zero_samples_is_an_error()
+    {
+        using var tmp = new F();
+        var path = tmp.Write("silent.wav", F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 16)), F.Chunk("data", [])));
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(path));
+        Assert.Contains("no audio samples", ex.Message);
+    }
+
+    [Fact]
+    public void Empty_data_chunk_followed_by_LIST_is_zero_samples_not_a_stream()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 16)), F.Chunk("data", []), F.Chunk("LIST", new byte[20]));
+        Assert.Contains("no audio samples", Assert.Throws<AudioFormatException>(() => WavFile.Read(new MemoryStream(wav), "empty-data")).Message);
+    }
+
+    [Fact]
+    public void Missing_data_chunk_is_an_error()
+    {
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(new MemoryStream(F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 16)))), "nodata"));
+        Assert.Contains("no \"data\" chunk", ex.Message);
+    }
+
+    [Fact]
+    public void Compressed_wav_codec_is_unsupported_natively()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(2, 1, 8000, 4)), F.Chunk("data", new byte[64]));
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(new MemoryStream(wav), "adpcm.wav"));
+        Assert.Contains("unsupported WAV codec (MS ADPCM", ex.Message);
+    }
+
+    [Fact]
+    public void NaN_samples_are_an_error_naming_the_file()
+    {
+        using var tmp = new F();
+        var path = tmp.Write("nan.wav", F.Riff(F.Chunk("fmt ", F.Fmt(3, 1, 8000, 32)), F.Chunk("data", F.Float32Data(0.1f, float.NaN, 0.2f))));
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(path));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("sample 1", ex.Message);
+    }
+
+    [Fact]
+    public void Not_a_riff_file_is_an_error()
+    {
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(new MemoryStream("hello, world"u8.ToArray()), "text.wav"));
+        Assert.Contains("not a RIFF/WAVE", ex.Message);
+    }
+
+    [Fact]
+    public void Writing_NaN_throws_and_leaves_no_file()
+    {
+        using var tmp = new F();
+        var path = tmp.Path_("bad.wav");
+        Assert.Throws<ArgumentException>(() => WavFile.Write(path, new AudioClip([0f, float.PositiveInfinity], 8000)));
+        Assert.Empty(Directory.GetFiles(tmp.Dir));
+    }
+
+    [Fact]
+    public void Float32_header_has_fact_chunk_and_is_readable()
+    {
+        var bytes = WavFile.ToBytes(new AudioClip([0.25f, -0.5f], 22050), WavSampleFormat.Float32);
+        Assert.Equal("fact", System.Text.Encoding.ASCII.GetString(bytes, 38, 4));
+        Assert.Equal([0.25f, -0.5f], WavFile.Read(new MemoryStream(bytes), "f32").Channels[0]);
+    }
+
+    private sealed class NonSeekable(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin loc) => throw new NotSupportedException();
+        public override long Position { get => base.Position; set => throw new NotSupportedException(); }
+    }
+}
