@@ -7,6 +7,7 @@ internal static class CommandRegistry
 {
     public static IEnumerable<Command> All()
     {
+        yield return MelsCommand.Create();
         // Verbs are added here, one line each, as they land.
         yield break;
     }

@@ -1,0 +1,158 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using SpecLora.Audio;
+using SpecLora.IO;
+using SpecLora.Spectrograms;
+
+namespace SpecLora.Imaging;
+
+/// <summary>Settings of a makeMels.py-style batch (<c>speclora mels</c>). Defaults reproduce makeMels.py:
+/// 22050 Hz mono, librosa's mel defaults, <c>power_to_db(ref=np.max)</c>, magma, 640×480 JPEG.</summary>
+public sealed record MelBatchOptions
+{
+    /// <summary>Output picture format. Default JPEG (what makeMels.py writes); PNG carries metadata for exact inversion.</summary>
+    public MelImageFormat Format { get; init; } = MelImageFormat.Jpeg;
+    /// <summary>Picture size and colormap. Default 640×480 magma.</summary>
+    public RenderOptions Render { get; init; } = new();
+    /// <summary>Mel settings (librosa defaults).</summary>
+    public MelOptions Mel { get; init; } = new();
+    /// <summary>Also save the dB matrix as float32 <c>.npy</c> (shape n_mels × frames) beside each picture.</summary>
+    public bool SaveNpy { get; init; }
+    /// <summary>Start reading at this many seconds (librosa <c>offset</c>). Default 0.</summary>
+    public double OffsetSeconds { get; init; }
+    /// <summary>Read at most this many seconds (librosa <c>duration</c>); null = to the end.</summary>
+    public double? DurationSeconds { get; init; }
+    /// <summary>Name outputs mel0, mel1, … in input order, like the original script; otherwise after the inputs.</summary>
+    public bool Numbered { get; init; }
+    /// <summary>How many files are processed at once. Default: the processor count.</summary>
+    public int MaxParallelism { get; init; } = Environment.ProcessorCount;
+
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every invalid setting.</summary>
+    public MelBatchOptions Validate()
+    {
+        Render.Validate();
+        Mel.Validate();
+        if (MaxParallelism < 1) throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, $"MaxParallelism={MaxParallelism} must be ≥ 1");
+        new AudioLoadOptions { SampleRate = Mel.SampleRate, OffsetSeconds = OffsetSeconds, DurationSeconds = DurationSeconds }.Validate();
+        return this;
+    }
+}
+
+/// <summary>The outcome for one input file.</summary>
+/// <param name="Input">The audio file.</param>
+/// <param name="Output">The picture written, or null when the file failed.</param>
+/// <param name="NpyOutput">The .npy written, when asked for.</param>
+/// <param name="DurationSeconds">Seconds of audio drawn.</param>
+/// <param name="Frames">STFT frames drawn.</param>
+/// <param name="Error">What went wrong (typed error message), or null.</param>
+/// <param name="Elapsed">Wall time for this file.</param>
+public sealed record MelBatchItem(string Input, string? Output, string? NpyOutput, double DurationSeconds, int Frames, string? Error, TimeSpan Elapsed)
+{
+    /// <summary>True when the picture was written.</summary>
+    public bool Succeeded => Error is null;
+}
+
+/// <summary>Every file's outcome, in input order.</summary>
+public sealed record MelBatchResult(IReadOnlyList<MelBatchItem> Items)
+{
+    /// <summary>Files that produced a picture.</summary>
+    public int Succeeded => Items.Count(i => i.Succeeded);
+    /// <summary>Files that failed (listed with their error).</summary>
+    public int Failed => Items.Count(i => !i.Succeeded);
+}
+
+/// <summary>
+/// makeMels.py in C#: audio files (or folders of them) → mel spectrogram pictures, in parallel. One bad file never
+/// stops the others: it is reported in <see cref="MelBatchResult"/>. Outputs are written atomically.
+/// </summary>
+/// <remarks>Notebook: <c>notebooks/02-make-spectrograms.ipynb</c>.</remarks>
+public static class MelBatch
+{
+    /// <summary>Expands files and folders (a folder's audio files by <see cref="AudioLoader.KnownExtensions"/>, not
+    /// recursive, sorted by name) into the list of inputs. Missing paths are kept so that they are reported.</summary>
+    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        var list = new List<string>();
+        foreach (var input in inputs)
+        {
+            if (Directory.Exists(input))
+                list.AddRange(Directory.EnumerateFiles(input)
+                    .Where(f => AudioLoader.KnownExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
+                    .Order(StringComparer.Ordinal));
+            else
+                list.Add(input);
+        }
+        return list;
+    }
+
+    /// <summary>Output file names for <paramref name="inputs"/>: mel0… when numbered, else each input's name with the
+    /// picture extension (a repeated name gets -2, -3, …).</summary>
+    public static IReadOnlyList<string> OutputNames(IReadOnlyList<string> inputs, MelBatchOptions options)
+    {
+        var ext = options.Format == MelImageFormat.Jpeg ? ".jpg" : ".png";
+        var names = new List<string>(inputs.Count);
+        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (int i = 0; i < inputs.Count; i++)
+        {
+            var stem = options.Numbered ? $"mel{i}" : Path.GetFileNameWithoutExtension(inputs[i]);
+            var name = stem + ext;
+            for (int n = 2; !used.Add(name); n++) name = $"{stem}-{n}{ext}";
+            names.Add(name);
+        }
+        return names;
+    }
+
+    /// <summary>Makes one picture (and .npy) from one audio file. Throws on bad input.</summary>
+    /// <returns>The mel dB matrix drawn.</returns>
+    public static Spectrogram ProcessFile(string input, string outputPath, MelBatchOptions? options = null)
+    {
+        var o = (options ?? new MelBatchOptions()).Validate();
+        var clip = AudioLoader.Load(input, new AudioLoadOptions { SampleRate = o.Mel.SampleRate, OffsetSeconds = o.OffsetSeconds, DurationSeconds = o.DurationSeconds });
+        var power = MelSpectrogram.Compute(clip.Samples, o.Mel);
+        var db = Decibels.PowerToDb(power, DbOptions.MakeMels, out float refPower);
+        var meta = MelImageMetadata.From(db, o.Render, o.Mel, refPower, clip.DurationSeconds);
+        MelImage.Save(outputPath, db, o.Render, meta);
+        if (o.SaveNpy) NpyWriter.Write(Path.ChangeExtension(outputPath, ".npy"), db);
+        return db;
+    }
+
+    /// <summary>Processes every input into <paramref name="outputDirectory"/>, <see cref="MelBatchOptions.MaxParallelism"/>
+    /// files at a time, reporting each finished file to <paramref name="progress"/>.</summary>
+    public static MelBatchResult Run(IEnumerable<string> inputs, string outputDirectory, MelBatchOptions? options = null,
+        IProgress<MelBatchItem>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        var o = (options ?? new MelBatchOptions()).Validate();
+        var files = ExpandInputs(inputs);
+        var names = OutputNames(files, o);
+        Directory.CreateDirectory(outputDirectory);
+        var results = new MelBatchItem[files.Count];
+        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = o.MaxParallelism, CancellationToken = cancellationToken }, i =>
+        {
+            var sw = Stopwatch.StartNew();
+            var output = Path.Combine(outputDirectory, names[i]);
+            MelBatchItem item;
+            try
+            {
+                var db = ProcessFile(files[i], output, o);
+                item = new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null,
+                    db.DurationSeconds, db.Frames, null, sw.Elapsed);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                item = new MelBatchItem(files[i], null, null, 0, 0, Describe(e), sw.Elapsed);
+            }
+            results[i] = item;
+            progress?.Report(item);
+        });
+        return new MelBatchResult(results);
+    }
+
+    private static string Describe(Exception e) => e switch
+    {
+        FileNotFoundException f => $"{f.FileName ?? "file"} does not exist",
+        DirectoryNotFoundException d => d.Message,
+        _ => $"{e.GetType().Name}: {e.Message}",
+    };
+}
