@@ -8,6 +8,6 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         // Verbs are added here, one line each, as they land.
-        yield break;
+        yield return NotebooksCommand.Create();
     }
 }
