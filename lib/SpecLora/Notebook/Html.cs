@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Net;
 using System.Text;
 
 namespace SpecLora.Notebook;
@@ -10,7 +9,14 @@ internal static class Html
     internal const string Font = "font-family:system-ui,-apple-system,'Segoe UI',sans-serif;font-size:12px";
 
     /// <summary>HTML-escapes text for element content and attribute values.</summary>
-    internal static string Escape(string? text) => WebUtility.HtmlEncode(text ?? "");
+    internal static string Escape(string? text)
+    {
+        if (string.IsNullOrEmpty(text)) return "";
+        var sb = new StringBuilder(text.Length + 16);
+        foreach (var c in text)
+            sb.Append(c switch { '<' => "&lt;", '>' => "&gt;", '&' => "&amp;", '"' => "&quot;", '\'' => "&#39;", _ => c.ToString() });
+        return sb.ToString();
+    }
 
     /// <summary>A number for SVG coordinates: invariant, at most 2 decimals.</summary>
     internal static string N(double value) => Math.Round(value, 2).ToString("0.##", CultureInfo.InvariantCulture);
