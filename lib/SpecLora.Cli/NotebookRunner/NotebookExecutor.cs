@@ -36,9 +36,13 @@ public sealed record NotebookRunResult(string Path, bool Passed, int? FailedCell
 /// </summary>
 public static class NotebookExecutor
 {
-    /// <summary>Namespaces imported into every cell, as the .NET Interactive C# kernel does.</summary>
+    /// <summary>Namespaces imported into every cell: exactly the .NET Interactive C# kernel's (CSharpKernel.ScriptOptions),
+    /// so a cell that compiles here compiles there (System.IO, for one, is not imported: write <c>System.IO.File</c>).</summary>
     public static readonly ImmutableArray<string> DefaultImports =
-        ["System", "System.IO", "System.Text", "System.Linq", "System.Collections.Generic", "System.Threading", "System.Threading.Tasks"];
+        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
+
+    private static readonly System.Reflection.MethodInfo? HasReturnValueMethod =
+        typeof(Script).GetMethod("HasReturnValue", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(LoadFrameworkReferences);
@@ -170,7 +174,17 @@ public static class NotebookExecutor
     }
 
     /// <summary>True when the cell ended with an expression (no semicolon) whose value should be shown.</summary>
-    private static bool HasValue(ScriptState<object> state) => state.ReturnValue is not null;
+    /// <remarks>Like the kernel, asks Roslyn's internal <c>Script.HasReturnValue</c> (so a trailing <c>null</c> shows
+    /// as &lt;null&gt;); falls back to "the value is not null" if that member ever disappears.</remarks>
+    private static bool HasValue(ScriptState<object> state)
+    {
+        try
+        {
+            if (HasReturnValueMethod?.Invoke(state.Script, null) is bool has) return has;
+        }
+        catch (System.Reflection.TargetInvocationException) { }
+        return state.ReturnValue is not null;
+    }
 
     private static string FormatDiagnostic(Diagnostic d)
     {

@@ -20,7 +20,7 @@ public class NotebookExecutorTests
     [Fact]
     public async Task State_carries_over_cells_and_the_trailing_expression_becomes_execute_result()
     {
-        var r = await Run("var x = 41;", "int Twice(int v) => 2 * v;", "Twice(x + 1)");
+        var r = await Run("var x = 41;", "int Twice(int v) => 2 * v;", "Twice(x + 1)", "string s = null;\ns");
         Assert.True(r.Passed, r.Error);
         var result = Assert.Single(Outputs(r, 6));
         Assert.Equal("execute_result", (string?)result!["output_type"]);
@@ -28,6 +28,7 @@ public class NotebookExecutorTests
         Assert.Equal("84", Text(result["data"]!["text/plain"]));
         Assert.Empty(Outputs(r, 2));
         Assert.Equal(1, (int?)r.Executed.Cells[1].Json["execution_count"]);
+        Assert.Equal("<null>", Text(Assert.Single(Outputs(r, 8))!["data"]!["text/plain"])); // a trailing null shows, as in the kernel
     }
 
     [Fact]
@@ -94,7 +95,7 @@ public class NotebookExecutorTests
         var before = Environment.CurrentDirectory;
         var dir = NotebookFiles.TempDir();
         File.WriteAllText(Path.Combine(dir, "data.txt"), "hello");
-        var r = await NotebookExecutor.RunAsync(NotebookFiles.WriteCode(dir, "w.ipynb", "File.ReadAllText(\"data.txt\")"), Timeout);
+        var r = await NotebookExecutor.RunAsync(NotebookFiles.WriteCode(dir, "w.ipynb", "System.IO.File.ReadAllText(\"data.txt\")"), Timeout);
         Assert.True(r.Passed, r.Error);
         Assert.Equal("hello", Text(Outputs(r, 2)[0]!["data"]!["text/plain"]));
         Assert.Equal(before, Environment.CurrentDirectory);
