@@ -90,7 +90,7 @@ public static partial class HtmlChecker
                     UseShellExecute = false,
                 };
                 foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--mute-audio",
+                             "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--mute-audio",
                              "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=30000",
                              $"--user-data-dir={work.FullName}", "--dump-dom", new Uri(copy).AbsoluteUri })
                     psi.ArgumentList.Add(arg);

@@ -14,7 +14,7 @@ public class NotebooksCommandTests
         NotebookFiles.WriteCode(dir, "02-good.ipynb", "Console.WriteLine(40 + 2);");
         var files = NotebooksCommand.ResolveNotebooks([dir], dir, out var missing);
         Assert.Empty(missing);
-        Assert.Equal(["01-bad.ipynb", "02-good.ipynb"], files.Select(Path.GetFileName).ToArray());
+        Assert.Equal(["01-bad.ipynb", "02-good.ipynb"], files.Select(f => Path.GetFileName(f)).ToArray());
         var outDir = Path.Combine(dir, "out");
         var log = new StringWriter();
         var (passed, failed, _) = await NotebooksCommand.RunAllAsync(files, outDir, TimeSpan.FromMinutes(1), checkHtml: false, log, CancellationToken.None);
