@@ -9,6 +9,6 @@ internal static class CommandRegistry
     {
         yield return MelsCommand.Create();
         // Verbs are added here, one line each, as they land.
-        yield break;
+        yield return NotebooksCommand.Create();
     }
 }

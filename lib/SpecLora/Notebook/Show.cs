@@ -1,0 +1,57 @@
+using SpecLora.Audio;
+using SpecLora.Spectrograms;
+
+namespace SpecLora.Notebook;
+
+/// <summary>
+/// The one-liners notebooks use to show things. Each returns a view with <c>ToHtml()</c>; end a cell with it, or pass
+/// it to <c>display(…)</c>. All HTML is self-contained (data URIs, inline SVG, no scripts).
+/// </summary>
+/// <example><code>
+/// Show.Audio(clip, "original");                       // player + waveform, levels as they are
+/// Show.Spectrogram(png, SpectrogramAxes.For(mel));    // picture with time/Hz axes and dB bar
+/// Show.Chart(xsHz, mels, "Mel scale", "Hz", "mel");   // SVG line chart
+/// </code></example>
+public static class Show
+{
+    /// <summary>A player with waveform; <paramref name="normalize"/> false keeps levels honest.</summary>
+    public static AudioView Audio(AudioClip clip, string? caption = null, bool normalize = false) => new(clip, caption, normalize);
+
+    /// <summary>A player for raw samples at <paramref name="sampleRate"/> Hz.</summary>
+    public static AudioView Audio(float[] samples, int sampleRate, string? caption = null, bool normalize = false)
+        => new(new AudioClip(samples, sampleRate), caption, normalize);
+
+    /// <summary>A PNG spectrogram picture framed by axes and a dB colour bar.</summary>
+    public static SpectrogramView Spectrogram(byte[] png, SpectrogramAxes axes, string? caption = null) => new(png, axes, caption);
+
+    /// <summary>A grayscale preview of a spectrogram's values with axes (dB over <paramref name="topDb"/>).</summary>
+    public static SpectrogramView Spectrogram(Spectrogram spectrogram, string? caption = null, double topDb = 80)
+        => SpectrogramView.FromSpectrogram(spectrogram, caption, topDb);
+
+    /// <summary>Rows of image | player | metrics.</summary>
+    public static SideBySide Grid(IEnumerable<GridRow> rows, string? title = null) => new(rows, title);
+
+    /// <summary>Rows of image | player | metrics.</summary>
+    public static SideBySide Grid(params GridRow[] rows) => new(rows);
+
+    /// <summary>Views side by side, wrapping on narrow pages.</summary>
+    public static HtmlRow Row(params IHtmlView[] items) => new(items);
+
+    /// <summary>A line chart of y against x.</summary>
+    public static LineChart Chart(double[] x, double[] y, string? title = null, string? xLabel = null, string? yLabel = null)
+        => new LineChart { Title = title, XLabel = xLabel, YLabel = yLabel }.Add("", x, y);
+
+    /// <summary>A line chart of samples against time in seconds (a waveform, a window).</summary>
+    public static LineChart Chart(float[] y, int sampleRate, string? title = null, string? yLabel = null)
+        => new LineChart { Title = title, XLabel = "Time (s)", YLabel = yLabel }.Add("", y, sampleRate);
+
+    /// <summary>An empty chart to add several named series to with <see cref="LineChart.Add(string, double[], double[])"/>.</summary>
+    public static LineChart Chart(string? title = null, string? xLabel = null, string? yLabel = null)
+        => new() { Title = title, XLabel = xLabel, YLabel = yLabel };
+
+    /// <summary>The mel filterbank's triangles over frequency.</summary>
+    public static FilterbankChart Filterbank(MelOptions? options = null, int every = 1, double? maxHz = null) => new(options, every, maxHz);
+
+    /// <summary>Progress for a long cell; dispose it when done.</summary>
+    public static ProgressView Progress(string label, int total) => new(label, total);
+}

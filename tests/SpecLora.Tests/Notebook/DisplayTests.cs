@@ -1,0 +1,49 @@
+using Microsoft.DotNet.Interactive.Formatting;
+using SpecLora.Audio;
+using SpecLora.Notebook;
+using SpecLora.Spectrograms;
+
+namespace SpecLora.Tests.Notebook;
+
+public class DisplayTests
+{
+    [Fact]
+    public void Register_is_idempotent_and_makes_the_interactive_formatter_use_ToHtml()
+    {
+        Display.Register();
+        Display.Register();
+        Assert.True(Display.FormattersRegistered);
+        var view = new AudioView(new AudioClip(new float[100], 8000), "x");
+        Assert.Equal(view.ToHtml(), view.ToDisplayString("text/html"));
+        var clipHtml = new AudioClip(new float[100], 8000).ToDisplayString("text/html");
+        Assert.Contains("<audio controls", clipHtml);
+    }
+
+    [Fact]
+    public void TryFormatHtml_knows_views_clips_and_spectrograms_only()
+    {
+        Assert.True(Display.TryFormatHtml(new AudioClip(new float[10], 8000), out var audio));
+        Assert.Contains("audio/wav", audio);
+        var s = Spectrogram.Create(new float[12], 3, 4, SpectrogramScale.Power, FrequencyAxis.Mel);
+        Assert.True(Display.TryFormatHtml(s, out var spec));
+        Assert.Contains("image/png", spec);
+        Assert.False(Display.TryFormatHtml(42, out _));
+        Assert.False(Display.TryFormatHtml(null, out _));
+    }
+
+    [Fact]
+    public void Views_carry_the_name_matched_formatter_source_attribute()
+    {
+        foreach (var type in new[] { typeof(AudioView), typeof(SpectrogramView), typeof(SideBySide), typeof(LineChart), typeof(FilterbankChart), typeof(ProgressView), typeof(HtmlRow) })
+        {
+            var attr = type.GetCustomAttributes(false).Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
+            var source = Activator.CreateInstance((Type)attr.GetType().GetProperty("FormatterSourceType")!.GetValue(attr)!, nonPublic: true)!;
+            var formatters = ((IEnumerable<object>)source.GetType().GetMethod("CreateTypeFormatters")!.Invoke(source, null)!).ToList();
+            var html = formatters.Single(f => (string)f.GetType().GetProperty("MimeType")!.GetValue(f)! == "text/html");
+            var writer = new StringWriter();
+            var clip = new AudioView(new AudioClip(new float[10], 8000));
+            Assert.True((bool)html.GetType().GetMethod("Format")!.Invoke(html, [clip, writer])!);
+            Assert.Equal(clip.ToHtml(), writer.ToString());
+        }
+    }
+}
