@@ -18,6 +18,8 @@ public static class Program
     /// <summary>Runs the command line.</summary>
     public static async Task<int> Main(string[] args)
     {
+        if (Console.IsOutputRedirected)
+            Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 160);
         return await BuildRoot().Parse(args).InvokeAsync();
     }
 }
