@@ -289,52 +289,87 @@ public static class WavFile
         long count = Math.Min(maxFrames, total - first);
         if (count > int.MaxValue / Math.Max(1, align)) throw new AudioFormatException(name, $"{count:N0} frames are too many to hold in memory at once", "Use OffsetSeconds/DurationSeconds to read a part");
         if (first > 0) Skip(s, first * align);
-        data = new byte[count * align];
-        int got = ReadFull(s, data);
-        if (got < data.Length)
-            throw new AudioFormatException(name, $"the data chunk declares {w.DataSize:N0} bytes but the file ends early (the file is truncated)",
-                "Copy or export the file again; a partly written WAV is not read");
-        return (Decode(data, (int)count, w), total);
+        // Read and decode in blocks of about 1 MB: no file-sized byte buffer.
+        var chans = new float[w.Channels][];
+        for (int c = 0; c < chans.Length; c++) chans[c] = new float[count];
+        int blockFrames = Math.Max(1, (1 << 20) / align);
+        data = new byte[(int)Math.Min(count, blockFrames) * align];
+        for (long done = 0; done < count;)
+        {
+            int n = (int)Math.Min(blockFrames, count - done);
+            int got = ReadFull(s, data.AsSpan(0, n * align));
+            if (got < n * align)
+                throw new AudioFormatException(name, $"the data chunk declares {w.DataSize:N0} bytes but the file ends early (the file is truncated)",
+                    "Copy or export the file again; a partly written WAV is not read");
+            DecodeInto(data.AsSpan(0, n * align), n, w, chans, (int)done);
+            done += n;
+        }
+        return (new RawAudio(chans, w.SampleRate), total);
     }
 
     private static RawAudio Decode(ReadOnlySpan<byte> data, int frames, WavLayout w)
     {
+        var outCh = new float[w.Channels][];
+        for (int c = 0; c < outCh.Length; c++) outCh[c] = new float[frames];
+        DecodeInto(data, frames, w, outCh, 0);
+        return new RawAudio(outCh, w.SampleRate);
+    }
+
+    /// <summary>De-interleaves and scales <paramref name="frames"/> frames into <paramref name="dst"/> from <paramref name="dstOffset"/>.</summary>
+    private static void DecodeInto(ReadOnlySpan<byte> data, int frames, WavLayout w, float[][] dst, int dstOffset)
+    {
         int ch = w.Channels, align = w.BlockAlign;
-        var outCh = new float[ch][];
-        for (int c = 0; c < ch; c++) outCh[c] = new float[frames];
+        bool packed = align == ch * w.ContainerBytes;   // no padding between frames: reinterpret as a typed span
         for (int c = 0; c < ch; c++)
         {
-            var dst = outCh[c];
+            var d = dst[c].AsSpan(dstOffset, frames);
             int off = c * w.ContainerBytes;
             switch (w.FormatCode, w.ContainerBytes)
             {
                 case (TagPcm, 1):
-                    for (int i = 0; i < frames; i++) dst[i] = (data[i * align + off] - 128) * (1f / 128);
+                    for (int i = 0; i < frames; i++) d[i] = (data[i * align + off] - 128) * (1f / 128);
                     break;
+                case (TagPcm, 2) when packed && BitConverter.IsLittleEndian:
+                    {
+                        var v = MemoryMarshal.Cast<byte, short>(data[..(frames * align)]);
+                        for (int i = 0, k = c; i < frames; i++, k += ch) d[i] = v[k] * (1f / 32768);
+                        break;
+                    }
                 case (TagPcm, 2):
-                    for (int i = 0; i < frames; i++) dst[i] = BinaryPrimitives.ReadInt16LittleEndian(data.Slice(i * align + off, 2)) * (1f / 32768);
+                    for (int i = 0; i < frames; i++) d[i] = BinaryPrimitives.ReadInt16LittleEndian(data.Slice(i * align + off, 2)) * (1f / 32768);
                     break;
                 case (TagPcm, 3):
                     for (int i = 0; i < frames; i++)
                     {
                         int p = i * align + off;
-                        int v = (data[p] << 8 | data[p + 1] << 16 | data[p + 2] << 24) >> 8;
-                        dst[i] = v * (1f / 8388608);
+                        int x = (data[p] << 8 | data[p + 1] << 16 | data[p + 2] << 24) >> 8;
+                        d[i] = x * (1f / 8388608);
                     }
                     break;
+                case (TagPcm, 4) when packed && BitConverter.IsLittleEndian:
+                    {
+                        var v = MemoryMarshal.Cast<byte, int>(data[..(frames * align)]);
+                        for (int i = 0, k = c; i < frames; i++, k += ch) d[i] = v[k] * (1f / 2147483648f);
+                        break;
+                    }
                 case (TagPcm, 4):
-                    for (int i = 0; i < frames; i++) dst[i] = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(i * align + off, 4)) * (1f / 2147483648f);
+                    for (int i = 0; i < frames; i++) d[i] = BinaryPrimitives.ReadInt32LittleEndian(data.Slice(i * align + off, 4)) * (1f / 2147483648f);
                     break;
+                case (TagFloat, 4) when packed && BitConverter.IsLittleEndian:
+                    {
+                        var v = MemoryMarshal.Cast<byte, float>(data[..(frames * align)]);
+                        if (ch == 1) { v.CopyTo(d); break; }
+                        for (int i = 0, k = c; i < frames; i++, k += ch) d[i] = v[k];
+                        break;
+                    }
                 case (TagFloat, 4):
-                    if (ch == 1 && align == 4) { MemoryMarshal.Cast<byte, float>(data[..(frames * 4)]).CopyTo(dst); break; }
-                    for (int i = 0; i < frames; i++) dst[i] = BinaryPrimitives.ReadSingleLittleEndian(data.Slice(i * align + off, 4));
+                    for (int i = 0; i < frames; i++) d[i] = BinaryPrimitives.ReadSingleLittleEndian(data.Slice(i * align + off, 4));
                     break;
                 case (TagFloat, 8):
-                    for (int i = 0; i < frames; i++) dst[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(data.Slice(i * align + off, 8));
+                    for (int i = 0; i < frames; i++) d[i] = (float)BinaryPrimitives.ReadDoubleLittleEndian(data.Slice(i * align + off, 8));
                     break;
             }
         }
-        return new RawAudio(outCh, w.SampleRate);
     }
 
     private static void Encode(float[][] chans, int frames, WavSampleFormat format, Span<byte> dst)
