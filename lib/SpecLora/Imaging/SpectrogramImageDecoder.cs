@@ -42,7 +42,8 @@ public static class SpectrogramImageDecoder
         options = (options ?? new ImageDecodeOptions()).Validate();
         var warnings = new List<string>();
 
-        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg);
+        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg, out bool incomplete);
+        if (incomplete) warnings.Add("the file ends early (truncated?); missing pixels were decoded as the decoder filled them");
         int w = image.Width, h = image.Height, n = w * h;
         var px = image.Pixels;
 
@@ -121,8 +122,9 @@ public static class SpectrogramImageDecoder
         ImageKind kind = metadata is not null ? ImageKind.SpecLoraPng
             : w == 640 && h == 480 && method != ColorDecodeMethod.Lab ? ImageKind.MakeMels
             : ImageKind.Generic;
+        // A lossless on-map picture is a specshow render whatever its size: its rows follow the specshow rule exactly.
         ImageGeometry geometry = options.Geometry != ImageGeometry.Auto ? options.Geometry
-            : kind == ImageKind.Generic ? ImageGeometry.Uniform : ImageGeometry.Specshow;
+            : kind == ImageKind.Generic && method != ColorDecodeMethod.ExactLut ? ImageGeometry.Uniform : ImageGeometry.Specshow;
 
         // Per-colour index value and weight for the chosen method.
         var value = new float[m];
@@ -242,6 +244,9 @@ public static class SpectrogramImageDecoder
 
     /// <summary>Reads the header, checks the size, then decodes 8-bit RGBA pixels (straight alpha).</summary>
     internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg)
+        => ReadPixels(bytes, sourceName, maxSide, out grayEncoded, out isJpeg, out _);
+
+    internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg, out bool incomplete)
     {
         if (bytes.Length == 0) throw new SpectrogramImageException(sourceName, "the file is empty; give a PNG or JPEG picture");
         using var data = SKData.CreateCopy(bytes);
@@ -262,6 +267,7 @@ public static class SpectrogramImageDecoder
         finally { handle.Free(); }
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new SpectrogramImageException(sourceName, $"the picture's pixels could not be decoded ({result}); the file may be corrupt");
+        incomplete = result == SKCodecResult.IncompleteInput;
         return new RgbaImage(w, h, pixels);
     }
 
