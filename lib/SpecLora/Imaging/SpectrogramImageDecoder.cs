@@ -42,7 +42,7 @@ public static class SpectrogramImageDecoder
         options = (options ?? new ImageDecodeOptions()).Validate();
         var warnings = new List<string>();
 
-        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg, out bool incomplete);
+        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg, out bool incomplete, options.MaxPixels);
         if (incomplete) warnings.Add("the file ends early (truncated?); missing pixels were decoded as the decoder filled them");
         int w = image.Width, h = image.Height, n = w * h;
         var px = image.Pixels;
@@ -244,9 +244,9 @@ public static class SpectrogramImageDecoder
 
     /// <summary>Reads the header, checks the size, then decodes 8-bit RGBA pixels (straight alpha).</summary>
     internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg)
-        => ReadPixels(bytes, sourceName, maxSide, out grayEncoded, out isJpeg, out _);
+        => ReadPixels(bytes, sourceName, maxSide, out grayEncoded, out isJpeg, out _, (long)maxSide * maxSide);
 
-    internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg, out bool incomplete)
+    internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg, out bool incomplete, long maxPixels)
     {
         if (bytes.Length == 0) throw new SpectrogramImageException(sourceName, "the file is empty; give a PNG or JPEG picture");
         using var data = SKData.CreateCopy(bytes);
@@ -257,6 +257,8 @@ public static class SpectrogramImageDecoder
             throw new SpectrogramImageException(sourceName, $"the picture is {w}×{h} px, too small to hold a spectrogram: each side must be {ImageDecodeOptions.MinSize}…{maxSide} px");
         if (w > maxSide || h > maxSide)
             throw new SpectrogramImageException(sourceName, $"the picture is {w}×{h} px, too large: each side must be {ImageDecodeOptions.MinSize}…{maxSide} px; downscale it first");
+        if ((long)w * h > Math.Min(maxPixels, int.MaxValue / 4))
+            throw new SpectrogramImageException(sourceName, $"the picture is {w}×{h} = {(long)w * h} px, too large: at most {Math.Min(maxPixels, int.MaxValue / 4)} px are decoded; downscale it first");
         grayEncoded = codec.Info.ColorType == SKColorType.Gray8;
         isJpeg = codec.EncodedFormat == SKEncodedImageFormat.Jpeg;
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);

@@ -215,6 +215,9 @@ public class SpectrogramImageDecoderTests(ITestOutputHelper output)
         Assert.Contains("20000×20000", e.Message);
         Assert.Contains("too large", e.Message);
         Assert.Contains("huge.png", e.Message);
+        // within the side limit but above the pixel budget
+        var tooMany = Assert.Throws<SpectrogramImageException>(() => SpectrogramImageDecoder.Decode(File.ReadAllBytes(FixturePath("synth2s_makemels.png")), new ImageDecodeOptions { MaxPixels = 100_000 }));
+        Assert.Contains("640×480", tooMany.Message);
     }
 
     [Fact]
