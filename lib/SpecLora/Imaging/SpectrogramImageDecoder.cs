@@ -106,7 +106,8 @@ public static class SpectrogramImageDecoder
         double offFraction = (double)off / n, exactFraction = (double)onExact / n;
         double medianDe = HistMedian(hist, n) / 10.0;
 
-        if (offFraction > StrictOffFraction && options.Strict)
+        // Grayscale pictures are decoded by luma along any map, so strict mode does not reject them for their colours.
+        if (offFraction > StrictOffFraction && options.Strict && !gray)
             throw new SpectrogramImageException(sourceName,
                 $"{offFraction:P1} of the pixels are off the {map.Name} colormap (ΔE76 > {options.OffColormapDeltaE}); this does not look like a mel spectrogram picture. Pass another --colormap, or decode without strict mode to get audio anyway");
         if (offFraction > WarnOffFraction)
