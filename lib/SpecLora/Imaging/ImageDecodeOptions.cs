@@ -61,6 +61,8 @@ public sealed record ImageDecodeOptions
     public bool Strict { get; init; }
     /// <summary>Largest accepted width or height, checked from the header before pixels are decoded (default 16384).</summary>
     public int MaxSize { get; init; } = RenderOptions.MaxSize;
+    /// <summary>Largest accepted width × height (default 64 Mpx, ≈ 0.8 GB of working buffers), checked from the header.</summary>
+    public long MaxPixels { get; init; } = 64L << 20;
 
     /// <summary>Checks every field and returns this instance.</summary>
     public ImageDecodeOptions Validate()
@@ -70,6 +72,7 @@ public sealed record ImageDecodeOptions
         if (!float.IsFinite(VMin) || !float.IsFinite(VMax) || VMin >= VMax)
             throw new ArgumentException($"VMin={VMin}, VMax={VMax}: both must be finite with VMin < VMax", nameof(VMin));
         if (!(OffColormapDeltaE > 0)) throw new ArgumentOutOfRangeException(nameof(OffColormapDeltaE), OffColormapDeltaE, "OffColormapDeltaE must be > 0");
+        if (MaxPixels < (long)MinSize * MinSize) throw new ArgumentOutOfRangeException(nameof(MaxPixels), MaxPixels, $"MaxPixels={MaxPixels} must be ≥ {MinSize * MinSize}");
         if (MaxSize < MinSize) throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, $"MaxSize={MaxSize} must be ≥ {MinSize}");
         return this;
     }

@@ -93,6 +93,15 @@ public static class MelImage
         return meta;
     }
 
+    /// <summary>Writes an already rendered picture to <paramref name="path"/> atomically, JPEG or PNG by extension
+    /// (PNG with <paramref name="metadata"/> when given).</summary>
+    public static void Write(string path, RgbaImage image, MelImageMetadata? metadata = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var bytes = Encode(image, FormatFromPath(path), metadata);
+        AtomicFile.WriteAllBytes(path, bytes);
+    }
+
     /// <summary>Decodes any image SkiaSharp reads into 8-bit RGBA (straight alpha).</summary>
     /// <exception cref="SpectrogramImageException">Not a decodable image.</exception>
     public static RgbaImage DecodeRgba(byte[] bytes, string? sourceName = null)

@@ -42,7 +42,8 @@ public static class SpectrogramImageDecoder
         options = (options ?? new ImageDecodeOptions()).Validate();
         var warnings = new List<string>();
 
-        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg);
+        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg, out bool incomplete, options.MaxPixels);
+        if (incomplete) warnings.Add("the file ends early (truncated?); missing pixels were decoded as the decoder filled them");
         int w = image.Width, h = image.Height, n = w * h;
         var px = image.Pixels;
 
@@ -105,7 +106,8 @@ public static class SpectrogramImageDecoder
         double offFraction = (double)off / n, exactFraction = (double)onExact / n;
         double medianDe = HistMedian(hist, n) / 10.0;
 
-        if (offFraction > StrictOffFraction && options.Strict)
+        // Grayscale pictures are decoded by luma along any map, so strict mode does not reject them for their colours.
+        if (offFraction > StrictOffFraction && options.Strict && !gray)
             throw new SpectrogramImageException(sourceName,
                 $"{offFraction:P1} of the pixels are off the {map.Name} colormap (ΔE76 > {options.OffColormapDeltaE}); this does not look like a mel spectrogram picture. Pass another --colormap, or decode without strict mode to get audio anyway");
         if (offFraction > WarnOffFraction)
@@ -121,8 +123,9 @@ public static class SpectrogramImageDecoder
         ImageKind kind = metadata is not null ? ImageKind.SpecLoraPng
             : w == 640 && h == 480 && method != ColorDecodeMethod.Lab ? ImageKind.MakeMels
             : ImageKind.Generic;
+        // A lossless on-map picture is a specshow render whatever its size: its rows follow the specshow rule exactly.
         ImageGeometry geometry = options.Geometry != ImageGeometry.Auto ? options.Geometry
-            : kind == ImageKind.Generic ? ImageGeometry.Uniform : ImageGeometry.Specshow;
+            : kind == ImageKind.Generic && method != ColorDecodeMethod.ExactLut ? ImageGeometry.Uniform : ImageGeometry.Specshow;
 
         // Per-colour index value and weight for the chosen method.
         var value = new float[m];
@@ -242,6 +245,9 @@ public static class SpectrogramImageDecoder
 
     /// <summary>Reads the header, checks the size, then decodes 8-bit RGBA pixels (straight alpha).</summary>
     internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg)
+        => ReadPixels(bytes, sourceName, maxSide, out grayEncoded, out isJpeg, out _, (long)maxSide * maxSide);
+
+    internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg, out bool incomplete, long maxPixels)
     {
         if (bytes.Length == 0) throw new SpectrogramImageException(sourceName, "the file is empty; give a PNG or JPEG picture");
         using var data = SKData.CreateCopy(bytes);
@@ -252,6 +258,8 @@ public static class SpectrogramImageDecoder
             throw new SpectrogramImageException(sourceName, $"the picture is {w}×{h} px, too small to hold a spectrogram: each side must be {ImageDecodeOptions.MinSize}…{maxSide} px");
         if (w > maxSide || h > maxSide)
             throw new SpectrogramImageException(sourceName, $"the picture is {w}×{h} px, too large: each side must be {ImageDecodeOptions.MinSize}…{maxSide} px; downscale it first");
+        if ((long)w * h > Math.Min(maxPixels, int.MaxValue / 4))
+            throw new SpectrogramImageException(sourceName, $"the picture is {w}×{h} = {(long)w * h} px, too large: at most {Math.Min(maxPixels, int.MaxValue / 4)} px are decoded; downscale it first");
         grayEncoded = codec.Info.ColorType == SKColorType.Gray8;
         isJpeg = codec.EncodedFormat == SKEncodedImageFormat.Jpeg;
         var info = new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Unpremul);
@@ -262,6 +270,7 @@ public static class SpectrogramImageDecoder
         finally { handle.Free(); }
         if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
             throw new SpectrogramImageException(sourceName, $"the picture's pixels could not be decoded ({result}); the file may be corrupt");
+        incomplete = result == SKCodecResult.IncompleteInput;
         return new RgbaImage(w, h, pixels);
     }
 

@@ -120,6 +120,12 @@ public class MelImageTests(ITestOutputHelper output)
             Assert.Contains(".gif", e.Message);
             Assert.Throws<ArgumentOutOfRangeException>(() => MelImage.Save(Path.Combine(dir.FullName, "d.png"), db, new RenderOptions { Width = 0 }));
             Assert.Equal(2, Directory.GetFiles(dir.FullName).Length);
+            var img = SpectrogramRenderer.Render(db, new RenderOptions { Width = 64, Height = 32 });
+            MelImage.Write(Path.Combine(dir.FullName, "e.jpeg"), img);
+            MelImage.Write(Path.Combine(dir.FullName, "f.png"), img, meta);
+            Assert.Equal(meta, MelImageMetadata.TryRead(File.ReadAllBytes(Path.Combine(dir.FullName, "f.png"))));
+            Assert.Equal((64, 32), (MelImage.DecodeRgba(File.ReadAllBytes(Path.Combine(dir.FullName, "e.jpeg"))).Width, 32));
+            Assert.Equal(4, Directory.GetFiles(dir.FullName).Length);
         }
         finally { dir.Delete(true); }
     }

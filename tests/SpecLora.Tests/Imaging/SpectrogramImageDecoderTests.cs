@@ -215,6 +215,9 @@ public class SpectrogramImageDecoderTests(ITestOutputHelper output)
         Assert.Contains("20000×20000", e.Message);
         Assert.Contains("too large", e.Message);
         Assert.Contains("huge.png", e.Message);
+        // within the side limit but above the pixel budget
+        var tooMany = Assert.Throws<SpectrogramImageException>(() => SpectrogramImageDecoder.Decode(File.ReadAllBytes(FixturePath("synth2s_makemels.png")), new ImageDecodeOptions { MaxPixels = 100_000 }));
+        Assert.Contains("640×480", tooMany.Message);
     }
 
     [Fact]
@@ -358,5 +361,34 @@ public class SpectrogramImageDecoderTests(ITestOutputHelper output)
             Assert.True(agree >= 0.995 * n, $"{map.Name}: {agree}/{n}");
             Assert.True(onMapAgree >= 0.999 * onMap, $"{map.Name}: {onMapAgree}/{onMap}");
         }
+    }
+
+    [Fact]
+    public void Truncated_png_decodes_with_a_warning_or_a_typed_error()
+    {
+        var png = File.ReadAllBytes(FixturePath("synth2s_makemels.png"));
+        var cut = png.AsSpan(0, png.Length * 2 / 3).ToArray();
+        try
+        {
+            var d = SpectrogramImageDecoder.Decode(cut, sourceName: "cut.png");
+            Assert.Contains(d.Warnings, w => w.Contains("ends early"));
+        }
+        catch (SpectrogramImageException e)
+        {
+            Assert.Contains("cut.png", e.Message);
+        }
+    }
+
+    [Fact]
+    public void Lossless_render_of_any_size_uses_specshow_rows_and_recovers_every_index()
+    {
+        var db = Synth();
+        var png = MelImage.EncodePng(SpectrogramRenderer.Render(db, new RenderOptions { Width = 333, Height = 200 }));
+        var d = SpectrogramImageDecoder.Decode(png);
+        Assert.Equal(ImageKind.Generic, d.Kind);
+        Assert.Equal(ColorDecodeMethod.ExactLut, d.Method);
+        Assert.Equal(ImageGeometry.Specshow, d.Geometry);
+        var (vmin, vmax) = SpectrogramRenderer.ResolveRange(db);
+        Assert.Equal(1.0, IndexRecovery(d, db, vmin, vmax));
     }
 }
