@@ -54,7 +54,14 @@ public sealed class AudioView : IHtmlView
     public byte[] ToWavBytes()
     {
         var n = (int)Math.Min(Clip.Samples.Length, (long)(MaxDurationSeconds * Clip.SampleRate));
-        return PcmWav.Encode(Clip.Samples.AsSpan(0, n), Clip.SampleRate, Gain);
+        var gain = Gain;
+        var samples = new float[n];
+        for (var i = 0; i < n; i++)
+        {
+            var v = Clip.Samples[i];
+            samples[i] = float.IsFinite(v) ? Math.Clamp(v * gain, -1f, 1f) : 0f;
+        }
+        return WavFile.ToBytes(new AudioClip(samples, Clip.SampleRate), WavSampleFormat.Pcm16);
     }
 
     private float Gain => Normalize && Peak > 0 ? 1f / Peak : 1f;

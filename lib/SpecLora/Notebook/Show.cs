@@ -54,4 +54,25 @@ public static class Show
 
     /// <summary>Progress for a long cell; dispose it when done.</summary>
     public static ProgressView Progress(string label, int total) => new(label, total);
+
+    /// <summary>A picture from encoded bytes (PNG, JPEG, …).</summary>
+    public static ImageView Image(byte[] bytes, string? caption = null, int? maxWidth = null) => new(bytes, caption, maxWidth);
+
+    /// <summary>A picture file (relative paths are relative to the notebook's folder).</summary>
+    public static ImageView Image(string path, string? caption = null, int? maxWidth = null) => ImageView.FromFile(path, caption, maxWidth);
+
+    /// <summary>A rendered RGBA picture (e.g. from <see cref="SpecLora.Imaging.SpectrogramRenderer.Render"/>).</summary>
+    public static ImageView Image(SpecLora.Imaging.RgbaImage image, string? caption = null, int? maxWidth = null) => ImageView.FromRgba(image, caption, maxWidth);
+
+    /// <summary>Several views that wrap over lines (a gallery of pictures).</summary>
+    public static HtmlRow Gallery(IEnumerable<IHtmlView> items) => new(items);
+
+    /// <summary>A table with one row per item and one column per public property.</summary>
+    public static TableView Table<T>(IEnumerable<T> items) => TableView.From(items);
+
+    /// <summary>A name/value table (e.g. metrics).</summary>
+    public static TableView Metrics(IEnumerable<KeyValuePair<string, object>> values) => TableView.FromPairs(values);
+
+    /// <summary>A paragraph of text.</summary>
+    public static TextView Text(string text) => new(text);
 }

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Text;
 using SkiaSharp;
+using SpecLora.Imaging;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Notebook;
@@ -100,41 +101,38 @@ public sealed class SpectrogramView : IHtmlView
     }
 
     /// <summary>
-    /// Renders a spectrogram in grayscale (dB; power and magnitude are converted with amin 1e-10 and shown over
-    /// <paramref name="topDb"/> below their maximum), one pixel per frame and bin, low frequencies at the bottom.
+    /// Renders a spectrogram in magma with axes (dB; power and magnitude are converted with ref = max and shown over
+    /// <paramref name="topDb"/> below their maximum), point-sampled like specshow, low frequencies at the bottom.
     /// </summary>
-    /// <remarks>A teaching preview; the makeMels-exact 640×480 magma picture comes from the Imaging stage, whose PNG
-    /// is shown with the <see cref="SpectrogramView(byte[], SpectrogramAxes, string?, int?, int?)"/> constructor.</remarks>
+    /// <remarks>Drawn by <see cref="SpectrogramRenderer"/> at a readable size (320–800 px wide); the makeMels-exact
+    /// 640×480 picture is <see cref="MelImage.Save"/>'s.</remarks>
     public static SpectrogramView FromSpectrogram(Spectrogram spectrogram, string? caption = null, double topDb = 80)
     {
         ArgumentNullException.ThrowIfNull(spectrogram);
         if (!(topDb > 0)) throw new ArgumentOutOfRangeException(nameof(topDb), topDb, $"topDb={topDb} must be > 0");
-        var db = new float[spectrogram.Data.Length];
-        var max = float.NegativeInfinity;
-        for (var i = 0; i < db.Length; i++)
+        var db = spectrogram.Scale switch
         {
-            var v = spectrogram.Data[i];
-            db[i] = spectrogram.Scale switch
-            {
-                SpectrogramScale.Power => 10f * MathF.Log10(MathF.Max(v, 1e-10f)),
-                SpectrogramScale.Magnitude => 20f * MathF.Log10(MathF.Max(v, 1e-5f)),
-                _ => v,
-            };
-            if (float.IsFinite(db[i]) && db[i] > max) max = db[i];
-        }
-        if (float.IsNegativeInfinity(max)) max = 0;
-        var lo = max - topDb;
-        int w = spectrogram.Frames, h = spectrogram.Bins;
-        using var bitmap = new SKBitmap(new SKImageInfo(w, h, SKColorType.Rgba8888, SKAlphaType.Opaque));
-        for (var b = 0; b < h; b++)
-            for (var t = 0; t < w; t++)
-            {
-                var g = (byte)Math.Round(Math.Clamp((db[b * w + t] - lo) / topDb, 0, 1) * 255);
-                bitmap.SetPixel(t, h - 1 - b, new SKColor(g, g, g));
-            }
-        using var image = SKImage.FromBitmap(bitmap);
-        using var data = image.Encode(SKEncodedImageFormat.Png, 100);
-        return new SpectrogramView(data.ToArray(), SpectrogramAxes.For(spectrogram, lo, max), caption);
+            SpectrogramScale.Power => Decibels.PowerToDb(spectrogram, new DbOptions { RefIsMax = true, TopDb = (float)topDb }),
+            SpectrogramScale.Magnitude => Decibels.PowerToDb(Square(spectrogram), new DbOptions { RefIsMax = true, TopDb = (float)topDb }),
+            _ => spectrogram,
+        };
+        var (vmin, vmax) = SpectrogramRenderer.ResolveRange(db);
+        // Draw at (about) one pixel per frame and 3 px per mel band, within a readable size; point sampling as specshow.
+        int width = Math.Clamp(db.Frames, 320, 800);
+        int height = db.Axis == FrequencyAxis.Mel ? Math.Clamp(db.Bins * 2, 128, 384) : 320;
+        var image = SpectrogramRenderer.Render(db, new RenderOptions { Width = width, Height = height, VMin = vmin, VMax = vmax });
+        var lut = Colormap.Magma;
+        var colors = new uint[Colormap.Size];
+        for (var i = 0; i < colors.Length; i++) { var (r, g, b) = lut[i]; colors[i] = (uint)(r << 16 | g << 8 | b); }
+        var axes = SpectrogramAxes.For(db, vmin, vmax) with { Colormap = colors };
+        return new SpectrogramView(MelImage.EncodePng(image), axes, caption);
+    }
+
+    private static Spectrogram Square(Spectrogram magnitude)
+    {
+        var p = new float[magnitude.Data.Length];
+        for (var i = 0; i < p.Length; i++) p[i] = magnitude.Data[i] * magnitude.Data[i];
+        return magnitude with { Data = p, Scale = SpectrogramScale.Power };
     }
 
     /// <inheritdoc/>

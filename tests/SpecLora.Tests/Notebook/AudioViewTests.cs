@@ -32,7 +32,7 @@ public class AudioViewTests
         var honest = HtmlAssert.Wav(new AudioView(quiet).ToWavBytes()).Samples;
         Assert.InRange(honest.Max(s => Math.Abs((int)s)), 3270, 3280); // 0.1 × 32767
         var loud = HtmlAssert.Wav(new AudioView(quiet, normalize: true).ToWavBytes()).Samples;
-        Assert.InRange(loud.Max(s => Math.Abs((int)s)), 32700, 32767);
+        Assert.InRange(loud.Max(s => Math.Abs((int)s)), 32700, 32768); // full scale: +32767 or −32768
         Assert.Contains("peak -20.0 dBFS", new AudioView(quiet).ToString());
     }
 

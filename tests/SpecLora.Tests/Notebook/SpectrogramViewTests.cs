@@ -15,16 +15,18 @@ public class SpectrogramViewTests
     }
 
     [Fact]
-    public void From_spectrogram_renders_a_png_one_pixel_per_cell_with_low_frequencies_at_the_bottom()
+    public void From_spectrogram_renders_magma_with_low_frequencies_at_the_bottom()
     {
         var view = SpectrogramView.FromSpectrogram(Ramp());
         using var bitmap = SKBitmap.Decode(view.Png);
-        Assert.Equal(44, bitmap.Width);
-        Assert.Equal(128, bitmap.Height);
-        Assert.Equal(255, bitmap.GetPixel(0, 127).Red); // bin 0 = loudest, bottom row
-        Assert.True(bitmap.GetPixel(0, 0).Red < bitmap.GetPixel(0, 64).Red);
+        Assert.Equal(320, bitmap.Width);                  // 44 frames drawn at the 320 px minimum width
+        Assert.Equal(256, bitmap.Height);                 // 128 mel bands × 2 px
+        var top = SpecLora.Imaging.Colormap.Magma[255];   // bin 0 = loudest → last magma colour, bottom row
+        var bottom = bitmap.GetPixel(0, bitmap.Height - 1);
+        Assert.Equal((top.R, top.G, top.B), (bottom.Red, bottom.Green, bottom.Blue));
+        Assert.True(bitmap.GetPixel(0, 0).Red < bitmap.GetPixel(0, 128).Red);
         Assert.Equal(0, view.Axes.DbMax, 3);
-        Assert.Equal(-80, view.Axes.DbMin, 3);
+        Assert.Equal(Ramp().Data.Min(), view.Axes.DbMin, 3);   // colour bar spans the rendered range (vmin = data min)
     }
 
     [Fact]
