@@ -19,6 +19,14 @@ internal static class ReplicateCommandSupport
         return code;
     }
 
+    /// <summary>The message without .NET's "(Parameter 'x')" / "Actual value was" suffixes.</summary>
+    public static string Clean(ArgumentException e)
+    {
+        var m = e.Message.Split('\n')[0];
+        var i = m.IndexOf(" (Parameter '", StringComparison.Ordinal);
+        return (i >= 0 ? m[..i] : m).Trim();
+    }
+
     /// <summary>Runs <paramref name="body"/>, mapping domain errors to messages and exit codes.</summary>
     public static async Task<int> GuardAsync(Func<Task<int>> body, CancellationToken cancellationToken)
     {
@@ -29,7 +37,7 @@ internal static class ReplicateCommandSupport
         catch (ReplicateTokenMissingException e) { return Error(e.Message, BadInput); }
         catch (ReplicateInputException e) { return Error(e.Message, BadInput); }
         catch (TrainingDatasetException e) { return Error(e.Message, BadInput); }
-        catch (ArgumentException e) { return Error(e.Message, BadInput); }
+        catch (ArgumentException e) { return Error(Clean(e), BadInput); }
         catch (CogServerException e) { return Error(e.Message, Failed); }
         catch (SpecLoraException e) { return Error(e.Message, Failed); }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

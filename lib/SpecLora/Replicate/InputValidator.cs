@@ -93,23 +93,23 @@ public static class InputValidator
 
     private static void CheckMinMax(string name, JsonNode value, double x, JsonObject prop)
     {
-        if (prop["minimum"] is JsonValue mn && mn.TryGetValue<double>(out var min) && x < min)
+        if (prop["minimum"] is JsonValue mn && TryNumber(mn, out var min) && x < min)
             throw new ReplicateInputException(name, $"input {name}={Show(value)} must be ≥ {min.ToString(CultureInfo.InvariantCulture)} (model schema)");
-        if (prop["maximum"] is JsonValue mx && mx.TryGetValue<double>(out var max) && x > max)
+        if (prop["maximum"] is JsonValue mx && TryNumber(mx, out var max) && x > max)
             throw new ReplicateInputException(name, $"input {name}={Show(value)} must be ≤ {max.ToString(CultureInfo.InvariantCulture)} (model schema)");
     }
 
     private static double Number(string name, JsonNode? value)
     {
-        if (value is JsonValue v)
-        {
-            if (v.TryGetValue<double>(out var d)) return d;
-            if (v.TryGetValue<long>(out var l)) return l;
-            if (v.TryGetValue<int>(out var i)) return i;
-            if (v.TryGetValue<float>(out var f)) return f;
-            if (v.TryGetValue<decimal>(out var m)) return (double)m;
-        }
+        if (value is JsonValue v && TryNumber(v, out var d)) return d;
         throw new ReplicateInputException(name, $"input {name}={Show(value)} must be a number");
+    }
+
+    private static bool TryNumber(JsonValue v, out double d)
+    {
+        d = 0;
+        return v.GetValueKind() == System.Text.Json.JsonValueKind.Number
+            && double.TryParse(v.ToJsonString(), NumberStyles.Float, CultureInfo.InvariantCulture, out d);
     }
 
     private static string Show(JsonNode? value) => value?.ToJsonString() ?? "null";
