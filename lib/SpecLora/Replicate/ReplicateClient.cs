@@ -553,7 +553,7 @@ public sealed partial class ReplicateClient : IDisposable
             ? $"non-JSON {resp.Content.Headers.ContentType?.MediaType ?? "body"} of {body.Length} chars"
             : null));
         var code = (int)resp.StatusCode;
-        var head = $"Replicate {method} {SafeUrl(uri)} → {code}{(title != null ? " " + title : "")}{(detail != null ? ": " + detail.TrimEnd() : "")}";
+        var head = $"Replicate {method} {SafeUrl(uri)} → {code}{(title != null ? " " + title : "")}{(detail != null ? ": " + detail.TrimEnd().TrimEnd('.') : "")}";
         switch (code)
         {
             case 401:
