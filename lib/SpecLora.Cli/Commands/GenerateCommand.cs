@@ -13,10 +13,11 @@ internal static class GenerateCommand
         var seed = new Option<long?>("--seed") { Description = "Seed (default: random, recorded in the manifest)" };
         var backend = new Option<string>("--backend") { Description = "replicate or cog", DefaultValueFactory = _ => "replicate" };
         var cogUrl = new Option<string>("--cog-url") { Description = "Local Cog server", DefaultValueFactory = _ => "http://localhost:5000" };
+        var cogWait = new Option<double>("--cog-connect-timeout") { Description = "Seconds to keep trying when nothing answers at --cog-url", DefaultValueFactory = _ => 10 };
         var model = new Option<string>("--model") { Description = "owner/name or owner/name:version on Replicate", DefaultValueFactory = _ => ReadmeSettings.Model };
         var output = new Option<string>("--output", "-o") { Description = "Folder for images and manifests", DefaultValueFactory = _ => Path.Combine("results", "generated") };
         var command = new Command("generate", "Generate images at the README's settings with the LoRA on Replicate or a local Cog container");
-        foreach (var o in new Option[] { setting, seed, backend, cogUrl, model, output }) command.Options.Add(o);
+        foreach (var o in new Option[] { setting, seed, backend, cogUrl, cogWait, model, output }) command.Options.Add(o);
         command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(async () =>
         {
             var settings = ReadmeSettings.Parse(r.GetValue(setting)!);
@@ -34,7 +35,7 @@ internal static class GenerateCommand
                 case "cog":
                     if (!Uri.TryCreate(r.GetValue(cogUrl), UriKind.Absolute, out var cog))
                         throw new ArgumentException($"--cog-url {r.GetValue(cogUrl)} is not an absolute URL such as http://localhost:5000");
-                    impl = CogClient.Create(new CogClientOptions { BaseAddress = cog });
+                    impl = CogClient.Create(new CogClientOptions { BaseAddress = cog, UnreachableTimeout = TimeSpan.FromSeconds(Math.Max(0, r.GetValue(cogWait))) });
                     break;
                 default:
                     throw new ArgumentException($"--backend {backendName} must be 'replicate' or 'cog'");

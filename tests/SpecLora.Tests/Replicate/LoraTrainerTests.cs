@@ -4,7 +4,7 @@ using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Replicate;
 
-public class LoraTrainerTests
+public class LoraTrainerTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
     private static LoraTrainingOptions Options => new() { TrainerVersion = FakeReplicateServer.TrainerVersion, MaxTrainSteps = 10 };
 
@@ -18,7 +18,7 @@ public class LoraTrainerTests
     [Fact]
     public async Task Trainer_as_prediction_goes_from_zip_to_downloaded_weights()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.ProcessingPolls = 5;
         using var dir = new TempDir();
         var zip = Zip(dir);
@@ -49,7 +49,7 @@ public class LoraTrainerTests
     [Fact]
     public async Task Trainings_endpoint_creates_the_destination_and_returns_the_new_version()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var dir = new TempDir();
         var zip = Zip(dir);
         using var client = fake.NewClient();
@@ -64,7 +64,7 @@ public class LoraTrainerTests
     [Fact]
     public async Task Missing_destination_gives_the_404_without_creating_anything()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var dir = new TempDir();
         var zip = Zip(dir);
         using var client = fake.NewClient();
@@ -77,7 +77,7 @@ public class LoraTrainerTests
     [Fact]
     public async Task Failed_training_surfaces_the_log_tail_and_expired_weights_are_a_clear_error()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.Outcome = "failed";
         using var dir = new TempDir();
         var zip = Zip(dir);
@@ -92,7 +92,7 @@ public class LoraTrainerTests
     [Fact]
     public async Task Bad_zip_or_options_fail_before_any_http_call()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var dir = new TempDir();
         using var client = fake.NewClient();
         var big = dir.Sub("big.zip");

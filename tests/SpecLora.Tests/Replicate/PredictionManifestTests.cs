@@ -4,7 +4,7 @@ using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Replicate;
 
-public class PredictionManifestTests
+public class PredictionManifestTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
     [Fact]
     public void Unique_path_never_reuses_a_name()
@@ -22,7 +22,7 @@ public class PredictionManifestTests
     [Fact]
     public async Task Expired_outputs_give_a_clear_error_and_leave_no_partial_file()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var dir = new TempDir();
         using var client = fake.NewClient();
         var backend = new ReplicateBackend(client);
@@ -41,7 +41,7 @@ public class PredictionManifestTests
     [Fact]
     public async Task Data_uri_outputs_get_an_extension_and_a_short_source()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.DataUriOutputs = true;
         using var dir = new TempDir();
         using var client = fake.NewClient();

@@ -3,7 +3,7 @@ using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Replicate;
 
-public class ReplicateBackendTests
+public class ReplicateBackendTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
     [Theory]
     [InlineData("outWidth", 64)]
@@ -11,7 +11,7 @@ public class ReplicateBackendTests
     [InlineData("guidanceScale", 51)]
     public async Task Bad_input_is_refused_before_any_create(string field, double value)
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var input = ReadmeSettings.Get(1).ToInput(1);
         input[field] = value;
@@ -23,7 +23,7 @@ public class ReplicateBackendTests
     [Fact]
     public async Task Unknown_key_is_caught_by_the_version_schema_before_create()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var input = ReadmeSettings.Get(1).ToInput(1);
         input["prompt"] = "typo";
@@ -36,7 +36,7 @@ public class ReplicateBackendTests
     [Fact]
     public async Task Resolves_the_version_once_and_runs()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var backend = new ReplicateBackend(client);
         Assert.Equal("replicate", backend.Name);

@@ -6,7 +6,7 @@ using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Replicate;
 
-public class ReplicateClientTests
+public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
     private static PredictionRequest Request(long seed = 1) => new(FakeReplicateServer.VersionId, ReadmeSettings.Get(1).ToInput(seed));
 
@@ -52,7 +52,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Run_polls_to_success_with_progress_percent_and_metrics()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.StartingPolls = 2;
         fake.ProcessingPolls = 4;
         using var client = fake.NewClient();
@@ -72,7 +72,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Prefer_wait_holds_then_returns_running_with_location_and_client_polls()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.StartingPolls = 100_000; // never finishes within the hold
         fake.WaitScale = 0.01;        // wait=2 → 20 ms
         using var client = fake.NewClient(o => o with { PreferWaitSeconds = 2, Timeout = TimeSpan.FromMilliseconds(300) });
@@ -86,7 +86,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Prefer_wait_returns_final_body_without_polling_when_done_in_time()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient(o => o with { PreferWaitSeconds = 60 });
         var p = await client.RunAsync(Request());
         Assert.Equal(PredictionStatus.Succeeded, p.Status);
@@ -96,7 +96,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Processing_with_output_filled_is_followed_to_the_terminal_status()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.OutputDuringProcessing = true;
         using var client = fake.NewClient(o => o with { PreferWaitSeconds = 60 });
         var created = await client.CreatePredictionAsync(Request());
@@ -110,7 +110,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Failed_prediction_surfaces_error_and_log_tail()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.Outcome = "failed";
         using var client = fake.NewClient();
         var e = await Assert.ThrowsAsync<ReplicatePredictionFailedException>(() => client.RunAsync(Request()));
@@ -124,7 +124,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Cancelling_the_token_cancels_on_the_server()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.StartingPolls = 100_000;
         using var client = fake.NewClient();
         using var cts = new CancellationTokenSource();
@@ -139,7 +139,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Cancel_is_delayed_or_leaves_a_finished_prediction_unchanged()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.StartingPolls = 100_000;
         fake.CancelDelayPolls = 2;
         using var client = fake.NewClient();
@@ -158,7 +158,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Cancel_After_gives_aborted_before_start_and_canceled_while_running_both_terminal()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.WaitScale = 0.01; // "1s" → 10 ms
         fake.StartingPolls = 100_000;
         using var client = fake.NewClient(o => o with { CancelAfter = TimeSpan.FromSeconds(1) });
@@ -175,7 +175,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Unknown_future_status_is_terminal()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.Outcome = "vaporized";
         using var client = fake.NewClient();
         var e = await Assert.ThrowsAsync<ReplicatePredictionFailedException>(() => client.RunAsync(Request()));
@@ -186,7 +186,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Create_429_is_retried_after_the_servers_wait_and_creates_once()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.RetryAfterSeconds = 0.1;
         fake.CreateFaults.Enqueue("429");
         fake.CreateFaults.Enqueue("429");
@@ -203,7 +203,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Create_429_in_burst_mode_gives_a_rate_limit_error_after_max_retries()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.RetryAfterSeconds = 0.001;
         for (var i = 0; i < 10; i++) fake.CreateFaults.Enqueue("429");
         using var client = fake.NewClient(o => o with { MaxRetries = 2 });
@@ -228,7 +228,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Retry_After_header_wins_over_body()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.CreateFaults.Enqueue("429h"); // Retry-After: 0, body retry_after 30
         using var client = fake.NewClient(o => o with { MaxRetryDelay = TimeSpan.FromSeconds(30) });
         var started = DateTimeOffset.UtcNow;
@@ -240,7 +240,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Get_5xx_html_reset_and_hang_are_retried_without_a_second_create()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.HangMilliseconds = 2000;
         foreach (var f in new[] { "500", "502html", "503", "504", "reset", "hang", "429" }) fake.GetFaults.Enqueue(f);
         using var client = fake.NewClient(o => o with { MaxRetries = 8, RequestTimeout = TimeSpan.FromMilliseconds(250) });
@@ -254,7 +254,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Get_5xx_beyond_retries_gives_a_server_error_naming_the_status()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient(o => o with { MaxRetries = 1 });
         var created = await client.CreatePredictionAsync(Request());
         fake.GetFaults.Enqueue("502html");
@@ -268,7 +268,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Create_5xx_after_the_server_created_it_adopts_the_existing_prediction()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.CreateFaults.Enqueue("502after");
         using var client = fake.NewClient();
         var p = await client.RunAsync(Request());
@@ -280,7 +280,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Create_5xx_that_created_nothing_is_not_retried()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.CreateFaults.Enqueue("503");
         using var client = fake.NewClient();
         var e = await Assert.ThrowsAsync<ReplicateServerException>(() => client.CreatePredictionAsync(Request()));
@@ -292,7 +292,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Create_connection_reset_or_hang_is_not_retried_and_finds_the_created_prediction()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.CreateFaults.Enqueue("reset"); // aborted before creating
         using var client = fake.NewClient(o => o with { RequestTimeout = TimeSpan.FromMilliseconds(200) });
         var e = await Assert.ThrowsAsync<ReplicateServerException>(() => client.CreatePredictionAsync(Request()));
@@ -308,7 +308,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Connect_failure_before_sending_is_retried_but_a_lost_reply_is_not()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         var handler = new CountingHandler(new SocketsHttpHandler()) { FailConnectTimes = 2 };
         using var client = fake.NewClient(handler: handler);
         var p = await client.CreatePredictionAsync(Request());
@@ -326,7 +326,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Validation_errors_map_to_typed_exceptions_with_invalid_fields()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var input = ReadmeSettings.Get(1).ToInput(1);
         input["not_an_input"] = 3;
@@ -343,7 +343,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Known_ranges_are_checked_before_sending()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var input = ReadmeSettings.Get(1).ToInput(1);
         input["num_outputs"] = 5;
@@ -355,7 +355,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Status_401_402_404_map_to_typed_exceptions_without_the_token()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var bad = fake.NewClient(o => o with { ApiToken = "r8_WRONGtoken0123456789abcdefghijkl" });
         var a = await Assert.ThrowsAsync<ReplicateAuthenticationException>(() => bad.GetModelAsync(FakeReplicateServer.Owner, FakeReplicateServer.Name));
         Assert.Contains("REPLICATE_API_TOKEN", a.Message);
@@ -377,7 +377,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Resolve_version_takes_latest_or_pinned_with_schema()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var latest = await client.ResolveVersionAsync(ReadmeSettings.Model);
         Assert.Equal(FakeReplicateServer.VersionId, latest.Id);
@@ -390,7 +390,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task List_follows_cursor_pages()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.PageSize = 2;
         using var client = fake.NewClient();
         var t0 = DateTimeOffset.UtcNow.AddSeconds(-1);
@@ -407,7 +407,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Upload_parses_multipart_and_refuses_over_100_MiB_before_sending()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var dir = new TempDir();
         using var client = fake.NewClient();
         var small = dir.Sub("data.zip");
@@ -433,7 +433,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Token_is_sent_only_to_the_api_and_delivery_hosts()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         Assert.True(client.MaySendToken(new Uri(fake.BaseAddress, "x")));
         Assert.True(client.MaySendToken(new Uri("https://api.replicate.com/v1/predictions")));
@@ -466,7 +466,7 @@ public class ReplicateClientTests
     [InlineData(410)]
     public async Task Expired_output_url_gives_a_clear_error(int status)
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var p = await client.RunAsync(Request());
         fake.Expired = true;
@@ -483,7 +483,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Data_uri_outputs_are_decoded()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.DataUriOutputs = true;
         using var client = fake.NewClient();
         var p = await client.RunAsync(Request());
@@ -501,7 +501,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Training_endpoint_requires_an_existing_destination()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var client = fake.NewClient();
         var trainer = $"{FakeReplicateServer.TrainerOwner}/{FakeReplicateServer.TrainerName}:{FakeReplicateServer.TrainerVersion}";
         var input = new JsonObject { ["input_images"] = "https://api.replicate.com/v1/files/x" };
@@ -521,7 +521,7 @@ public class ReplicateClientTests
     [Fact]
     public async Task Options_are_validated_and_never_print_the_token()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         var o = fake.FastOptions();
         Assert.DoesNotContain(FakeReplicateServer.Token, o.ToString());
         Assert.Contains("***", o.ToString());

@@ -4,12 +4,12 @@ using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Replicate;
 
-public class SettingGeneratorTests
+public class SettingGeneratorTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
     [Fact]
     public async Task All_seven_settings_generate_once_each_despite_429s_and_5xx_and_never_overwrite()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.RetryAfterSeconds = 0.01;
         foreach (var f in new[] { "429", "429", "429" }) fake.CreateFaults.Enqueue(f);
         foreach (var f in new[] { "500", "502html", "503", "504", "reset", "500", "429" }) fake.GetFaults.Enqueue(f);
@@ -57,7 +57,7 @@ public class SettingGeneratorTests
     [Fact]
     public async Task Random_seed_is_drawn_and_recorded_when_none_is_given()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         using var dir = new TempDir();
         using var client = fake.NewClient();
         var r = await new SettingGenerator(new ReplicateBackend(client)).GenerateAsync(ReadmeSettings.Get(3), dir.Path);
@@ -69,7 +69,7 @@ public class SettingGeneratorTests
     [Fact]
     public async Task Failed_prediction_writes_nothing_and_reports_the_log_tail()
     {
-        await using var fake = await FakeReplicateServer.StartAsync();
+        var fake = fixture.Server.Reset();
         fake.Outcome = "failed";
         using var dir = new TempDir();
         using var client = fake.NewClient();

@@ -84,6 +84,21 @@ public sealed class FakeReplicateServer : IAsyncDisposable
 
     private FakeReplicateServer(WebApplication app) => _app = app;
 
+
+    /// <summary>Back to defaults with no predictions, models, faults or counts (one server per test class).</summary>
+    public FakeReplicateServer Reset()
+    {
+        StartingPolls = 1; ProcessingPolls = 3; WaitScale = 0.01; Outcome = "succeeded";
+        OutputDuringProcessing = false; DataUriOutputs = false; OutputHost = null;
+        CreateFaults.Clear(); GetFaults.Clear();
+        RetryAfterSeconds = 0.05; HangMilliseconds = 3000; CancelDelayPolls = 0; BillingRequired = false;
+        Expired = false; ExpiredStatus = 404; PageSize = 100; MaxFileBytes = 100L * 1024 * 1024;
+        CreateRequests = 0; PredictionsCreated = 0; GetRequests = 0;
+        CreateRequestTimes.Clear(); CancelRequests.Clear(); DeliveryRequests.Clear(); Uploads.Clear();
+        Predictions.Clear(); Models.Clear();
+        return this;
+    }
+
     public Uri Root { get; private set; } = null!;
     public Uri BaseAddress => new(Root, "v1");
     public int Port => Root.Port;
@@ -507,4 +522,14 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         }
         return fields.Count == 0 ? null : Problem(422, lines.ToString(), "Input validation failed", new JsonObject { ["invalid_fields"] = fields });
     }
+}
+
+/// <summary>One fake Replicate server per test class; each test calls <see cref="FakeReplicateServer.Reset"/>.</summary>
+public sealed class FakeReplicateFixture : IAsyncLifetime
+{
+    public FakeReplicateServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await FakeReplicateServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
 }
