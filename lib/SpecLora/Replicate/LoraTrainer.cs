@@ -148,7 +148,7 @@ public sealed class LoraTrainer
             var created = await _client.CreateTrainingAsync(options.TrainerRef, options.Destination!, input, cancellationToken).ConfigureAwait(false);
             done = await _client.WaitForTrainingAsync(created, progress, null, cancellationToken).ConfigureAwait(false);
         }
-        ReplicateClient.EnsureSucceeded(done, options.Mode == TrainingMode.Prediction ? "training (run as a prediction)" : "training");
+        ReplicateClient.EnsureSucceeded(done, options.Mode == TrainingMode.Prediction ? "training (run as a prediction)" : "training", _client.Redact);
 
         var newVersion = (done.Output as JsonObject)?["version"]?.ToString();
         var extra = new JsonObject

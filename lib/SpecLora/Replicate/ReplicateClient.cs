@@ -199,7 +199,7 @@ public sealed partial class ReplicateClient : IDisposable
     {
         var created = await CreatePredictionAsync(request, cancellationToken).ConfigureAwait(false);
         var done = await WaitAsync(created, progress, null, cancellationToken).ConfigureAwait(false);
-        return EnsureSucceeded(done, "prediction");
+        return EnsureSucceeded(done, "prediction", Redact);
     }
 
     // ------------------------------------------------------------------ trainings
@@ -313,9 +313,10 @@ public sealed partial class ReplicateClient : IDisposable
     [GeneratedRegex(@"~\s*(\d+(?:\.\d+)?)\s*s")]
     private static partial Regex DetailSeconds();
 
-    internal static Prediction EnsureSucceeded(Prediction p, string what)
+    internal static Prediction EnsureSucceeded(Prediction p, string what, Func<string?, string>? redact = null)
     {
         if (p.Status == PredictionStatus.Succeeded) return p;
+        if (redact != null) p = p with { Logs = redact(p.Logs), Error = p.Error == null ? null : redact(p.Error) };
         var tail = p.LogTail();
         var reason = p.Status switch
         {

@@ -519,6 +519,50 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Token_never_appears_in_exception_messages_or_written_files_even_when_the_server_echoes_it()
+    {
+        var fake = fixture.Server.Reset();
+        using var dir = new TempDir();
+        using var client = fake.NewClient(o => o with { MaxRetries = 0 });
+        var errors = new List<Exception>();
+        async Task Catch(Func<Task> f)
+        {
+            try { await f(); }
+            catch (Exception e) { errors.Add(e); }
+        }
+        var existing = await client.CreatePredictionAsync(Request());
+        fake.GetFaults.Enqueue("500echo");
+        await Catch(() => client.GetPredictionAsync(existing.Id));
+        fake.CreateFaults.Enqueue("422echo");
+        await Catch(() => client.CreatePredictionAsync(Request()));
+        fake.LeakTokenInLogs = true;
+        fake.Outcome = "failed";
+        await Catch(() => client.RunAsync(Request()));
+        await Catch(() => new LoraTrainer(client).TrainAsync(dir.Sub("missing.zip"), dir.Path));
+        using var bad = fake.NewClient(o => o with { ApiToken = FakeReplicateServer.Token + "x" });
+        await Catch(() => bad.GetPredictionAsync("p"));
+        await Catch(() => Task.FromResult(new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token + " " })));
+        Assert.True(6 == errors.Count, string.Join(" | ", errors.Select(e => e.GetType().Name)));
+        Assert.IsType<ReplicateServerException>(errors[0]);
+        var v = Assert.IsType<ReplicateValidationException>(errors[1]);
+        Assert.DoesNotContain(FakeReplicateServer.Token, v.InvalidFields[0].Description);
+        var failed = Assert.IsType<ReplicatePredictionFailedException>(errors[2]);
+        Assert.Contains("CUDA out of memory", failed.Message);
+        Assert.DoesNotContain(FakeReplicateServer.Token, failed.LogTail);
+        foreach (var e in errors)
+        {
+            Assert.DoesNotContain(FakeReplicateServer.Token, e.ToString());
+            Assert.DoesNotContain(FakeReplicateServer.Token, (e as ReplicateApiException)?.Detail ?? "");
+        }
+
+        fake.Outcome = "succeeded"; // a successful run whose logs leak the token: the manifest must not
+        var generator = new SettingGenerator(new ReplicateBackend(client), client.Redact);
+        var r = await generator.GenerateAsync(ReadmeSettings.Get(1), dir.Path, 1);
+        Assert.Contains("***", File.ReadAllText(r.Files[0].ManifestPath));
+        dir.AssertNoSecret();
+    }
+
+    [Fact]
     public async Task Options_are_validated_and_never_print_the_token()
     {
         var fake = fixture.Server.Reset();

@@ -69,6 +69,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     public bool Expired;
     public int ExpiredStatus = 404;
     public int PageSize = 100;
+    public bool LeakTokenInLogs;                    // a careless model prints the token it was given
     public long MaxFileBytes = 100L * 1024 * 1024;
 
     // ---- counters
@@ -92,7 +93,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         OutputDuringProcessing = false; DataUriOutputs = false; OutputHost = null;
         CreateFaults.Clear(); GetFaults.Clear();
         RetryAfterSeconds = 0.05; HangMilliseconds = 3000; CancelDelayPolls = 0; BillingRequired = false;
-        Expired = false; ExpiredStatus = 404; PageSize = 100; MaxFileBytes = 100L * 1024 * 1024;
+        Expired = false; ExpiredStatus = 404; LeakTokenInLogs = false; PageSize = 100; MaxFileBytes = 100L * 1024 * 1024;
         CreateRequests = 0; PredictionsCreated = 0; GetRequests = 0;
         CreateRequestTimes.Clear(); CancelRequests.Clear(); DeliveryRequests.Clear(); Uploads.Clear();
         Predictions.Clear(); Models.Clear();
@@ -205,6 +206,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                     p.Status = "processing";
                     p.StartedAt = now;
                     p.Logs.Append(CultureInfo.InvariantCulture, $"Using seed: {p.Input["seed"]?.ToString() ?? "4242"}\n");
+                    if (LeakTokenInLogs) p.Logs.Append("env: REPLICATE_API_TOKEN=" + Token + "\n");
                 }
                 var steps = 50;
                 var done = (int)Math.Round(steps * (double)k / (ProcessingPolls + 1));
@@ -222,7 +224,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             else if (Outcome == "failed")
             {
                 p.Logs.Append("Traceback (most recent call last):\n  File \"predict.py\", line 120, in predict\nRuntimeError: CUDA out of memory\n");
-                p.Error = "CUDA out of memory. Tried to allocate 2.00 GiB";
+                p.Error = "CUDA out of memory. Tried to allocate 2.00 GiB" + (LeakTokenInLogs ? " (token " + Token + ")" : "");
                 Finish(p, "failed");
             }
             else Finish(p, Outcome);
@@ -297,6 +299,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             case "reset": ctx.Abort(); return Results.Empty;
             case "hang": await Task.Delay(HangMilliseconds, ctx.RequestAborted).ContinueWith(_ => { }); return Problem(504, "hung");
             case "502html": return Results.Content("<html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>", "text/html", Encoding.UTF8, 502);
+            case "500echo": return Problem(500, "upstream rejected Authorization: Bearer " + Token, "Internal Server Error");
             case "429": return Problem(429, "Request was throttled. Your rate limit resets in ~1s.", extra: new JsonObject { ["retry_after"] = RetryAfterSeconds });
             default: return Problem(int.Parse(f), "Internal server error");
         }
@@ -362,6 +365,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                     case "reset": ctx.Abort(); return Results.Empty;
                     case "hang": await Task.Delay(HangMilliseconds, ctx.RequestAborted).ContinueWith(_ => { }); return Problem(504, "hung");
                     case "502after": after502 = true; break;
+                    case "422echo": return Problem(422, "- input.token: got " + Token, "Input validation failed", new JsonObject { ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "enum", ["field"] = "input.x", ["description"] = "Bearer " + Token }) });
                     default: return Problem(int.Parse(fault), "Internal server error");
                 }
             }
