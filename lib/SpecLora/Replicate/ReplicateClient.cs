@@ -153,6 +153,18 @@ public sealed partial class ReplicateClient : IDisposable
             if (found != null) return found;
             throw unclear.Error;
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled while the server held the POST (Prefer: wait): the prediction may exist; cancel it there too.
+            try
+            {
+                using var cleanup = new CancellationTokenSource(Options.RequestTimeout);
+                if (await FindCreatedAsync(request, t0, cleanup.Token).ConfigureAwait(false) is { IsTerminal: false } orphan)
+                    await CancelPredictionAsync(orphan.Id, cleanup.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ReplicateApiException or OperationCanceledException or HttpRequestException) { /* best effort */ }
+            throw;
+        }
     }
 
     /// <summary><c>GET /predictions/{id}</c>.</summary>

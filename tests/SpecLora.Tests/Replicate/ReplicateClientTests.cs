@@ -137,6 +137,23 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     }
 
     [Fact]
+    public async Task Cancelling_during_a_prefer_wait_hold_cancels_the_prediction_on_the_server()
+    {
+        var fake = fixture.Server.Reset();
+        fake.StartingPolls = 100_000;
+        fake.WaitScale = 1; // wait=5 → held 5 s
+        using var client = fake.NewClient(o => o with { PreferWaitSeconds = 5 });
+        using var cts = new CancellationTokenSource();
+        var run = client.RunAsync(Request(), null, cts.Token);
+        while (fake.PredictionsCreated == 0) await Task.Delay(5);
+        cts.Cancel();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        var id = Assert.Single(fake.Predictions.Keys);
+        Assert.Contains(id, fake.CancelRequests);
+        Assert.Equal(1, fake.CreateRequests);
+    }
+
+    [Fact]
     public async Task Cancel_is_delayed_or_leaves_a_finished_prediction_unchanged()
     {
         var fake = fixture.Server.Reset();

@@ -390,7 +390,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             {
                 var n = prefer.Contains('=') ? double.Parse(prefer[(prefer.IndexOf('=') + 1)..], CultureInfo.InvariantCulture) : 60;
                 var until = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(n * WaitScale);
-                while (!p.Terminal && !(p.Status == "processing" && p.Output != null) && DateTimeOffset.UtcNow < until)
+                while (!p.Terminal && !(p.Status == "processing" && p.Output != null) && DateTimeOffset.UtcNow < until && !ctx.RequestAborted.IsCancellationRequested)
                 {
                     Advance(p);
                     await Task.Delay(1);
