@@ -295,7 +295,7 @@ public sealed partial class ReplicateClient : IDisposable
         HttpResponseMessage resp;
         try
         {
-            resp = await SendIdempotentAsync(HttpMethod.Get, uri, predictionId, HttpCompletionOption.ResponseHeadersRead, cancellationToken, expiryIsError: true).ConfigureAwait(false);
+            resp = await SendIdempotentAsync(HttpMethod.Get, uri, predictionId, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         }
         catch (ReplicateApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Gone)
         {
@@ -432,7 +432,7 @@ public sealed partial class ReplicateClient : IDisposable
     }
 
     /// <summary>GET or cancel: retried on 429, 5xx, timeouts and connection failures.</summary>
-    private async Task<HttpResponseMessage> SendIdempotentAsync(HttpMethod method, Uri uri, string? id, HttpCompletionOption completion, CancellationToken cancellationToken, bool expiryIsError = false)
+    private async Task<HttpResponseMessage> SendIdempotentAsync(HttpMethod method, Uri uri, string? id, HttpCompletionOption completion, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {

@@ -74,6 +74,9 @@ public class GenerateCommandTests
         (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "--backend", "colab");
         Assert.Equal(2, code);
         Assert.Contains("replicate' or 'cog", output);
+        (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "--backend", "cog", "--cog-url", "not a url");
+        Assert.Equal(2, code);
+        Assert.Contains("not an absolute URL", output);
     }
 
     [Fact]
