@@ -8,7 +8,9 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return MelsCommand.Create();
-        // Verbs are added here, one line each, as they land.
+        yield return DatasetCommand.Create();
+        yield return TrainCommand.Create();
+        yield return GenerateCommand.Create();
         yield return NotebooksCommand.Create();
     }
 }

@@ -1,0 +1,279 @@
+using System.Net;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace SpecLora.Replicate;
+
+/// <summary>Settings of <see cref="CogClient"/>.</summary>
+public sealed record CogClientOptions
+{
+    /// <summary>Server root; default <c>http://localhost:5000</c> (<c>docker run -p 5000:5000 r8.im/…</c>).</summary>
+    public Uri BaseAddress { get; init; } = new("http://localhost:5000");
+
+    /// <summary>Model name recorded in manifests.</summary>
+    public string ModelName { get; init; } = ReadmeSettings.Model + " (local cog)";
+
+    /// <summary>Interval between health checks (1 s).</summary>
+    public TimeSpan HealthPollInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>How long the server may stay <c>STARTING</c> (model setup, 20 min).</summary>
+    public TimeSpan SetupTimeout { get; init; } = TimeSpan.FromMinutes(20);
+
+    /// <summary>How long to keep trying when nothing answers at all before calling the URL unreachable (10 s).</summary>
+    public TimeSpan UnreachableTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Timeout of one synchronous prediction (30 min).</summary>
+    public TimeSpan PredictionTimeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Timeout of one health-check or cancel request (5 s).</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}
+
+/// <summary>
+/// Client of a local Cog container's HTTP API: waits for <c>READY</c> on <c>/health-check</c>, then runs
+/// <c>PUT /predictions/{id}</c> synchronously (idempotent by id); outputs are <c>data:</c> URIs. Same
+/// <see cref="Prediction"/> and manifest types as Replicate.
+/// </summary>
+public sealed class CogClient : IPredictionBackend, IDisposable
+{
+    private readonly HttpClient _http;
+    private readonly bool _owns;
+    private readonly string _base;
+    private bool _ready;
+    private JsonObject? _openApi;
+
+    /// <summary>Creates the client over <paramref name="httpClient"/> (its own timeout should be infinite).</summary>
+    public CogClient(HttpClient httpClient, CogClientOptions? options = null) : this(httpClient, options ?? new CogClientOptions(), false) { }
+
+    private CogClient(HttpClient http, CogClientOptions options, bool owns)
+    {
+        _http = http ?? throw new ArgumentNullException(nameof(http));
+        Options = options;
+        if (!options.BaseAddress.IsAbsoluteUri || options.BaseAddress.Scheme is not ("http" or "https"))
+            throw new ArgumentOutOfRangeException(nameof(options), options.BaseAddress, $"cog url={options.BaseAddress} must be an absolute http(s) URL such as http://localhost:5000");
+        _base = options.BaseAddress.ToString().TrimEnd('/');
+        _owns = owns;
+    }
+
+    /// <summary>Builds a client with its own <see cref="HttpClient"/>.</summary>
+    public static CogClient Create(CogClientOptions? options = null) =>
+        new(new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan }, options ?? new CogClientOptions(), true);
+
+    /// <summary>The options in use.</summary>
+    public CogClientOptions Options { get; }
+
+    /// <inheritdoc/>
+    public string Name => "cog";
+
+    /// <inheritdoc/>
+    public string ModelName => Options.ModelName;
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_owns) _http.Dispose();
+    }
+
+    /// <summary><c>GET /health-check</c>: the raw status object (<c>status</c>, <c>setup</c>).</summary>
+    /// <exception cref="CogServerException">Nothing answers at the URL.</exception>
+    public async Task<JsonObject> GetHealthAsync(CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(Options.RequestTimeout);
+        try
+        {
+            using var resp = await _http.GetAsync(Url("health-check"), cts.Token).ConfigureAwait(false);
+            var text = await resp.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
+            return JsonNode.Parse(text) as JsonObject ?? throw new CogServerException($"Cog health-check at {_base} returned a non-object body", resp.StatusCode);
+        }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or JsonException)
+        {
+            throw new CogServerException(Unreachable(), null, e);
+        }
+    }
+
+    /// <summary>Polls the health check until <c>READY</c>.</summary>
+    /// <exception cref="CogServerException">Unreachable, <c>SETUP_FAILED</c> (with the setup logs), <c>DEFUNCT</c>, or still starting after <see cref="CogClientOptions.SetupTimeout"/>.</exception>
+    public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
+    {
+        var start = DateTime.UtcNow;
+        var answered = false;
+        while (true)
+        {
+            JsonObject? health = null;
+            try
+            {
+                health = await GetHealthAsync(cancellationToken).ConfigureAwait(false);
+                answered = true;
+            }
+            catch (CogServerException) when (!answered && DateTime.UtcNow - start < Options.UnreachableTimeout) { }
+            catch (CogServerException) when (answered && DateTime.UtcNow - start < Options.SetupTimeout) { }
+            var status = Prediction.Str(health, "status");
+            switch (status)
+            {
+                case "READY":
+                    _ready = true;
+                    return;
+                case "SETUP_FAILED":
+                    var logs = Prediction.Str(health!["setup"] as JsonObject, "logs") ?? "";
+                    throw new CogServerException($"Cog model setup failed at {_base} (SETUP_FAILED). Check the container (docker logs) and GPU. Setup logs:\n{Tail(logs)}");
+                case "DEFUNCT" or "UNHEALTHY":
+                    throw new CogServerException($"Cog server at {_base} is {status}: restart the container.");
+            }
+            if (DateTime.UtcNow - start > Options.SetupTimeout)
+                throw new CogServerException($"Cog server at {_base} is still {status ?? "unreachable"} after {Options.SetupTimeout}; check its logs (docker logs).");
+            await Task.Delay(Options.HealthPollInterval, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <inheritdoc/>
+    public async Task PrepareAsync(JsonObject input, CancellationToken cancellationToken = default)
+    {
+        InputValidator.Validate(input);
+        if (!_ready) await WaitUntilReadyAsync(cancellationToken).ConfigureAwait(false);
+        if (_openApi == null)
+        {
+            try
+            {
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                cts.CancelAfter(Options.RequestTimeout);
+                using var resp = await _http.GetAsync(Url("openapi.json"), cts.Token).ConfigureAwait(false);
+                if (resp.IsSuccessStatusCode) _openApi = JsonNode.Parse(await resp.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false)) as JsonObject;
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or JsonException) { }
+            _openApi ??= new JsonObject();
+        }
+        InputValidator.Validate(input, _openApi.Count > 0 ? _openApi : null);
+    }
+
+    /// <summary>A new prediction id: 26 base32 characters from a UUID, as Cog uses.</summary>
+    public static string NewId()
+    {
+        const string alphabet = "abcdefghijklmnopqrstuvwxyz234567";
+        var bytes = Guid.NewGuid().ToByteArray();
+        var sb = new StringBuilder(26);
+        int buffer = 0, bits = 0;
+        foreach (var b in bytes)
+        {
+            buffer = (buffer << 8) | b;
+            bits += 8;
+            while (bits >= 5)
+            {
+                sb.Append(alphabet[(buffer >> (bits - 5)) & 31]);
+                bits -= 5;
+            }
+        }
+        if (bits > 0) sb.Append(alphabet[(buffer << (5 - bits)) & 31]);
+        return sb.ToString();
+    }
+
+    /// <inheritdoc/>
+    /// <exception cref="CogServerException">409 busy, 503 not ready, unreachable.</exception>
+    /// <exception cref="ReplicateValidationException">422 with the server's <c>detail</c> list.</exception>
+    public async Task<Prediction> PredictAsync(JsonObject input, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        await PrepareAsync(input, cancellationToken).ConfigureAwait(false);
+        var id = NewId();
+        var body = new JsonObject { ["id"] = id, ["input"] = input.DeepClone() };
+        progress?.Report(new PredictionProgress(id, PredictionStatus.Processing, null, null));
+        var started = DateTimeOffset.UtcNow;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(Options.PredictionTimeout);
+        HttpResponseMessage resp;
+        try
+        {
+            using var req = new HttpRequestMessage(HttpMethod.Put, Url($"predictions/{id}"))
+            {
+                Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
+            };
+            resp = await _http.SendAsync(req, cts.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cts.IsCancellationRequested)
+        {
+            await CancelQuietlyAsync(id).ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new CogServerException($"Cog prediction {id} did not finish within {Options.PredictionTimeout}; it was cancelled.");
+        }
+        catch (HttpRequestException e)
+        {
+            throw new CogServerException($"Cog prediction {id} at {_base} failed: {e.Message}", null, e);
+        }
+        using (resp)
+        {
+            var text = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            JsonObject? json = null;
+            try { json = JsonNode.Parse(text) as JsonObject; } catch (JsonException) { }
+            switch (resp.StatusCode)
+            {
+                case HttpStatusCode.Conflict:
+                    throw new CogServerException($"Cog server at {_base} is busy ({Prediction.Str(json, "detail") ?? Prediction.Str(json, "error") ?? "409"}): it runs one prediction at a time; wait for it or cancel it.", resp.StatusCode);
+                case HttpStatusCode.ServiceUnavailable:
+                    _ready = false;
+                    throw new CogServerException($"Cog server at {_base} is not ready (503); wait for /health-check READY.", resp.StatusCode);
+                case HttpStatusCode.UnprocessableEntity:
+                    var fields = new List<InvalidField>();
+                    foreach (var d in (json?["detail"] as JsonArray) ?? new JsonArray())
+                    {
+                        if (d is not JsonObject o) continue;
+                        var loc = (o["loc"] as JsonArray)?.Select(x => x?.ToString()).Where(x => x is not ("body")) ?? [];
+                        fields.Add(new InvalidField(Prediction.Str(o, "type") ?? "", string.Join('.', loc), Prediction.Str(o, "msg") ?? ""));
+                    }
+                    throw new ReplicateValidationException($"Cog rejected the input (422): " + string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")), "Input validation failed", null, fields);
+            }
+            if (!resp.IsSuccessStatusCode || json == null)
+                throw new ReplicateApiException($"Cog PUT /predictions/{id} → {(int)resp.StatusCode}: {(json != null ? Prediction.Str(json, "detail") : $"non-JSON body of {text.Length} chars")}", resp.StatusCode, predictionId: id);
+            var p = Prediction.FromJson(json) with { Id = id, Model = ModelName, Input = input.DeepClone().AsObject() };
+            p = p with
+            {
+                CreatedAt = p.CreatedAt ?? started,
+                StartedAt = p.StartedAt ?? started,
+                CompletedAt = p.CompletedAt ?? DateTimeOffset.UtcNow,
+            };
+            progress?.Report(LogProgress.Of(p));
+            return ReplicateClient.EnsureSucceeded(p, "local Cog prediction");
+        }
+    }
+
+    /// <summary><c>POST /predictions/{id}/cancel</c> on a separate request.</summary>
+    /// <returns>True when the server accepted the cancel (200), false on 404.</returns>
+    public async Task<bool> CancelAsync(string id, CancellationToken cancellationToken = default)
+    {
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cts.CancelAfter(Options.RequestTimeout);
+        using var resp = await _http.PostAsync(Url($"predictions/{Uri.EscapeDataString(id)}/cancel"), new StringContent("{}", Encoding.UTF8, "application/json"), cts.Token).ConfigureAwait(false);
+        return resp.IsSuccessStatusCode;
+    }
+
+    /// <inheritdoc/>
+    public async Task DownloadAsync(string url, Stream destination, string? predictionId, CancellationToken cancellationToken = default)
+    {
+        if (DataUri.TryDecode(url, out var bytes, out _))
+        {
+            await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        using var resp = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (resp.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.Forbidden)
+            throw new ReplicateOutputExpiredException($"Output {new Uri(url).GetLeftPart(UriPartial.Path)} of Cog prediction {predictionId} is gone (HTTP {(int)resp.StatusCode}).", predictionId);
+        resp.EnsureSuccessStatusCode();
+        await resp.Content.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task CancelQuietlyAsync(string id)
+    {
+        try { await CancelAsync(id, CancellationToken.None).ConfigureAwait(false); }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException) { }
+    }
+
+    private string Unreachable() =>
+        $"No Cog server answers at {_base}. Start the model container first, e.g. docker run -d -p 5000:5000 --gpus=all r8.im/<owner>/<model>@sha256:<version>, then pass --cog-url http://localhost:5000.";
+
+    private static string Tail(string logs)
+    {
+        var lines = logs.Replace("\r\n", "\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 20)));
+    }
+
+    private Uri Url(string relative) => new(_base + "/" + relative);
+}

@@ -1,0 +1,674 @@
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Runtime.CompilerServices;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
+
+namespace SpecLora.Replicate;
+
+/// <summary>
+/// Async client of the Replicate HTTP API v1: models and versions, predictions (sync mode + adaptive polling,
+/// overall timeout, server-side cancel on cancellation), Files API, trainings, and output downloads.
+/// </summary>
+/// <remarks>
+/// Retries (spec §1.12): GET and cancel are retried on 429, 5xx, timeouts and connection failures with jittered
+/// exponential backoff; a create (POST) is retried only on 429 (honouring <c>Retry-After</c>, <c>retry_after</c>, the
+/// <c>~Ns</c> hint) or a connection failure before any byte of the body was sent. After any other unclear create
+/// failure the client looks for the prediction in <c>GET /predictions?created_after=</c> and adopts it rather than
+/// creating another, so a prediction is never created (and billed) twice.
+/// The token goes only to the API host (<see cref="ReplicateClientOptions.BaseAddress"/>, api.replicate.com) and
+/// <c>*.replicate.delivery</c>.
+/// </remarks>
+public sealed partial class ReplicateClient : IDisposable
+{
+    /// <summary>Largest upload the Files API accepts: 100 MiB.</summary>
+    public const long MaxFileBytes = 100L * 1024 * 1024;
+
+    private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
+    private readonly HttpClient _http;
+    private readonly bool _ownsHttp;
+    private readonly string _token;
+    private readonly string _base;
+
+    /// <summary>Creates a client over <paramref name="httpClient"/> (its own timeout should be infinite; per-request timeouts come from <paramref name="options"/>).</summary>
+    /// <exception cref="ReplicateTokenMissingException">No or malformed token; nothing is sent.</exception>
+    public ReplicateClient(HttpClient httpClient, ReplicateClientOptions? options = null)
+        : this(httpClient, options ?? ReplicateClientOptions.FromEnvironment(), false) { }
+
+    private ReplicateClient(HttpClient httpClient, ReplicateClientOptions options, bool owns)
+    {
+        ArgumentNullException.ThrowIfNull(httpClient);
+        options.Validate();
+        options.RequireToken();
+        _http = httpClient;
+        _ownsHttp = owns;
+        Options = options;
+        _token = options.ApiToken!;
+        _base = options.BaseAddress.ToString().TrimEnd('/');
+    }
+
+    /// <summary>Builds a client with its own <see cref="HttpClient"/> (sockets handler, 10 s connect timeout, no global timeout).</summary>
+    /// <exception cref="ReplicateTokenMissingException">No or malformed token; nothing is sent.</exception>
+    public static ReplicateClient Create(ReplicateClientOptions? options = null)
+    {
+        options ??= ReplicateClientOptions.FromEnvironment();
+        options.Validate();
+        options.RequireToken();
+        var handler = new SocketsHttpHandler
+        {
+            ConnectTimeout = TimeSpan.FromSeconds(10),
+            PooledConnectionLifetime = TimeSpan.FromMinutes(5),
+            AutomaticDecompression = DecompressionMethods.All,
+        };
+        return new ReplicateClient(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options, true);
+    }
+
+    /// <summary>The options in use.</summary>
+    public ReplicateClientOptions Options { get; }
+
+    /// <inheritdoc/>
+    public void Dispose()
+    {
+        if (_ownsHttp) _http.Dispose();
+    }
+
+    /// <summary>Removes the token from <paramref name="text"/> (for anything written or shown).</summary>
+    public string Redact(string? text) => Secrets.Redact(text, _token);
+
+    // ------------------------------------------------------------------ models
+
+    /// <summary><c>GET /models/{owner}/{name}</c>.</summary>
+    public async Task<ReplicateModel> GetModelAsync(string owner, string name, CancellationToken cancellationToken = default)
+    {
+        var json = await GetJsonAsync(Api($"models/{Esc(owner)}/{Esc(name)}"), null, cancellationToken).ConfigureAwait(false);
+        return ReplicateModel.FromJson(json);
+    }
+
+    /// <summary><c>GET /models/{owner}/{name}/versions/{id}</c>, with the OpenAPI schema.</summary>
+    public async Task<ModelVersion> GetVersionAsync(string owner, string name, string versionId, CancellationToken cancellationToken = default)
+    {
+        var json = await GetJsonAsync(Api($"models/{Esc(owner)}/{Esc(name)}/versions/{Esc(versionId)}"), null, cancellationToken).ConfigureAwait(false);
+        return ModelVersion.FromJson(json);
+    }
+
+    /// <summary>Resolves <c>owner/name</c> (latest version) or <c>owner/name:version</c> to a version with its schema.</summary>
+    /// <exception cref="ReplicateNotFoundException">Unknown model or version, or a model without versions.</exception>
+    public async Task<ModelVersion> ResolveVersionAsync(string modelRef, CancellationToken cancellationToken = default)
+    {
+        var (owner, name, version) = ParseModelRef(modelRef);
+        if (version != null) return await GetVersionAsync(owner, name, version, cancellationToken).ConfigureAwait(false);
+        var model = await GetModelAsync(owner, name, cancellationToken).ConfigureAwait(false);
+        if (model.LatestVersion is { } latest && latest.Id.Length > 0)
+            return latest.OpenApiSchema != null ? latest : await GetVersionAsync(owner, name, latest.Id, cancellationToken).ConfigureAwait(false);
+        var page = await GetJsonAsync(Api($"models/{Esc(owner)}/{Esc(name)}/versions"), null, cancellationToken).ConfigureAwait(false);
+        if (page["results"] is JsonArray { Count: > 0 } results && results[0] is JsonObject first) return ModelVersion.FromJson(first);
+        throw new ReplicateNotFoundException($"Model {owner}/{name} has no version yet; train or push one first, or pin a version as owner/name:<id>.", null, null);
+    }
+
+    /// <summary><c>POST /models</c>: creates a (training destination) model.</summary>
+    /// <param name="owner">Must be the token's account.</param>
+    /// <param name="name">Model name.</param>
+    /// <param name="visibility"><c>private</c> or <c>public</c>.</param>
+    /// <param name="hardware">Hardware SKU (see <c>GET /hardware</c>).</param>
+    /// <param name="description">Optional description.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<ReplicateModel> CreateModelAsync(string owner, string name, string visibility = "private", string hardware = "gpu-t4", string? description = null, CancellationToken cancellationToken = default)
+    {
+        var body = new JsonObject { ["owner"] = owner, ["name"] = name, ["visibility"] = visibility, ["hardware"] = hardware };
+        if (description != null) body["description"] = description;
+        using var resp = await SendCreateAsync(Api("models"), body, extraHeaders: null, cancellationToken).ConfigureAwait(false);
+        return ReplicateModel.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+    }
+
+    // ------------------------------------------------------------------ predictions
+
+    /// <summary>
+    /// <c>POST /predictions</c>, with <c>Prefer: wait=N</c> and <c>Cancel-After</c> from the options. Checks the
+    /// input against the known ranges first. The returned prediction may still be running.
+    /// </summary>
+    /// <exception cref="ReplicateInputException">Bad input; nothing sent.</exception>
+    public async Task<Prediction> CreatePredictionAsync(PredictionRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.Version);
+        InputValidator.Validate(request.Input);
+        var body = new JsonObject { ["version"] = request.Version, ["input"] = request.Input.DeepClone() };
+        if (request.Webhook != null) body["webhook"] = request.Webhook.ToString();
+        var headers = new List<(string, string)>();
+        if (Options.PreferWaitSeconds is { } wait) headers.Add(("Prefer", $"wait={wait}"));
+        if (Options.CancelAfter != null) headers.Add(("Cancel-After", Options.CancelAfterHeader));
+        var t0 = DateTimeOffset.UtcNow;
+        try
+        {
+            using var resp = await SendCreateAsync(Api("predictions"), body, headers, cancellationToken).ConfigureAwait(false);
+            return Prediction.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+        }
+        catch (UnclearCreateException unclear)
+        {
+            // The POST may or may not have created a prediction: look before anything else (never create twice).
+            var found = await FindCreatedAsync(request, t0, cancellationToken).ConfigureAwait(false);
+            if (found != null) return found;
+            throw unclear.Error;
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Cancelled while the server held the POST (Prefer: wait): the prediction may exist; cancel it there too.
+            try
+            {
+                using var cleanup = new CancellationTokenSource(Options.RequestTimeout);
+                if (await FindCreatedAsync(request, t0, cleanup.Token).ConfigureAwait(false) is { IsTerminal: false } orphan)
+                    await CancelPredictionAsync(orphan.Id, cleanup.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ReplicateApiException or OperationCanceledException or HttpRequestException) { /* best effort */ }
+            throw;
+        }
+    }
+
+    /// <summary><c>GET /predictions/{id}</c>.</summary>
+    public async Task<Prediction> GetPredictionAsync(string id, CancellationToken cancellationToken = default)
+        => Prediction.FromJson(await GetJsonAsync(Api($"predictions/{Esc(id)}"), id, cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>POST /predictions/{id}/cancel</c> (safe to retry). Cancelling a finished prediction returns it unchanged.</summary>
+    public Task<Prediction> CancelPredictionAsync(string id, CancellationToken cancellationToken = default)
+        => CancelAsync(Api($"predictions/{Esc(id)}/cancel"), id, cancellationToken);
+
+    /// <summary><c>GET /predictions</c>, following <c>next</c> cursors; newest first.</summary>
+    /// <param name="createdAfter">Only predictions created after this time.</param>
+    /// <param name="createdBefore">Only predictions created before this time.</param>
+    /// <param name="cancellationToken">Stops the enumeration.</param>
+    public async IAsyncEnumerable<Prediction> ListPredictionsAsync(DateTimeOffset? createdAfter = null, DateTimeOffset? createdBefore = null, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>();
+        if (createdAfter is { } a) query.Add("created_after=" + Uri.EscapeDataString(a.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        if (createdBefore is { } b) query.Add("created_before=" + Uri.EscapeDataString(b.UtcDateTime.ToString("O", CultureInfo.InvariantCulture)));
+        Uri? next = Api("predictions" + (query.Count > 0 ? "?" + string.Join('&', query) : ""));
+        var seen = new HashSet<string>();
+        while (next != null && seen.Add(next.ToString()))
+        {
+            var page = await GetJsonAsync(next, null, cancellationToken).ConfigureAwait(false);
+            foreach (var item in (page["results"] as JsonArray) ?? new JsonArray())
+                if (item is JsonObject o) yield return Prediction.FromJson(o);
+            next = Prediction.Str(page, "next") is { } n && Uri.TryCreate(n, UriKind.Absolute, out var u) ? u : null;
+        }
+    }
+
+    /// <summary>
+    /// Polls until a terminal status (interval from <see cref="ReplicateClientOptions.PollInterval"/> growing to
+    /// <see cref="ReplicateClientOptions.MaxPollInterval"/>), reporting progress. On cancellation or timeout the
+    /// prediction is cancelled on the server.
+    /// </summary>
+    /// <exception cref="ReplicateTimeoutException">The overall timeout expired (the prediction was cancelled).</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> fired (the prediction was cancelled).</exception>
+    public Task<Prediction> WaitAsync(Prediction prediction, IProgress<PredictionProgress>? progress = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => WaitCoreAsync(prediction, false, progress, timeout ?? Options.Timeout, cancellationToken);
+
+    /// <summary>Create, wait, and check success. Returns the terminal, succeeded prediction.</summary>
+    /// <exception cref="ReplicatePredictionFailedException">Failed, canceled, aborted or unknown status; carries error and log tail.</exception>
+    public async Task<Prediction> RunAsync(PredictionRequest request, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        var created = await CreatePredictionAsync(request, cancellationToken).ConfigureAwait(false);
+        var done = await WaitAsync(created, progress, null, cancellationToken).ConfigureAwait(false);
+        return EnsureSucceeded(done, "prediction", Redact);
+    }
+
+    // ------------------------------------------------------------------ trainings
+
+    /// <summary><c>POST /models/{o}/{n}/versions/{vid}/trainings</c> (the generic trainings API).</summary>
+    /// <param name="trainerRef">Trainer <c>owner/name:version</c>.</param>
+    /// <param name="destination">Destination model <c>owner/name</c> (must exist; see <see cref="CreateModelAsync"/>).</param>
+    /// <param name="input">Trainer input.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    public async Task<Prediction> CreateTrainingAsync(string trainerRef, string destination, JsonObject input, CancellationToken cancellationToken = default)
+    {
+        var (owner, name, version) = ParseModelRef(trainerRef);
+        if (version == null) throw new ArgumentException($"trainerRef={trainerRef} needs a version (owner/name:<version id>)", nameof(trainerRef));
+        var body = new JsonObject { ["destination"] = destination, ["input"] = input.DeepClone() };
+        using var resp = await SendCreateAsync(Api($"models/{Esc(owner)}/{Esc(name)}/versions/{Esc(version)}/trainings"), body, null, cancellationToken).ConfigureAwait(false);
+        return Prediction.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+    }
+
+    /// <summary><c>GET /trainings/{id}</c>.</summary>
+    public async Task<Prediction> GetTrainingAsync(string id, CancellationToken cancellationToken = default)
+        => Prediction.FromJson(await GetJsonAsync(Api($"trainings/{Esc(id)}"), id, cancellationToken).ConfigureAwait(false));
+
+    /// <summary><c>POST /trainings/{id}/cancel</c>.</summary>
+    public Task<Prediction> CancelTrainingAsync(string id, CancellationToken cancellationToken = default)
+        => CancelAsync(Api($"trainings/{Esc(id)}/cancel"), id, cancellationToken);
+
+    /// <summary>Polls a training until terminal (overall limit <see cref="ReplicateClientOptions.TrainingTimeout"/>); cancels it on cancellation.</summary>
+    public Task<Prediction> WaitForTrainingAsync(Prediction training, IProgress<PredictionProgress>? progress = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => WaitCoreAsync(training, true, progress, timeout ?? Options.TrainingTimeout, cancellationToken);
+
+    // ------------------------------------------------------------------ files
+
+    /// <summary><c>POST /files</c> (multipart). Files over 100 MiB are refused before anything is sent.</summary>
+    /// <exception cref="ReplicateInputException">The file is over 100 MiB or missing.</exception>
+    public async Task<ReplicateFile> UploadFileAsync(string path, string? contentType = null, CancellationToken cancellationToken = default)
+    {
+        var info = new FileInfo(path);
+        if (!info.Exists) throw new ReplicateInputException("file", $"{path} does not exist");
+        if (info.Length > MaxFileBytes)
+            throw new ReplicateInputException("file", $"{path} is {info.Length / 1048576.0:F1} MiB; the Replicate Files API takes at most 100 MiB. Use fewer or smaller images, or host the file elsewhere.");
+        contentType ??= info.Extension.ToLowerInvariant() switch { ".zip" => "application/zip", ".tar" => "application/x-tar", ".png" => "image/png", ".jpg" or ".jpeg" => "image/jpeg", _ => "application/octet-stream" };
+        var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        HttpContent MakeContent()
+        {
+            var form = new MultipartFormDataContent();
+            var file = new TrackingContent(bytes, contentType);
+            form.Add(file, "content", info.Name);
+            form.Add(new StringContent(info.Name), "filename");
+            form.Add(new StringContent(contentType), "type");
+            return form;
+        }
+        using var resp = await SendPostAsync(Api("files"), MakeContent, null, Options.Timeout, cancellationToken).ConfigureAwait(false);
+        return ReplicateFile.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+    }
+
+    // ------------------------------------------------------------------ downloads
+
+    /// <summary>True when the token may be sent to <paramref name="uri"/>: the configured API host, api.replicate.com, or replicate.delivery hosts.</summary>
+    public bool MaySendToken(Uri uri)
+    {
+        ArgumentNullException.ThrowIfNull(uri);
+        var host = uri.IdnHost.ToLowerInvariant();
+        if (host == Options.BaseAddress.IdnHost.ToLowerInvariant() && uri.Port == Options.BaseAddress.Port) return true;
+        if (uri.Scheme != Uri.UriSchemeHttps) return false;
+        return host == "api.replicate.com" || host == "replicate.delivery" || host.EndsWith(".replicate.delivery", StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Copies one output (an https URL or a <c>data:</c> URI) into <paramref name="destination"/>. Retries 5xx/timeouts.
+    /// </summary>
+    /// <exception cref="ReplicateOutputExpiredException">404, 403 or 410: the output has expired (about 1 h after creation).</exception>
+    public async Task DownloadAsync(string url, Stream destination, string? predictionId = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(url);
+        if (DataUri.TryDecode(url, out var data, out _))
+        {
+            await destination.WriteAsync(data, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+        var uri = new Uri(url);
+        HttpResponseMessage resp;
+        try
+        {
+            resp = await SendIdempotentAsync(HttpMethod.Get, uri, predictionId, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        }
+        catch (ReplicateApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Gone)
+        {
+            throw new ReplicateOutputExpiredException(
+                $"Output {SafeUrl(uri)} of prediction {predictionId ?? "?"} is gone (HTTP {(int)e.StatusCode!}): Replicate deletes API outputs about 1 hour after creation. Run the prediction again; outputs are downloaded at once to avoid this.",
+                predictionId);
+        }
+        using (resp)
+        {
+            await using var s = await resp.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+            await s.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    // ------------------------------------------------------------------ internals
+
+    internal static (string Owner, string Name, string? Version) ParseModelRef(string modelRef)
+    {
+        var m = ModelRefRegex().Match(modelRef ?? "");
+        if (!m.Success) throw new ArgumentException($"model={modelRef} must look like owner/name or owner/name:<version id>", nameof(modelRef));
+        return (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Success ? m.Groups[3].Value : null);
+    }
+
+    [GeneratedRegex(@"^([\w.-]+)/([\w.-]+)(?::([0-9A-Za-z]+))?$")]
+    private static partial Regex ModelRefRegex();
+
+    [GeneratedRegex(@"~\s*(\d+(?:\.\d+)?)\s*s")]
+    private static partial Regex DetailSeconds();
+
+    internal static Prediction EnsureSucceeded(Prediction p, string what, Func<string?, string>? redact = null)
+    {
+        if (p.Status == PredictionStatus.Succeeded) return p;
+        if (redact != null) p = p with { Logs = redact(p.Logs), Error = p.Error == null ? null : redact(p.Error) };
+        var tail = p.LogTail();
+        var reason = p.Status switch
+        {
+            PredictionStatus.Failed => $"failed: {p.Error ?? "(no error message)"}",
+            PredictionStatus.Canceled => "was canceled",
+            PredictionStatus.Aborted => "was aborted before it started (Cancel-After deadline; not billed)",
+            _ => $"ended with status '{p.Status}'",
+        };
+        throw new ReplicatePredictionFailedException(
+            $"Replicate {what} {p.Id} {reason}" + (tail.Length > 0 ? $"\n--- last log lines ---\n{tail}" : ""), p);
+    }
+
+    private async Task<Prediction> WaitCoreAsync(Prediction prediction, bool training, IProgress<PredictionProgress>? progress, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(prediction);
+        using var timeoutCts = new CancellationTokenSource(timeout);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
+        var p = prediction;
+        var interval = Options.PollInterval;
+        try
+        {
+            while (true)
+            {
+                progress?.Report(LogProgress.Of(p) with { LastLogLine = Redact(LogProgress.Of(p).LastLogLine) });
+                if (p.IsTerminal) return p;
+                await Task.Delay(interval, linked.Token).ConfigureAwait(false);
+                p = training ? await GetTrainingAsync(p.Id, linked.Token).ConfigureAwait(false)
+                             : await GetPredictionAsync(p.Id, linked.Token).ConfigureAwait(false);
+                interval = TimeSpan.FromTicks(Math.Min(Options.MaxPollInterval.Ticks, (long)(interval.Ticks * Options.PollBackoffFactor)));
+            }
+        }
+        catch (OperationCanceledException) when (linked.IsCancellationRequested)
+        {
+            try
+            {
+                using var cancelCts = new CancellationTokenSource(Options.RequestTimeout);
+                if (training) await CancelTrainingAsync(p.Id, cancelCts.Token).ConfigureAwait(false);
+                else await CancelPredictionAsync(p.Id, cancelCts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is ReplicateApiException or OperationCanceledException or HttpRequestException) { /* best effort */ }
+            cancellationToken.ThrowIfCancellationRequested();
+            throw new ReplicateTimeoutException($"Replicate {(training ? "training" : "prediction")} {p.Id} did not finish within {timeout} (status {p.Status}); it was cancelled on the server. Raise the timeout (ReplicateClientOptions.Timeout) for long cold boots.", p.Id);
+        }
+    }
+
+    private async Task<Prediction> CancelAsync(Uri uri, string id, CancellationToken cancellationToken)
+    {
+        using var resp = await SendIdempotentAsync(HttpMethod.Post, uri, id, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return Prediction.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+    }
+
+    private async Task<Prediction?> FindCreatedAsync(PredictionRequest request, DateTimeOffset t0, CancellationToken cancellationToken)
+    {
+        var versionId = request.Version.Contains(':') ? request.Version[(request.Version.LastIndexOf(':') + 1)..] : request.Version;
+        Prediction? match = null;
+        try
+        {
+            await foreach (var p in ListPredictionsAsync(t0.AddSeconds(-5), null, cancellationToken).ConfigureAwait(false))
+            {
+                if (p.Version != versionId && p.Version != request.Version) continue;
+                if (p.Input != null && !JsonNode.DeepEquals(p.Input, request.Input)) continue;
+                match = p; // newest first: keep the oldest match
+            }
+        }
+        catch (ReplicateApiException) { return null; }
+        return match == null ? null : await GetPredictionAsync(match.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    private Uri Api(string relative) => new(_base + "/" + relative);
+
+    private static string Esc(string s) => Uri.EscapeDataString(s);
+
+    private static string SafeUrl(Uri u) => u.GetLeftPart(UriPartial.Path);
+
+    private HttpRequestMessage NewRequest(HttpMethod method, Uri uri)
+    {
+        var req = new HttpRequestMessage(method, uri);
+        req.Headers.UserAgent.ParseAdd(Options.UserAgent);
+        req.Headers.Accept.ParseAdd("application/json");
+        if (MaySendToken(uri)) req.Headers.Authorization = new AuthenticationHeaderValue("Bearer", _token);
+        return req;
+    }
+
+    private async Task<JsonObject> GetJsonAsync(Uri uri, string? id, CancellationToken cancellationToken)
+    {
+        using var resp = await SendIdempotentAsync(HttpMethod.Get, uri, id, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
+        return await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage resp, CancellationToken cancellationToken)
+    {
+        var text = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");
+        }
+        catch (JsonException e)
+        {
+            throw new ReplicateServerException($"Replicate returned an unreadable body ({text.Length} chars) for {SafeUrl(resp.RequestMessage!.RequestUri!)}", resp.StatusCode, null, null, e);
+        }
+    }
+
+    /// <summary>GET or cancel: retried on 429, 5xx, timeouts and connection failures.</summary>
+    private async Task<HttpResponseMessage> SendIdempotentAsync(HttpMethod method, Uri uri, string? id, HttpCompletionOption completion, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var req = NewRequest(method, uri);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            timeout.CancelAfter(Options.RequestTimeout);
+            HttpResponseMessage resp;
+            try
+            {
+                resp = await _http.SendAsync(req, completion, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                if (attempt >= Options.MaxRetries)
+                    throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} failed after {attempt + 1} attempts: {(e is OperationCanceledException ? $"no response within {Options.RequestTimeout}" : Redact(e.Message))}", null, null, null, e);
+                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            if (resp.IsSuccessStatusCode) return resp;
+            var code = (int)resp.StatusCode;
+            var retryable = code == 429 || code is 500 or 502 or 503 or 504 or 408;
+            if (retryable && attempt < Options.MaxRetries)
+            {
+                var hint = code == 429 ? await RetryHintAsync(resp, cancellationToken).ConfigureAwait(false) : null;
+                resp.Dispose();
+                await Task.Delay(hint is { } h ? Min(h, Options.MaxRetryDelay) : Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            using (resp) throw await MapErrorAsync(resp, method, uri, id, attempt, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private Task<HttpResponseMessage> SendCreateAsync(Uri uri, JsonObject body, IReadOnlyList<(string, string)>? extraHeaders, CancellationToken cancellationToken)
+    {
+        var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Json));
+        var timeout = Options.RequestTimeout + TimeSpan.FromSeconds((Options.PreferWaitSeconds ?? 0) + 0.5);
+        return SendPostAsync(uri, () => new TrackingContent(bytes, "application/json"), extraHeaders, timeout, cancellationToken);
+    }
+
+    /// <summary>A non-idempotent POST: retried only on 429, or on a connection failure before any body byte was sent.</summary>
+    private async Task<HttpResponseMessage> SendPostAsync(Uri uri, Func<HttpContent> makeContent, IReadOnlyList<(string, string)>? extraHeaders, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            using var req = NewRequest(HttpMethod.Post, uri);
+            var content = makeContent();
+            req.Content = content;
+            foreach (var (k, v) in extraHeaders ?? []) req.Headers.TryAddWithoutValidation(k, v);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            cts.CancelAfter(timeout);
+            HttpResponseMessage resp;
+            try
+            {
+                resp = await _http.SendAsync(req, HttpCompletionOption.ResponseContentRead, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                var notSent = !TrackingContent.AnyStarted(content) && e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
+                if (notSent && attempt < Options.MaxRetries)
+                {
+                    await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                var what = e is OperationCanceledException ? $"no response within {timeout}" : Redact(e.Message);
+                var error = new ReplicateServerException($"Replicate POST {SafeUrl(uri)} failed ({what}). It was not retried, so that nothing is created (and billed) twice.", null, null, null, e);
+                if (notSent) throw error;
+                throw new UnclearCreateException(error);
+            }
+            var code = (int)resp.StatusCode;
+            if (resp.IsSuccessStatusCode) return resp;
+            if (code == 429 && attempt < Options.MaxRetries)
+            {
+                var hint = await RetryHintAsync(resp, cancellationToken).ConfigureAwait(false);
+                resp.Dispose();
+                await Task.Delay(hint is { } h ? Min(h, Options.MaxRetryDelay) : Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+            using (resp)
+            {
+                var mapped = await MapErrorAsync(resp, HttpMethod.Post, uri, null, attempt, cancellationToken).ConfigureAwait(false);
+                if (code >= 500) throw new UnclearCreateException(mapped);
+                throw mapped;
+            }
+        }
+    }
+
+    private sealed class UnclearCreateException(ReplicateApiException error) : Exception(error.Message)
+    {
+        public ReplicateApiException Error { get; } = error;
+    }
+
+    private TimeSpan Backoff(int attempt)
+    {
+        var ms = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        return Min(TimeSpan.FromMilliseconds(ms), Options.MaxRetryDelay);
+    }
+
+    private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
+
+    /// <summary>How long a 429 asks us to wait: Retry-After header, then body <c>retry_after</c>, then <c>~Ns</c> in detail.</summary>
+    internal static TimeSpan? RetryHint(HttpResponseHeaders headers, string? body)
+    {
+        if (headers.RetryAfter is { } ra)
+        {
+            if (ra.Delta is { } d) return d;
+            if (ra.Date is { } date) return date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
+        }
+        JsonObject? json = null;
+        try { json = string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
+        if (json?["retry_after"] is JsonValue v && v.TryGetValue<double>(out var secs) && secs >= 0) return TimeSpan.FromSeconds(secs);
+        if (Prediction.Str(json, "detail") is { } detail && DetailSeconds().Match(detail) is { Success: true } m)
+            return TimeSpan.FromSeconds(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        return null;
+    }
+
+    private static async Task<TimeSpan?> RetryHintAsync(HttpResponseMessage resp, CancellationToken cancellationToken)
+    {
+        var body = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        return RetryHint(resp.Headers, body);
+    }
+
+    private async Task<ReplicateApiException> MapErrorAsync(HttpResponseMessage resp, HttpMethod method, Uri uri, string? id, int retries, CancellationToken cancellationToken)
+    {
+        string body;
+        try { body = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false); }
+        catch (Exception e) when (e is HttpRequestException or IOException) { body = ""; }
+        JsonObject? json = null;
+        try { json = string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
+        var title = Redact(Prediction.Str(json, "title"));
+        var detail = Redact(Prediction.Str(json, "detail") ?? (json == null && body.Length > 0
+            ? $"non-JSON {resp.Content.Headers.ContentType?.MediaType ?? "body"} of {body.Length} chars"
+            : null));
+        var code = (int)resp.StatusCode;
+        var head = $"Replicate {method} {SafeUrl(uri)} → {code}{(title != null ? " " + title : "")}{(detail != null ? ": " + detail.TrimEnd().TrimEnd('.') : "")}";
+        switch (code)
+        {
+            case 401:
+                return new ReplicateAuthenticationException(head + ". The API token was rejected: check REPLICATE_API_TOKEN (create one at https://replicate.com/account/api-tokens).", title, detail);
+            case 402:
+                return new ReplicatePaymentRequiredException(head + ". Set up billing or add credit at https://replicate.com/account/billing.", title, detail);
+            case 404:
+                return new ReplicateNotFoundException(head + ". Check the model/version/prediction id; community models need a version (owner/name:<version id>).", title, detail, id);
+            case 422:
+            {
+                var fields = new List<InvalidField>();
+                foreach (var f in (json?["invalid_fields"] as JsonArray) ?? new JsonArray())
+                    if (f is JsonObject fo) fields.Add(new InvalidField(Prediction.Str(fo, "type") ?? "", Prediction.Str(fo, "field") ?? "", Redact(Prediction.Str(fo, "description") ?? "")));
+                var list = fields.Count > 0 ? " Fields: " + string.Join("; ", fields.Select(f => $"{f.Field} ({f.Type}) {f.Description}")) : "";
+                return new ReplicateValidationException(head + "." + list, title, detail, fields);
+            }
+            case 429:
+                return new ReplicateRateLimitException(head + $". Still throttled after {retries} retries; wait and try again (low credit lowers the limit to 6/min).", title, detail, RetryHint(resp.Headers, body));
+            case >= 500:
+                return new ReplicateServerException(head + (method == HttpMethod.Get ? $" (after {retries} retries)." : "."), resp.StatusCode, title, detail);
+            default:
+                return new ReplicateApiException(head, resp.StatusCode, title, detail, id);
+        }
+    }
+}
+
+/// <summary>Request content that records whether the HTTP stack started sending it.</summary>
+internal sealed class TrackingContent : HttpContent
+{
+    private readonly byte[] _bytes;
+
+    public TrackingContent(byte[] bytes, string mediaType)
+    {
+        _bytes = bytes;
+        Headers.ContentType = new MediaTypeHeaderValue(mediaType);
+        if (mediaType == "application/json") Headers.ContentType.CharSet = "utf-8";
+    }
+
+    public bool Started { get; private set; }
+
+    public static bool AnyStarted(HttpContent content) => content switch
+    {
+        TrackingContent t => t.Started,
+        MultipartContent m => m.OfType<TrackingContent>().Any(t => t.Started),
+        _ => true,
+    };
+
+    protected override Task SerializeToStreamAsync(Stream stream, TransportContext? context) => SerializeToStreamAsync(stream, context, CancellationToken.None);
+
+    protected override async Task SerializeToStreamAsync(Stream stream, TransportContext? context, CancellationToken cancellationToken)
+    {
+        Started = true;
+        await stream.WriteAsync(_bytes, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override bool TryComputeLength(out long length)
+    {
+        length = _bytes.Length;
+        return true;
+    }
+}
+
+/// <summary>Keeps secrets out of text.</summary>
+internal static class Secrets
+{
+    public static string Redact(string? text, string? secret)
+    {
+        if (string.IsNullOrEmpty(text)) return text ?? null!;
+        if (string.IsNullOrEmpty(secret)) return text;
+        return text.Replace(secret, "***", StringComparison.Ordinal);
+    }
+}
+
+/// <summary>Decodes <c>data:[mime][;base64],…</c> URIs (Cog outputs, and briefly Replicate sync outputs).</summary>
+public static class DataUri
+{
+    /// <summary>True when <paramref name="uri"/> is a data URI; gives its bytes and MIME type.</summary>
+    public static bool TryDecode(string uri, out byte[] bytes, out string mediaType)
+    {
+        bytes = [];
+        mediaType = "";
+        if (!uri.StartsWith("data:", StringComparison.OrdinalIgnoreCase)) return false;
+        var comma = uri.IndexOf(',');
+        if (comma < 0) return false;
+        var meta = uri[5..comma];
+        var payload = uri[(comma + 1)..];
+        var isBase64 = meta.EndsWith(";base64", StringComparison.OrdinalIgnoreCase);
+        mediaType = (isBase64 ? meta[..^7] : meta).Split(';')[0];
+        if (mediaType.Length == 0) mediaType = "text/plain";
+        bytes = isBase64 ? Convert.FromBase64String(payload) : Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
+        return true;
+    }
+
+    /// <summary>File extension for a MIME type (<c>.png</c>, <c>.jpg</c>, <c>.webp</c>, <c>.tar</c>, …), or <c>.bin</c>.</summary>
+    public static string Extension(string? mediaType) => mediaType?.ToLowerInvariant() switch
+    {
+        "image/png" => ".png",
+        "image/jpeg" or "image/jpg" => ".jpg",
+        "image/webp" => ".webp",
+        "application/x-tar" => ".tar",
+        "application/zip" => ".zip",
+        "application/json" => ".json",
+        _ => ".bin",
+    };
+}

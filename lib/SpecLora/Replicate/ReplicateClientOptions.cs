@@ -1,0 +1,122 @@
+namespace SpecLora.Replicate;
+
+/// <summary>
+/// Settings of <see cref="ReplicateClient"/>. Immutable; <see cref="ToString"/> never prints the token.
+/// </summary>
+/// <remarks>Defaults follow the official clients where they are sensible (poll 0.5 s, <c>Prefer: wait</c>) and
+/// fix their known problems: polling backs off up to 5 s and every wait has an overall <see cref="Timeout"/>.</remarks>
+public sealed record ReplicateClientOptions
+{
+    /// <summary>Default API root, <c>https://api.replicate.com/v1</c>.</summary>
+    public static readonly Uri DefaultBaseAddress = new("https://api.replicate.com/v1");
+
+    /// <summary>Environment variable holding the API token.</summary>
+    public const string TokenVariable = "REPLICATE_API_TOKEN";
+
+    /// <summary>Environment variable overriding the API root (tests point it at a local fake server).</summary>
+    public const string BaseUrlVariable = "REPLICATE_BASE_URL";
+
+    /// <summary>API token (<c>r8_…</c>); default: <c>REPLICATE_API_TOKEN</c>. Never printed, logged or written.</summary>
+    public string? ApiToken { get; init; } = Environment.GetEnvironmentVariable(TokenVariable);
+
+    /// <summary>API root; default: <c>REPLICATE_BASE_URL</c> or <see cref="DefaultBaseAddress"/>.</summary>
+    public Uri BaseAddress { get; init; } = BaseFromEnvironment();
+
+    /// <summary>First poll interval (0.5 s); it grows by <see cref="PollBackoffFactor"/> per poll.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Largest poll interval (5 s).</summary>
+    public TimeSpan MaxPollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Factor applied to the poll interval after each poll (1.5).</summary>
+    public double PollBackoffFactor { get; init; } = 1.5;
+
+    /// <summary>Overall limit on waiting for one prediction (30 min). On expiry the prediction is cancelled on the server.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
+
+    /// <summary>Overall limit on waiting for a training (4 h).</summary>
+    public TimeSpan TrainingTimeout { get; init; } = TimeSpan.FromHours(4);
+
+    /// <summary>Timeout of one ordinary HTTP request (30 s). A create with <c>Prefer: wait=N</c> gets N s more.</summary>
+    public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Retries of one request on 429 / 5xx / connection failure (5). Creates follow the stricter rule of spec §1.12.</summary>
+    public int MaxRetries { get; init; } = 5;
+
+    /// <summary>First backoff delay when the server gives no hint (0.5 s, doubled per retry, ±20 % jitter).</summary>
+    public TimeSpan RetryBaseDelay { get; init; } = TimeSpan.FromSeconds(0.5);
+
+    /// <summary>Cap on any single retry delay, including server hints (60 s).</summary>
+    public TimeSpan MaxRetryDelay { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Seconds sent as <c>Prefer: wait=N</c> on create (1–60), or null to skip sync mode. Default 60.</summary>
+    public int? PreferWaitSeconds { get; init; } = 60;
+
+    /// <summary>Server-side deadline sent as <c>Cancel-After</c> (null: none). Expired before start → <c>aborted</c>; while running → <c>canceled</c>.</summary>
+    public TimeSpan? CancelAfter { get; init; }
+
+    /// <summary>Sent as <c>User-Agent</c>.</summary>
+    public string UserAgent { get; init; } = "speclora-replicate/1.0";
+
+    /// <summary>True when <see cref="ApiToken"/> is set (its value is never exposed).</summary>
+    public bool HasToken => !string.IsNullOrWhiteSpace(ApiToken);
+
+    /// <summary>Options from the environment (<c>REPLICATE_API_TOKEN</c>, <c>REPLICATE_BASE_URL</c>).</summary>
+    public static ReplicateClientOptions FromEnvironment() => new();
+
+    /// <summary>Checks the token is present and well formed, without any network call.</summary>
+    /// <exception cref="ReplicateTokenMissingException">Missing or malformed token; the message says how to set it.</exception>
+    public void RequireToken()
+    {
+        var problem = DescribeTokenProblem(ApiToken);
+        if (problem != null) throw new ReplicateTokenMissingException(problem);
+    }
+
+    /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the bad one.</summary>
+    public void Validate()
+    {
+        if (!BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttps && BaseAddress.Scheme != Uri.UriSchemeHttp))
+            throw new ArgumentOutOfRangeException(nameof(BaseAddress), BaseAddress, $"BaseAddress={BaseAddress} must be an absolute http(s) URL (REPLICATE_BASE_URL)");
+        if (PollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, $"PollInterval={PollInterval} must be > 0");
+        if (MaxPollInterval < PollInterval) throw new ArgumentOutOfRangeException(nameof(MaxPollInterval), MaxPollInterval, $"MaxPollInterval={MaxPollInterval} must be ≥ PollInterval={PollInterval}");
+        if (PollBackoffFactor < 1) throw new ArgumentOutOfRangeException(nameof(PollBackoffFactor), PollBackoffFactor, $"PollBackoffFactor={PollBackoffFactor} must be ≥ 1");
+        if (Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, $"Timeout={Timeout} must be > 0");
+        if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, $"RequestTimeout={RequestTimeout} must be > 0");
+        if (MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, $"MaxRetries={MaxRetries} must be ≥ 0");
+        if (PreferWaitSeconds is < 1 or > 60) throw new ArgumentOutOfRangeException(nameof(PreferWaitSeconds), PreferWaitSeconds, $"PreferWaitSeconds={PreferWaitSeconds} must be 1–60 (Prefer: wait=N)");
+        if (CancelAfter is { } ca && ca <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(CancelAfter), CancelAfter, $"CancelAfter={ca} must be > 0");
+    }
+
+    /// <summary>Prints the settings with the token redacted.</summary>
+    public override string ToString() =>
+        $"ReplicateClientOptions {{ ApiToken = {(HasToken ? "***" : "(none)")}, BaseAddress = {BaseAddress}, PollInterval = {PollInterval}, MaxPollInterval = {MaxPollInterval}, Timeout = {Timeout}, RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}, PreferWaitSeconds = {PreferWaitSeconds}, CancelAfter = {CancelAfter} }}";
+
+    internal string CancelAfterHeader => CancelAfter is { } t
+        ? (t.TotalSeconds % 60 == 0 && t.TotalMinutes >= 1 ? $"{(long)t.TotalMinutes}m" : $"{Math.Max(1, (long)Math.Ceiling(t.TotalSeconds))}s")
+        : "";
+
+    /// <summary>Null when <paramref name="token"/> is usable, else a message saying how to fix it (never quoting it).</summary>
+    internal static string? DescribeTokenProblem(string? token)
+    {
+        const string how = "Set it in your shell before running: export REPLICATE_API_TOKEN=r8_… "
+                         + "(get a token at https://replicate.com/account/api-tokens), or pass ApiToken in ReplicateClientOptions.";
+        if (string.IsNullOrWhiteSpace(token))
+            return "No Replicate API token: REPLICATE_API_TOKEN is not set. " + how;
+        if (token.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) || token.StartsWith("Token ", StringComparison.OrdinalIgnoreCase))
+            return "The Replicate API token is malformed: it starts with an auth scheme (\"Bearer \"/\"Token \"); set only the token itself. " + how;
+        foreach (var c in token)
+        {
+            if (char.IsWhiteSpace(c) || char.IsControl(c) || c > 126 || c == '"' || c == '\'')
+                return $"The Replicate API token is malformed ({token.Length} characters, contains whitespace, quotes or non-ASCII characters). " + how;
+        }
+        if (token.Length < 20)
+            return $"The Replicate API token is malformed: it is only {token.Length} characters long (tokens look like r8_ followed by ~37 characters). " + how;
+        return null;
+    }
+
+    private static Uri BaseFromEnvironment()
+    {
+        var env = Environment.GetEnvironmentVariable(BaseUrlVariable);
+        return !string.IsNullOrWhiteSpace(env) && Uri.TryCreate(env.Trim(), UriKind.Absolute, out var u) ? u : DefaultBaseAddress;
+    }
+}

@@ -1,0 +1,40 @@
+using Spectre.Console;
+using SpecLora.Replicate;
+
+namespace SpecLora.Tests.Cli.Commands;
+
+/// <summary>CLI tests change process environment variables: they run alone.</summary>
+[CollectionDefinition("cli-env", DisableParallelization = true)]
+public sealed class CliEnvironmentCollection;
+
+/// <summary>Runs <c>speclora</c> in-process with captured console output and a scoped environment.</summary>
+public static class CliHarness
+{
+    public static async Task<(int ExitCode, string Output)> RunAsync(IDictionary<string, string?> env, params string[] args)
+    {
+        var saved = env.Keys.ToDictionary(k => k, Environment.GetEnvironmentVariable);
+        var writer = new StringWriter();
+        var previous = AnsiConsole.Console;
+        try
+        {
+            foreach (var (k, v) in env) Environment.SetEnvironmentVariable(k, v);
+            AnsiConsole.Console = AnsiConsole.Create(new AnsiConsoleSettings
+            {
+                Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
+            });
+            var code = await SpecLora.Cli.Program.BuildRoot().Parse(args).InvokeAsync();
+            return (code, writer.ToString());
+        }
+        finally
+        {
+            AnsiConsole.Console = previous;
+            foreach (var (k, v) in saved) Environment.SetEnvironmentVariable(k, v);
+        }
+    }
+
+    public static Dictionary<string, string?> NoToken() => new()
+    {
+        [ReplicateClientOptions.TokenVariable] = null,
+        [ReplicateClientOptions.BaseUrlVariable] = "http://127.0.0.1:9/v1", // closed port: nothing may be sent
+    };
+}

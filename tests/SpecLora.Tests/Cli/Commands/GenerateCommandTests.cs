@@ -1,0 +1,109 @@
+using System.Text.Json.Nodes;
+using SpecLora.Replicate;
+using SpecLora.Tests.Replicate.Fakes;
+
+namespace SpecLora.Tests.Cli.Commands;
+
+[Collection("cli-env")]
+public class GenerateCommandTests
+{
+    [Fact]
+    public async Task Generate_all_writes_seven_images_and_manifests_with_one_create_each_and_no_token()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        fake.RetryAfterSeconds = 0.01;
+        fake.CreateFaults.Enqueue("429");
+        fake.CreateFaults.Enqueue("429");
+        fake.GetFaults.Enqueue("503");
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = fake.BaseAddress.ToString() };
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "all", "--seed", "5", "-o", dir.Path);
+        Assert.True(code == 0, output);
+        Assert.Equal(7, fake.PredictionsCreated);
+        Assert.Equal(9, fake.CreateRequests);
+        Assert.Equal(7, Directory.GetFiles(dir.Path, "*.png").Length);
+        Assert.Equal(7, Directory.GetFiles(dir.Path, "*.png.json").Length);
+        var manifest = JsonNode.Parse(File.ReadAllText(Directory.GetFiles(dir.Path, "setting7_*.json").Single()))!;
+        Assert.Equal(40.0, manifest["input"]!["guidanceScale"]!.GetValue<double>());
+        Assert.Equal(5, manifest["seed"]!.GetValue<long>());
+        Assert.Contains("res7.png", output);
+        Assert.DoesNotContain(FakeReplicateServer.Token, output);
+        dir.AssertNoSecret();
+
+        // a second run adds, never overwrites
+        (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "--seed", "5", "-o", dir.Path);
+        Assert.True(code == 0, output);
+        Assert.Equal(8, Directory.GetFiles(dir.Path, "*.png").Length);
+    }
+
+    [Fact]
+    public async Task Without_a_token_it_says_how_to_set_one_and_sends_nothing()
+    {
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(CliHarness.NoToken(), "generate", "--setting", "1", "-o", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("export REPLICATE_API_TOKEN=r8_", output);
+        Assert.Contains("replicate.com/account/api-tokens", output);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Theory]
+    [InlineData("8")]
+    [InlineData("0")]
+    [InlineData("x")]
+    public async Task Unknown_setting_is_a_clear_error_before_any_call(string setting)
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = fake.BaseAddress.ToString() };
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", setting);
+        Assert.Equal(2, code);
+        Assert.Contains("1–7", output);
+        Assert.DoesNotContain("Parameter", output);
+        Assert.Equal(0, fake.CreateRequests + fake.GetRequests);
+    }
+
+    [Fact]
+    public async Task Malformed_token_and_bad_backend_are_rejected()
+    {
+        var env = CliHarness.NoToken();
+        env["REPLICATE_API_TOKEN"] = "r8_has space in it 0123456789";
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1");
+        Assert.Equal(2, code);
+        Assert.Contains("malformed", output);
+        Assert.DoesNotContain("r8_has space", output);
+        (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "--backend", "colab");
+        Assert.Equal(2, code);
+        Assert.Contains("replicate' or 'cog", output);
+        (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "--backend", "cog", "--cog-url", "not a url");
+        Assert.Equal(2, code);
+        Assert.Contains("not an absolute URL", output);
+    }
+
+    [Fact]
+    public async Task Model_failure_exits_1_with_error_and_log_tail()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        fake.Outcome = "failed";
+        using var dir = new TempDir();
+        var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = fake.BaseAddress.ToString() };
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "2", "-o", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("CUDA out of memory", output);
+        Assert.Contains("Traceback", output);
+    }
+
+    [Fact]
+    public async Task Cog_backend_generates_and_unreachable_cog_is_a_clear_error()
+    {
+        await using var cog = await FakeCogServer.StartAsync();
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(CliHarness.NoToken(), "generate", "--setting", "3", "--backend", "cog", "--cog-url", cog.Root.ToString(), "-o", dir.Path);
+        Assert.True(code == 0, output);
+        Assert.Single(Directory.GetFiles(dir.Path, "setting3_*.png"));
+
+        (code, output) = await CliHarness.RunAsync(CliHarness.NoToken(), "generate", "--setting", "3", "--backend", "cog", "--cog-url", "http://127.0.0.1:9", "--cog-connect-timeout", "0.2", "-o", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("No Cog server answers", output);
+        Assert.Contains("docker run", output);
+    }
+}

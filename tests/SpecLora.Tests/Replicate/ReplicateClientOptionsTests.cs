@@ -1,0 +1,71 @@
+using SpecLora.Replicate;
+
+namespace SpecLora.Tests.Replicate;
+
+public class ReplicateClientOptionsTests
+{
+    [Fact]
+    public void Defaults_follow_the_spec()
+    {
+        var o = new ReplicateClientOptions { ApiToken = "r8_abcdefghijklmnopqrstuvwxyz0123456789", BaseAddress = ReplicateClientOptions.DefaultBaseAddress };
+        Assert.Equal(TimeSpan.FromSeconds(0.5), o.PollInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), o.MaxPollInterval);
+        Assert.Equal(60, o.PreferWaitSeconds);
+        Assert.Null(o.CancelAfter);
+        Assert.Equal("https://api.replicate.com/v1", o.BaseAddress.ToString().TrimEnd('/'));
+        o.Validate();
+        o.RequireToken();
+    }
+
+    [Theory]
+    [InlineData(null, "not set")]
+    [InlineData("", "not set")]
+    [InlineData("   ", "not set")]
+    [InlineData("Bearer r8_abcdefghijklmnopqrstuvwxyz0123", "auth scheme")]
+    [InlineData("r8_abc def ghijklmnopqrstuvwxyz0123", "whitespace")]
+    [InlineData("\"r8_abcdefghijklmnopqrstuvwxyz0123\"", "quotes")]
+    [InlineData("r8_short", "only 8 characters")]
+    public void Missing_or_malformed_token_says_how_to_set_it_without_quoting_it(string? token, string reason)
+    {
+        var o = new ReplicateClientOptions { ApiToken = token };
+        var e = Assert.Throws<ReplicateTokenMissingException>(o.RequireToken);
+        Assert.Contains(reason, e.Message);
+        Assert.Contains("export REPLICATE_API_TOKEN=r8_", e.Message);
+        Assert.Contains("https://replicate.com/account/api-tokens", e.Message);
+        if (!string.IsNullOrWhiteSpace(token)) Assert.DoesNotContain(token.Trim('"'), e.Message);
+        Assert.IsAssignableFrom<SpecLoraException>(e);
+    }
+
+    [Fact]
+    public void ToString_redacts_the_token()
+    {
+        const string secret = "r8_DoNotPrintMe0123456789abcdefghijklmn";
+        var o = new ReplicateClientOptions { ApiToken = secret };
+        Assert.DoesNotContain(secret, o.ToString());
+        Assert.DoesNotContain(secret, $"{o}");
+        Assert.Contains("ApiToken = ***", o.ToString());
+        Assert.Contains("ApiToken = (none)", (o with { ApiToken = null }).ToString());
+    }
+
+    [Fact]
+    public void Validate_names_the_bad_setting()
+    {
+        var o = new ReplicateClientOptions { ApiToken = "r8_abcdefghijklmnopqrstuvwxyz0123456789" };
+        Assert.Equal("PollInterval", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { PollInterval = TimeSpan.Zero }).Validate()).ParamName);
+        Assert.Equal("MaxPollInterval", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { MaxPollInterval = TimeSpan.FromMilliseconds(1) }).Validate()).ParamName);
+        Assert.Equal("PreferWaitSeconds", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { PreferWaitSeconds = 0 }).Validate()).ParamName);
+        Assert.Equal("MaxRetries", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { MaxRetries = -1 }).Validate()).ParamName);
+        Assert.Equal("BaseAddress", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { BaseAddress = new Uri("ftp://x/") }).Validate()).ParamName);
+        Assert.Equal("CancelAfter", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { CancelAfter = TimeSpan.Zero }).Validate()).ParamName);
+    }
+
+    [Fact]
+    public void Cancel_After_header_uses_minutes_or_seconds()
+    {
+        var o = new ReplicateClientOptions();
+        Assert.Equal("1m", (o with { CancelAfter = TimeSpan.FromMinutes(1) }).CancelAfterHeader);
+        Assert.Equal("90s", (o with { CancelAfter = TimeSpan.FromSeconds(90) }).CancelAfterHeader);
+        Assert.Equal("1s", (o with { CancelAfter = TimeSpan.FromMilliseconds(10) }).CancelAfterHeader);
+        Assert.Equal("", o.CancelAfterHeader);
+    }
+}
