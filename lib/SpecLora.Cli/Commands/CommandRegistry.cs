@@ -8,6 +8,7 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         // Verbs are added here, one line each, as they land.
+        yield return BenchCommand.Create();
         yield break;
     }
 }
