@@ -20,6 +20,7 @@ internal static class BenchCommand
         command.SetAction((ParseResult r, CancellationToken ct) =>
         {
             var options = new BenchOptions(r.GetValue(quick));
+            string loadBefore = LoadAverage();
             if (Console.IsOutputRedirected) AnsiConsole.Profile.Width = Math.Max(AnsiConsole.Profile.Width, 180);
             var rows = new List<BenchRow>();
             foreach (var suite in BenchSuites.All())
@@ -28,13 +29,16 @@ internal static class BenchCommand
                 AnsiConsole.MarkupLine($"[grey]running {Markup.Escape(suite.Name)}…[/]");
                 rows.AddRange(suite.Run(options));
             }
-            AnsiConsole.Write(ToTable(rows, options));
+            string load = $"load average {loadBefore} before, {LoadAverage()} after; {Environment.ProcessorCount} cores";
+            AnsiConsole.Write(ToTable(rows, options, load));
             if (r.GetValue(json) is { } file)
             {
                 var payload = new
                 {
                     machine = new { Environment.ProcessorCount, os = Environment.OSVersion.VersionString, runtime = Environment.Version.ToString() },
                     quick = options.Quick,
+                    samples = options.Samples,
+                    load,
                     rows = rows.Select(x => new
                     {
                         what = x.What, ours_s = x.OursSeconds, reference = x.ReferenceName, reference_s = x.ReferenceSeconds,
@@ -49,10 +53,19 @@ internal static class BenchCommand
         return command;
     }
 
-    private static Table ToTable(IEnumerable<BenchRow> rows, BenchOptions options)
+    /// <summary>1-minute load average (Linux), so a table measured on a busy machine says so; "?" elsewhere.</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
+        catch (UnauthorizedAccessException) { return "?"; }
+    }
+
+    private static Table ToTable(IEnumerable<BenchRow> rows, BenchOptions options, string load)
     {
         var table = new Table().Border(TableBorder.Rounded)
-            .Title($"speclora bench{(options.Quick ? " --quick" : "")} (median of {options.Samples})")
+            .Title($"speclora bench{(options.Quick ? " --quick" : "")}: median of {options.Samples} after {options.WarmUps} warm-ups")
+            .Caption(load)
             .AddColumn("what").AddColumn(new TableColumn("ours").RightAligned()).AddColumn("reference")
             .AddColumn(new TableColumn("ratio").RightAligned()).AddColumn(new TableColumn("target").RightAligned())
             .AddColumn("pass/fail").AddColumn("note");

@@ -11,12 +11,12 @@ namespace SpecLora.Spectrograms;
 /// </summary>
 public sealed class Stft
 {
-    /// <summary>Frames per parallel work item (spec §6: single-frame parallelism is slower than serial).</summary>
+    /// <summary>Frames per parallel work item (spec §6: single-frame parallelism is slower than serial).
+    /// MelSpectrogram's filterbank kernel holds exactly this many frames in 8 vector registers.</summary>
     internal const int BlockFrames = 64;
 
     private readonly float[] _window;
     private readonly ConcurrentBag<StftWorker> _workers = new();
-    private readonly StftWorker _first;
     private float[]? _invWss;          // cached 1/Σw² (or 1 where Σw² ≤ tiny) for (_wssFrames, _wssLength)
     private int _wssFrames = -1, _wssLength = -1;
 
@@ -28,14 +28,15 @@ public sealed class Stft
     {
         Options = (options ?? new StftOptions()).Validate();
         _window = Window.HannPadded(Options.EffectiveWinLength, Options.NFft);
-        _first = new StftWorker(Options.NFft);
-        _workers.Add(_first);
+        _workers.Add(new StftWorker(Options.NFft));
     }
 
     /// <summary>The analysis window (length NFft). Do not modify.</summary>
     internal float[] WindowValues => _window;
-    /// <summary>An FFT of this plan's size for single-threaded use by the caller.</summary>
-    internal IRealFft Fft => _first.Fft;
+    /// <summary>An FFT of this plan's size for single-threaded use by the caller (not one of the pooled workers'
+    /// so it may be used while no batched call runs on another thread).</summary>
+    internal IRealFft Fft => _fft ??= RealFft.Create(Options.NFft);
+    private IRealFft? _fft;
 
     /// <summary>Number of frequency bins, 1 + NFft/2.</summary>
     public int Bins => Options.NFft / 2 + 1;
