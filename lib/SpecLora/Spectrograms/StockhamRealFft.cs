@@ -109,9 +109,10 @@ internal sealed unsafe class StockhamRealFft : IRealFft
         fixed (float* pi = im)
         {
             SplitInverse(pr, pi, _ar, _ai);
-            // inverse via swapped re/im: the kernel sees (im, re) and returns (im', re')
-            Complex(null, _ai, _ar, out float* oi, out float* or);
-            Interleave(or, oi, x);
+            // inverse via swapped re/im: the kernel sees (im, re) and returns (im', re'); with SIMD the last stage
+            // writes x[2k] = re'[k], x[2k+1] = im'[k] itself
+            Complex(null, _ai, _ar, out float* oi, out float* or, x);
+            if (or != null) Interleave(or, oi, x);
         }
     }
 
@@ -121,7 +122,9 @@ internal sealed unsafe class StockhamRealFft : IRealFft
 
     /// <summary>Runs every stage. Source is the interleaved real input <paramref name="inter"/> when not null, else
     /// (sr, si), which must be one of the work buffers. Returns the buffers holding the result.</summary>
-    private void Complex(float* inter, float* sr, float* si, out float* rr, out float* ri)
+    /// <remarks>With <paramref name="swappedOut"/> (SIMD only) the last stage stores the result interleaved as
+    /// (im, re) pairs there and rr = ri = null.</remarks>
+    private void Complex(float* inter, float* sr, float* si, out float* rr, out float* ri, float* swappedOut = null)
     {
         float* xr = sr, xi = si;
         if (inter != null && !_simd)
@@ -134,6 +137,12 @@ internal sealed unsafe class StockhamRealFft : IRealFft
             float* yr, yi;
             if (xr == _ar || xr == _ai) { yr = _br; yi = _bi; } else { yr = _ar; yi = _ai; }
             var stage = _stages[st];
+            if (_simd && swappedOut != null && st == _stages.Length - 1 && (stage.N == 2 || stage.N == 4 && stage.S >= 8))
+            {
+                LastStageSwappedInterleaved(stage.N, xr, xi, swappedOut);
+                rr = null; ri = null;
+                return;
+            }
             if (!_simd)
             {
                 if (stage.N == 2) Radix2Scalar(xr, xi, yr, yi);
@@ -342,6 +351,43 @@ internal sealed unsafe class StockhamRealFft : IRealFft
                 Avx.Store(o0r + q + 3 * s, y3r); Avx.Store(o0i + q + 3 * s, y3i);
             }
         }
+    }
+
+    /// <summary>Final stage (radix-4 with p = 0, or radix-2), all twiddles 1, writing out[2k] = im[k],
+    /// out[2k+1] = re[k] (the inverse's swap and interleave fused).</summary>
+    private void LastStageSwappedInterleaved(int radix, float* xr, float* xi, float* x)
+    {
+        int s = _h / radix;
+        for (int q = 0; q < s; q += 8)
+        {
+            if (radix == 2)
+            {
+                var ar = Avx.LoadVector256(xr + q); var ai = Avx.LoadVector256(xi + q);
+                var br = Avx.LoadVector256(xr + q + s); var bi = Avx.LoadVector256(xi + q + s);
+                StoreInterleaved(x + 2 * q, ai + bi, ar + br);
+                StoreInterleaved(x + 2 * (q + s), ai - bi, ar - br);
+            }
+            else
+            {
+                Butterfly(Avx.LoadVector256(xr + q), Avx.LoadVector256(xi + q),
+                    Avx.LoadVector256(xr + q + s), Avx.LoadVector256(xi + q + s),
+                    Avx.LoadVector256(xr + q + 2 * s), Avx.LoadVector256(xi + q + 2 * s),
+                    Avx.LoadVector256(xr + q + 3 * s), Avx.LoadVector256(xi + q + 3 * s),
+                    out var y0r, out var y0i, out var y1r, out var y1i, out var y2r, out var y2i, out var y3r, out var y3i);
+                StoreInterleaved(x + 2 * q, y0i, y0r);
+                StoreInterleaved(x + 2 * (q + s), y1i, y1r);
+                StoreInterleaved(x + 2 * (q + 2 * s), y2i, y2r);
+                StoreInterleaved(x + 2 * (q + 3 * s), y3i, y3r);
+            }
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void StoreInterleaved(float* d, Vector256<float> even, Vector256<float> odd)
+    {
+        var lo = Avx.UnpackLow(even, odd); var hi = Avx.UnpackHigh(even, odd);
+        Avx.Store(d, Avx.Permute2x128(lo, hi, 0x20));
+        Avx.Store(d + 8, Avx.Permute2x128(lo, hi, 0x31));
     }
 
     private void Radix2Vector(float* xr, float* xi, float* yr, float* yi)
