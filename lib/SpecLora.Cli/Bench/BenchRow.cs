@@ -7,13 +7,16 @@ namespace SpecLora.Cli.Bench;
 /// <param name="ReferenceSeconds">Median time of the reference in the same run, or null when it could not be measured.</param>
 /// <param name="TargetSeconds">The goal for <paramref name="OursSeconds"/> (from the issue/spec), or null when there is none.</param>
 /// <param name="Note">Free text: quoted figures that are not measured here (e.g. librosa's), sizes, thread counts.</param>
+/// <param name="OursMinSeconds">Fastest sample of ours (shown beside the median: on a busy machine it tells what the
+/// code does when it gets the cores).</param>
 internal sealed record BenchRow(
     string What,
     double OursSeconds,
     string ReferenceName,
     double? ReferenceSeconds,
     double? TargetSeconds,
-    string Note = "")
+    string Note = "",
+    double? OursMinSeconds = null)
 {
     /// <summary>Reference time / our time (how many times faster we are), or null.</summary>
     public double? Speedup => ReferenceSeconds is double r && OursSeconds > 0 ? r / OursSeconds : null;

@@ -35,17 +35,17 @@ internal static class BenchCommand
             {
                 var payload = new
                 {
-                    machine = new { Environment.ProcessorCount, os = Environment.OSVersion.VersionString, runtime = Environment.Version.ToString() },
+                    machine = new { processors = Environment.ProcessorCount, os = Environment.OSVersion.VersionString, runtime = Environment.Version.ToString() },
                     quick = options.Quick,
                     samples = options.Samples,
                     load,
                     rows = rows.Select(x => new
                     {
-                        what = x.What, ours_s = x.OursSeconds, reference = x.ReferenceName, reference_s = x.ReferenceSeconds,
+                        what = x.What, ours_s = x.OursSeconds, ours_min_s = x.OursMinSeconds, reference = x.ReferenceName, reference_s = x.ReferenceSeconds,
                         speedup = x.Speedup, target_s = x.TargetSeconds, pass = x.Pass, note = x.Note,
                     }),
                 };
-                AtomicFile.WriteAllText(file.FullName, JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true }));
+                AtomicFile.WriteAllText(file.FullName, JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
                 AnsiConsole.MarkupLine($"rows written to [blue]{Markup.Escape(file.FullName)}[/]");
             }
             return Task.FromResult(rows.Any(x => x.Pass == false) ? 1 : 0);
@@ -75,7 +75,8 @@ internal static class BenchCommand
             string ratio = x.Speedup is double v ? $"{v:0.00}× {(v >= 1 ? "faster" : "slower")}" : "–";
             string target = x.TargetSeconds is double t ? $"≤ {BenchTimer.Format(t)}" : "–";
             string pass = x.Pass switch { true => "[green]pass[/]", false => "[red]FAIL[/]", null => "–" };
-            table.AddRow(Markup.Escape(x.What), BenchTimer.Format(x.OursSeconds), Markup.Escape(reference), ratio, target, pass, Markup.Escape(x.Note));
+            string ours = BenchTimer.Format(x.OursSeconds) + (x.OursMinSeconds is double mn ? $" (min {BenchTimer.Format(mn)})" : "");
+            table.AddRow(Markup.Escape(x.What), ours, Markup.Escape(reference), ratio, target, pass, Markup.Escape(x.Note));
         }
         return table;
     }

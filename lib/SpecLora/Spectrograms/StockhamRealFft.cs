@@ -87,6 +87,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
 
     public int Size => _n;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Forward(ReadOnlySpan<float> input, Span<float> re, Span<float> im)
     {
         if (input.Length < _n || re.Length < _h + 1 || im.Length < _h + 1)
@@ -100,6 +101,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Inverse(ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> output)
     {
         if (output.Length < _n || re.Length < _h + 1 || im.Length < _h + 1)
@@ -124,6 +126,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
     /// (sr, si), which must be one of the work buffers. Returns the buffers holding the result.</summary>
     /// <remarks>With <paramref name="swappedOut"/> (SIMD only) the last stage stores the result interleaved as
     /// (im, re) pairs there and rr = ri = null.</remarks>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Complex(float* inter, float* sr, float* si, out float* rr, out float* ri, float* swappedOut = null)
     {
         float* xr = sr, xi = si;
@@ -158,6 +161,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
         rr = xr; ri = xi;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Radix4Scalar(Stage stage, float* xr, float* xi, float* yr, float* yi)
     {
         int n = stage.N, s = stage.S, m = n / 4, q4 = _h / 4;
@@ -184,6 +188,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Radix2Scalar(float* xr, float* xi, float* yr, float* yi)
     {
         int s = _h / 2;
@@ -243,6 +248,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
     }
 
     /// <summary>First stage (S = 1): vectors run over p; outputs y[4p + r] are written through a 4×8 transpose.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Radix4First(Stage stage, float* inter, float* xr, float* xi, float* yr, float* yi)
     {
         int m = stage.N / 4; // = H/4
@@ -293,6 +299,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
     }
 
     /// <summary>Second stage (S = 4): each vector covers two values of p; outputs go out as 128-bit halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Radix4Second(Stage stage, float* xr, float* xi, float* yr, float* yi)
     {
         int q4 = _h / 4;
@@ -320,6 +327,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
     }
 
     /// <summary>Stages with S ≥ 16: vectors run over q (contiguous in and out), one broadcast twiddle per p.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Radix4Wide(Stage stage, float* xr, float* xi, float* yr, float* yi)
     {
         int n = stage.N, s = stage.S, m = n / 4, q4 = _h / 4;
@@ -355,6 +363,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
 
     /// <summary>Final stage (radix-4 with p = 0, or radix-2), all twiddles 1, writing out[2k] = im[k],
     /// out[2k+1] = re[k] (the inverse's swap and interleave fused).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void LastStageSwappedInterleaved(int radix, float* xr, float* xi, float* x)
     {
         int s = _h / radix;
@@ -390,6 +399,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
         Avx.Store(d + 8, Avx.Permute2x128(lo, hi, 0x31));
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Radix2Vector(float* xr, float* xi, float* yr, float* yi)
     {
         int s = _h / 2;
@@ -409,6 +419,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
     private static readonly Vector256<int> Reverse = Vector256.Create(7, 6, 5, 4, 3, 2, 1, 0);
 
     /// <summary>X[k] = E[k] − i·W^k·D[k] with E = ½(Z[k] + Z*[H−k]), D = ½(Z[k] − Z*[H−k]).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SplitForward(float* zr, float* zi, float* re, float* im)
     {
         int h = _h;
@@ -444,6 +455,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
 
     /// <summary>Z[k] = (E[k] + i·O[k])/H with E = ½(X[k] + X*[H−k]), O = ½·W^{−k}(X[k] − X*[H−k]);
     /// Im X[0] and Im X[H] are ignored. The 1/H of the inverse is folded in here.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void SplitInverse(float* re, float* im, float* zr, float* zi)
     {
         int h = _h;
@@ -481,6 +493,7 @@ internal sealed unsafe class StockhamRealFft : IRealFft
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Interleave(float* zr, float* zi, float* x)
     {
         int k = 0;
