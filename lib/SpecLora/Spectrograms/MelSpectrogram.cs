@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace SpecLora.Spectrograms;
@@ -27,7 +28,7 @@ public static class MelSpectrogram
         fixed (float* py = y)
         {
             nint address = (nint)py; int length = y.Length;
-            plan.RunBlocks(frames, (t0, count, w) =>
+            plan.RunBlocks(frames, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t0, count, w) =>
             {
                 var ys = new ReadOnlySpan<float>((float*)address, length);
                 // |X|^power of the block's frames, bin-major [bins × BlockFrames], so that the filterbank runs as
@@ -56,6 +57,7 @@ public static class MelSpectrogram
     }
 
     /// <summary>dst[c] = Σ_j weights[j]·pt[(start + j)·BlockFrames + c] for c &lt; count (one mel row over a block).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static unsafe void MelRow(float* pt, ReadOnlySpan<float> weights, int start, float* dst, int count)
     {
         const int B = Stft.BlockFrames;
@@ -86,6 +88,7 @@ public static class MelSpectrogram
     }
 
     /// <summary>p[k] = |re + i·im|^power (power 2 without a square root).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void PowerOf(ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> p, double power)
     {
         int n = p.Length;

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 
 namespace SpecLora.Spectrograms;
 
@@ -76,7 +77,7 @@ public sealed class Stft
         fixed (float* py = y)
         {
             nint address = (nint)py; int length = y.Length;
-            RunBlocks(frames, (t0, count, w) =>
+            RunBlocks(frames, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t0, count, w) =>
             {
                 var ys = new ReadOnlySpan<float>((float*)address, length);
                 for (int t = t0; t < t0 + count; t++)
@@ -90,6 +91,7 @@ public sealed class Stft
 
     /// <summary>Writes frame <paramref name="t"/> of <paramref name="y"/>, windowed, into <paramref name="frame"/>
     /// (NFft values), applying the centre padding at the edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal void FillFrame(ReadOnlySpan<float> y, int t, Span<float> frame)
     {
         int n = Options.NFft;
@@ -151,7 +153,7 @@ public sealed class Stft
             {
                 int count = (blocks - parity + 1) / 2;
                 if (count <= 0) continue;
-                RunItems(count, (item, w) =>
+                RunItems(count, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item, w) =>
                 {
                     int b = 2 * item + parity;
                     int t0 = b * block, t1 = Math.Min(frames, t0 + block);
