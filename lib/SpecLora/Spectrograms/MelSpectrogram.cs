@@ -1,6 +1,7 @@
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace SpecLora.Spectrograms;
 
@@ -31,24 +32,27 @@ public static class MelSpectrogram
             plan.RunBlocks(frames, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t0, count, w) =>
             {
                 var ys = new ReadOnlySpan<float>((float*)address, length);
-                // |X|^power of the block's frames, bin-major [bins × BlockFrames], so that the filterbank runs as
-                // vector FMAs across frames (no per-frame dot products, no dependency chains)
-                const int B = Stft.BlockFrames;
-                var scratch = w.Scratch(bins * B + bins);
-                var p = scratch.AsSpan(bins * B, bins);
+                // 8 frames at a time: their |X|^power spectra (frame-major, p8) are transposed into a bin-major tile
+                // [bins × 8] (pt) by 8×8 register transposes, then each mel row is one vector FMA per filter weight
+                // across the 8 frames: no per-frame dot products, and every buffer stays in L1/L2.
+                int binsPad = (bins + 7) & ~7;
+                var scratch = w.Scratch(16 * binsPad);
                 fixed (float* pt = scratch)
+                fixed (float* pd = data)
                 {
+                    float* p8 = pt + 8 * binsPad;
                     for (int t = t0; t < t0 + count; t++)
                     {
+                        int c = t - t0;
                         plan.FillFrame(ys, t, w.Frame);
                         w.Fft.Forward(w.Frame, w.Re, w.Im);
-                        PowerOf(w.Re, w.Im, p, power);
-                        float* col = pt + (t - t0);
-                        for (int k = 0; k < p.Length; k++) col[k * B] = p[k];
-                    }
-                    fixed (float* pd = data)
+                        PowerOf(w.Re, w.Im, new Span<float>(p8 + (c & 7) * binsPad, bins), power);
+                        if ((c & 7) != 7 && t != t0 + count - 1) continue;
+                        int rows = (c & 7) + 1, first = t - (c & 7);
+                        Transpose8(p8, binsPad, rows, pt);
                         for (int m = 0; m < nMels; m++)
-                            MelRow(pt, fb.RowWeights(m), fb.Start[m], pd + (long)m * frames + t0, count);
+                            MelRow8(pt, fb.RowWeights(m), fb.Start[m], pd + (long)m * frames + first, rows);
+                    }
                 }
             });
         }
@@ -56,33 +60,69 @@ public static class MelSpectrogram
             FrequencyAxis.Mel, options.SampleRate, options.Stft.EffectiveHopLength, options.Stft.NFft);
     }
 
-    /// <summary>dst[c] = Σ_j weights[j]·pt[(start + j)·BlockFrames + c] for c &lt; count (one mel row over a block).</summary>
+    /// <summary>pt[8k + r] = p8[r·binsPad + k] for the first <paramref name="rows"/> rows (frames): an 8×8 register
+    /// transpose per 8 bins, written contiguously.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void MelRow(float* pt, ReadOnlySpan<float> weights, int start, float* dst, int count)
+    private static unsafe void Transpose8(float* p8, int binsPad, int rows, float* pt)
     {
-        const int B = Stft.BlockFrames;
+        const int B = 8;
+        if (Avx.IsSupported)
+        {
+            for (int k = 0; k < binsPad; k += 8)
+            {
+                float* r = p8 + k;
+                var t0 = Avx.UnpackLow(Avx.LoadVector256(r), Avx.LoadVector256(r + binsPad));
+                var t1 = Avx.UnpackHigh(Avx.LoadVector256(r), Avx.LoadVector256(r + binsPad));
+                var t2 = Avx.UnpackLow(Avx.LoadVector256(r + 2 * binsPad), Avx.LoadVector256(r + 3 * binsPad));
+                var t3 = Avx.UnpackHigh(Avx.LoadVector256(r + 2 * binsPad), Avx.LoadVector256(r + 3 * binsPad));
+                var t4 = Avx.UnpackLow(Avx.LoadVector256(r + 4 * binsPad), Avx.LoadVector256(r + 5 * binsPad));
+                var t5 = Avx.UnpackHigh(Avx.LoadVector256(r + 4 * binsPad), Avx.LoadVector256(r + 5 * binsPad));
+                var t6 = Avx.UnpackLow(Avx.LoadVector256(r + 6 * binsPad), Avx.LoadVector256(r + 7 * binsPad));
+                var t7 = Avx.UnpackHigh(Avx.LoadVector256(r + 6 * binsPad), Avx.LoadVector256(r + 7 * binsPad));
+                var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+                var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+                var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+                var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* d = pt + k * B;
+                Avx.Store(d, Avx.Permute2x128(s0, s4, 0x20));
+                Avx.Store(d + B, Avx.Permute2x128(s1, s5, 0x20));
+                Avx.Store(d + 2 * B, Avx.Permute2x128(s2, s6, 0x20));
+                Avx.Store(d + 3 * B, Avx.Permute2x128(s3, s7, 0x20));
+                Avx.Store(d + 4 * B, Avx.Permute2x128(s0, s4, 0x31));
+                Avx.Store(d + 5 * B, Avx.Permute2x128(s1, s5, 0x31));
+                Avx.Store(d + 6 * B, Avx.Permute2x128(s2, s6, 0x31));
+                Avx.Store(d + 7 * B, Avx.Permute2x128(s3, s7, 0x31));
+            }
+            return; // rows ≥ rows hold stale values: they only reach lanes (frames) that are never written out
+        }
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < binsPad; k++) pt[k * B + r] = p8[r * binsPad + k];
+    }
+
+    /// <summary>dst[c] = Σ_j weights[j]·pt[8·(start + j) + c] for c &lt; count (one mel row over 8 frames).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MelRow8(float* pt, ReadOnlySpan<float> weights, int start, float* dst, int count)
+    {
         if (Vector256.IsHardwareAccelerated)
         {
-            Vector256<float> a0 = default, a1 = default, a2 = default, a3 = default, a4 = default, a5 = default, a6 = default, a7 = default;
-            float* row = pt + start * B;
-            for (int j = 0; j < weights.Length; j++, row += B)
+            Vector256<float> a0 = default, a1 = default;
+            float* row = pt + 8 * start;
+            int j = 0;
+            for (; j + 2 <= weights.Length; j += 2, row += 16)
             {
-                var wv = Vector256.Create(weights[j]);
-                a0 += wv * Vector256.Load(row); a1 += wv * Vector256.Load(row + 8);
-                a2 += wv * Vector256.Load(row + 16); a3 += wv * Vector256.Load(row + 24);
-                a4 += wv * Vector256.Load(row + 32); a5 += wv * Vector256.Load(row + 40);
-                a6 += wv * Vector256.Load(row + 48); a7 += wv * Vector256.Load(row + 56);
+                a0 += Vector256.Create(weights[j]) * Vector256.Load(row);
+                a1 += Vector256.Create(weights[j + 1]) * Vector256.Load(row + 8);
             }
-            float* acc = stackalloc float[B];
-            a0.Store(acc); a1.Store(acc + 8); a2.Store(acc + 16); a3.Store(acc + 24);
-            a4.Store(acc + 32); a5.Store(acc + 40); a6.Store(acc + 48); a7.Store(acc + 56);
-            for (int c = 0; c < count; c++) dst[c] = acc[c];
+            if (j < weights.Length) a0 += Vector256.Create(weights[j]) * Vector256.Load(row);
+            a0 += a1;
+            if (count == 8) { a0.Store(dst); return; }
+            for (int c = 0; c < count; c++) dst[c] = a0.GetElement(c);
             return;
         }
         for (int c = 0; c < count; c++)
         {
             float sum = 0;
-            for (int j = 0; j < weights.Length; j++) sum += weights[j] * pt[(start + j) * B + c];
+            for (int j = 0; j < weights.Length; j++) sum += weights[j] * pt[8 * (start + j) + c];
             dst[c] = sum;
         }
     }

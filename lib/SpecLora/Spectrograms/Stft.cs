@@ -12,8 +12,7 @@ namespace SpecLora.Spectrograms;
 /// </summary>
 public sealed class Stft
 {
-    /// <summary>Frames per parallel work item (spec §6: single-frame parallelism is slower than serial).
-    /// MelSpectrogram's filterbank kernel holds exactly this many frames in 8 vector registers.</summary>
+    /// <summary>Frames per parallel work item (spec §6: single-frame parallelism is slower than serial).</summary>
     internal const int BlockFrames = 64;
 
     private readonly float[] _window;
