@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
@@ -14,8 +15,12 @@ public static class MelSpectrogram
     public static Spectrogram Compute(ReadOnlySpan<float> y, MelOptions? options = null)
     {
         var o = (options ?? new MelOptions()).Validate();
-        return Compute(y, o, new Stft(o.Stft));
+        return Compute(y, o, Plans.GetOrAdd(o.Stft, static s => new Stft(s)));
     }
+
+    /// <summary>One plan per STFT setting, shared: the forward path only rents pooled workers, so concurrent calls
+    /// (folders processed in parallel) are safe and repeated calls allocate no FFT plans or buffers.</summary>
+    private static readonly ConcurrentDictionary<StftOptions, Stft> Plans = new();
 
     /// <summary>As <see cref="Compute(ReadOnlySpan{float}, MelOptions?)"/> with a caller-kept plan (its options must be
     /// <paramref name="options"/>.Stft), so that repeated calls reuse its workers.</summary>

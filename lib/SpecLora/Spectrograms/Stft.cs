@@ -8,7 +8,8 @@ namespace SpecLora.Spectrograms;
 /// librosa 0.10-compatible STFT and inverse STFT (periodic Hann, centred, zero padding, 1 + len/hop frames,
 /// Σw² normalisation in the inverse). A plan object: the window and a pool of per-thread FFT workers are allocated
 /// once per instance and reused; frames run in blocks of at least <see cref="BlockFrames"/> spread over the cores.
-/// Instances are not thread-safe (one call at a time per plan); the calls themselves use every core.
+/// Calls may run concurrently on one plan (they rent pooled workers; the cached Σw² is swapped atomically); each call
+/// uses every core.
 /// </summary>
 public sealed class Stft
 {
@@ -17,8 +18,9 @@ public sealed class Stft
 
     private readonly float[] _window;
     private readonly ConcurrentBag<StftWorker> _workers = new();
-    private float[]? _invWss;          // cached 1/Σw² (or 1 where Σw² ≤ tiny) for (_wssFrames, _wssLength)
-    private int _wssFrames = -1, _wssLength = -1;
+    private WssCache? _wss;            // 1/Σw² (or 1 where Σw² ≤ tiny) for the last (frames, length); swapped atomically
+
+    private sealed record WssCache(int Frames, int Length, float[] Inverse);
 
     /// <summary>The options of this plan.</summary>
     public StftOptions Options { get; }
@@ -182,7 +184,8 @@ public sealed class Stft
     /// not above float32 tiny (librosa leaves those samples undivided). Cached for the last (frames, length).</summary>
     private float[] InverseWindowSumSquare(int frames, int outLen)
     {
-        if (_invWss != null && _wssFrames == frames && _wssLength == outLen) return _invWss;
+        var cached = _wss;
+        if (cached != null && cached.Frames == frames && cached.Length == outLen) return cached.Inverse;
         int n = Options.NFft, hop = Options.EffectiveHopLength, pad = Options.Center ? n / 2 : 0;
         var w2 = new double[n];
         for (int i = 0; i < n; i++) w2[i] = (double)_window[i] * _window[i];
@@ -205,7 +208,7 @@ public sealed class Stft
                 inv[i] = sum > tiny ? (float)(1.0 / sum) : 1f;
             }
         });
-        _invWss = inv; _wssFrames = frames; _wssLength = outLen;
+        _wss = new WssCache(frames, outLen, inv);
         return inv;
     }
 
