@@ -175,4 +175,15 @@ public class StftTests
         for (int i = nFft; i < y.Length - nFft; i++) err = Math.Max(err, Math.Abs(back[i] - y[i]));
         Assert.True(err < 1e-5, $"n_fft={nFft} hop={hop}: max error {err:E3} ≥ 1e-5");
     }
+
+    [Fact]
+    public void Concurrent_calls_on_one_plan_give_the_serial_results()
+    {
+        var plan = new Stft();
+        var signals = Enumerable.Range(0, 4).Select(i => Noise(100 * 512 + 37 * i, 20 + i)).ToArray();
+        var serial = signals.Select(y => plan.Inverse(plan.Forward(y), y.Length)).ToArray();
+        var parallel = new float[signals.Length][];
+        Parallel.For(0, signals.Length, i => parallel[i] = plan.Inverse(plan.Forward(signals[i]), signals[i].Length));
+        for (int i = 0; i < signals.Length; i++) Assert.Equal(serial[i], parallel[i]);
+    }
 }
