@@ -26,6 +26,8 @@ public static class MelSpectrogram
     /// <paramref name="options"/>.Stft), so that repeated calls reuse its workers.</summary>
     internal static unsafe Spectrogram Compute(ReadOnlySpan<float> y, MelOptions options, Stft plan)
     {
+        if (plan.Options != options.Stft)
+            throw new ArgumentException($"the plan's STFT options ({plan.Options}) differ from the mel options' ({options.Stft})", nameof(plan));
         var fb = MelFilterBank.Get(options);
         int frames = plan.CheckSignal(y), bins = plan.Bins, nMels = fb.NMels;
         if (fb.NBins != bins) throw new ArgumentException($"the STFT has {bins} bins but the filterbank expects {fb.NBins}", nameof(plan));
