@@ -12,5 +12,6 @@ internal static class CommandRegistry
         yield return TrainCommand.Create();
         yield return GenerateCommand.Create();
         yield return NotebooksCommand.Create();
+        yield return BenchCommand.Create();
     }
 }

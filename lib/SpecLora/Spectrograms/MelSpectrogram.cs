@@ -1,14 +1,149 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
+
 namespace SpecLora.Spectrograms;
 
 /// <summary>Mel power spectrogram (librosa <c>feature.melspectrogram</c>): M = A·|STFT|^power.</summary>
 public static class MelSpectrogram
 {
-    /// <summary>Computes the mel spectrogram [NMels × Frames] of <paramref name="y"/>. The input is not modified.</summary>
+    /// <summary>Computes the mel spectrogram [NMels × Frames] of <paramref name="y"/>. The input is not modified.
+    /// Fused and parallel: each block of frames goes window → FFT → |X|^power → filterbank without an intermediate
+    /// STFT array.</summary>
     public static Spectrogram Compute(ReadOnlySpan<float> y, MelOptions? options = null)
     {
         var o = (options ?? new MelOptions()).Validate();
-        var stft = new Stft(o.Stft).Forward(y, o.SampleRate);
-        return FromStft(stft, o);
+        return Compute(y, o, Plans.GetOrAdd(o.Stft, static s => new Stft(s)));
+    }
+
+    /// <summary>One plan per STFT setting, shared: the forward path only rents pooled workers, so concurrent calls
+    /// (folders processed in parallel) are safe and repeated calls allocate no FFT plans or buffers.</summary>
+    private static readonly ConcurrentDictionary<StftOptions, Stft> Plans = new();
+
+    /// <summary>As <see cref="Compute(ReadOnlySpan{float}, MelOptions?)"/> with a caller-kept plan (its options must be
+    /// <paramref name="options"/>.Stft), so that repeated calls reuse its workers.</summary>
+    internal static unsafe Spectrogram Compute(ReadOnlySpan<float> y, MelOptions options, Stft plan)
+    {
+        if (plan.Options != options.Stft)
+            throw new ArgumentException($"the plan's STFT options ({plan.Options}) differ from the mel options' ({options.Stft})", nameof(plan));
+        var fb = MelFilterBank.Get(options);
+        int frames = plan.CheckSignal(y), bins = plan.Bins, nMels = fb.NMels;
+        if (fb.NBins != bins) throw new ArgumentException($"the STFT has {bins} bins but the filterbank expects {fb.NBins}", nameof(plan));
+        var data = new float[nMels * frames];
+        double power = options.Power;
+        fixed (float* py = y)
+        {
+            nint address = (nint)py; int length = y.Length;
+            plan.RunBlocks(frames, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t0, count, w) =>
+            {
+                var ys = new ReadOnlySpan<float>((float*)address, length);
+                // 8 frames at a time: their |X|^power spectra (frame-major, p8) are transposed into a bin-major tile
+                // [bins × 8] (pt) by 8×8 register transposes, then each mel row is one vector FMA per filter weight
+                // across the 8 frames: no per-frame dot products, and every buffer stays in L1/L2.
+                int binsPad = (bins + 7) & ~7;
+                var scratch = w.Scratch(16 * binsPad);
+                fixed (float* pt = scratch)
+                fixed (float* pd = data)
+                {
+                    float* p8 = pt + 8 * binsPad;
+                    for (int t = t0; t < t0 + count; t++)
+                    {
+                        int c = t - t0;
+                        plan.FillFrame(ys, t, w.Frame);
+                        w.Fft.Forward(w.Frame, w.Re, w.Im);
+                        PowerOf(w.Re, w.Im, new Span<float>(p8 + (c & 7) * binsPad, bins), power);
+                        if ((c & 7) != 7 && t != t0 + count - 1) continue;
+                        int rows = (c & 7) + 1, first = t - (c & 7);
+                        Transpose8(p8, binsPad, rows, pt);
+                        for (int m = 0; m < nMels; m++)
+                            MelRow8(pt, fb.RowWeights(m), fb.Start[m], pd + (long)m * frames + first, rows);
+                    }
+                }
+            });
+        }
+        return Spectrogram.Create(data, nMels, frames, power == 2.0 ? SpectrogramScale.Power : SpectrogramScale.Magnitude,
+            FrequencyAxis.Mel, options.SampleRate, options.Stft.EffectiveHopLength, options.Stft.NFft);
+    }
+
+    /// <summary>pt[8k + r] = p8[r·binsPad + k] for the first <paramref name="rows"/> rows (frames): an 8×8 register
+    /// transpose per 8 bins, written contiguously.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void Transpose8(float* p8, int binsPad, int rows, float* pt)
+    {
+        const int B = 8;
+        if (Avx.IsSupported)
+        {
+            for (int k = 0; k < binsPad; k += 8)
+            {
+                float* r = p8 + k;
+                var t0 = Avx.UnpackLow(Avx.LoadVector256(r), Avx.LoadVector256(r + binsPad));
+                var t1 = Avx.UnpackHigh(Avx.LoadVector256(r), Avx.LoadVector256(r + binsPad));
+                var t2 = Avx.UnpackLow(Avx.LoadVector256(r + 2 * binsPad), Avx.LoadVector256(r + 3 * binsPad));
+                var t3 = Avx.UnpackHigh(Avx.LoadVector256(r + 2 * binsPad), Avx.LoadVector256(r + 3 * binsPad));
+                var t4 = Avx.UnpackLow(Avx.LoadVector256(r + 4 * binsPad), Avx.LoadVector256(r + 5 * binsPad));
+                var t5 = Avx.UnpackHigh(Avx.LoadVector256(r + 4 * binsPad), Avx.LoadVector256(r + 5 * binsPad));
+                var t6 = Avx.UnpackLow(Avx.LoadVector256(r + 6 * binsPad), Avx.LoadVector256(r + 7 * binsPad));
+                var t7 = Avx.UnpackHigh(Avx.LoadVector256(r + 6 * binsPad), Avx.LoadVector256(r + 7 * binsPad));
+                var s0 = Avx.Shuffle(t0, t2, 0x44); var s1 = Avx.Shuffle(t0, t2, 0xEE);
+                var s2 = Avx.Shuffle(t1, t3, 0x44); var s3 = Avx.Shuffle(t1, t3, 0xEE);
+                var s4 = Avx.Shuffle(t4, t6, 0x44); var s5 = Avx.Shuffle(t4, t6, 0xEE);
+                var s6 = Avx.Shuffle(t5, t7, 0x44); var s7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* d = pt + k * B;
+                Avx.Store(d, Avx.Permute2x128(s0, s4, 0x20));
+                Avx.Store(d + B, Avx.Permute2x128(s1, s5, 0x20));
+                Avx.Store(d + 2 * B, Avx.Permute2x128(s2, s6, 0x20));
+                Avx.Store(d + 3 * B, Avx.Permute2x128(s3, s7, 0x20));
+                Avx.Store(d + 4 * B, Avx.Permute2x128(s0, s4, 0x31));
+                Avx.Store(d + 5 * B, Avx.Permute2x128(s1, s5, 0x31));
+                Avx.Store(d + 6 * B, Avx.Permute2x128(s2, s6, 0x31));
+                Avx.Store(d + 7 * B, Avx.Permute2x128(s3, s7, 0x31));
+            }
+            return; // rows ≥ rows hold stale values: they only reach lanes (frames) that are never written out
+        }
+        for (int r = 0; r < rows; r++)
+            for (int k = 0; k < binsPad; k++) pt[k * B + r] = p8[r * binsPad + k];
+    }
+
+    /// <summary>dst[c] = Σ_j weights[j]·pt[8·(start + j) + c] for c &lt; count (one mel row over 8 frames).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static unsafe void MelRow8(float* pt, ReadOnlySpan<float> weights, int start, float* dst, int count)
+    {
+        if (Vector256.IsHardwareAccelerated)
+        {
+            Vector256<float> a0 = default, a1 = default;
+            float* row = pt + 8 * start;
+            int j = 0;
+            for (; j + 2 <= weights.Length; j += 2, row += 16)
+            {
+                a0 += Vector256.Create(weights[j]) * Vector256.Load(row);
+                a1 += Vector256.Create(weights[j + 1]) * Vector256.Load(row + 8);
+            }
+            if (j < weights.Length) a0 += Vector256.Create(weights[j]) * Vector256.Load(row);
+            a0 += a1;
+            if (count == 8) { a0.Store(dst); return; }
+            for (int c = 0; c < count; c++) dst[c] = a0.GetElement(c);
+            return;
+        }
+        for (int c = 0; c < count; c++)
+        {
+            float sum = 0;
+            for (int j = 0; j < weights.Length; j++) sum += weights[j] * pt[8 * (start + j) + c];
+            dst[c] = sum;
+        }
+    }
+
+    /// <summary>p[k] = |re + i·im|^power (power 2 without a square root).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void PowerOf(ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> p, double power)
+    {
+        int n = p.Length;
+        TensorPrimitives.Multiply(re[..n], re[..n], p);
+        TensorPrimitives.MultiplyAdd(im[..n], im[..n], p, p);
+        if (power == 2.0) return;
+        if (power == 1.0) { TensorPrimitives.Sqrt(p, p); return; }
+        for (int k = 0; k < n; k++) p[k] = (float)Math.Pow(p[k], power / 2);
     }
 
     /// <summary>Applies the filterbank to an STFT: M[m,t] = Σ_k A[m,k]·|X[k,t]|^power.</summary>

@@ -19,8 +19,10 @@ internal interface IRealFft
 /// <summary>Factory for the FFT used by every spectrogram routine.</summary>
 internal static class RealFft
 {
-    /// <summary>Creates the fastest available real FFT of size <paramref name="size"/> (a power of two ≥ 4).</summary>
-    public static IRealFft Create(int size) => new Radix2RealFft(size);
+    /// <summary>Creates the fastest available real FFT of size <paramref name="size"/> (a power of two ≥ 4):
+    /// <see cref="StockhamRealFft"/> from 8 points up (AVX2 kernels from 64, scalar below or without AVX2),
+    /// <see cref="Radix2RealFft"/> for 4.</summary>
+    public static IRealFft Create(int size) => size >= 8 ? new StockhamRealFft(size) : new Radix2RealFft(size);
 }
 
 /// <summary>

@@ -1,15 +1,26 @@
+using System.Collections.Concurrent;
+using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
+
 namespace SpecLora.Spectrograms;
 
 /// <summary>
 /// librosa 0.10-compatible STFT and inverse STFT (periodic Hann, centred, zero padding, 1 + len/hop frames,
-/// Σw² normalisation in the inverse). A plan object: window and FFT buffers are allocated once per instance;
-/// instances are not thread-safe.
+/// Σw² normalisation in the inverse). A plan object: the window and a pool of per-thread FFT workers are allocated
+/// once per instance and reused; frames run in blocks of at least <see cref="BlockFrames"/> spread over the cores.
+/// Calls may run concurrently on one plan (they rent pooled workers; the cached Σw² is swapped atomically); each call
+/// uses every core.
 /// </summary>
 public sealed class Stft
 {
-    private readonly IRealFft _fft;
+    /// <summary>Frames per parallel work item (spec §6: single-frame parallelism is slower than serial).</summary>
+    internal const int BlockFrames = 64;
+
     private readonly float[] _window;
-    private readonly float[] _frame, _re, _im;
+    private readonly ConcurrentBag<StftWorker> _workers = new();
+    private WssCache? _wss;            // 1/Σw² (or 1 where Σw² ≤ tiny) for the last (frames, length); swapped atomically
+
+    private sealed record WssCache(int Frames, int Length, float[] Inverse);
 
     /// <summary>The options of this plan.</summary>
     public StftOptions Options { get; }
@@ -18,16 +29,16 @@ public sealed class Stft
     public Stft(StftOptions? options = null)
     {
         Options = (options ?? new StftOptions()).Validate();
-        _fft = RealFft.Create(Options.NFft);
         _window = Window.HannPadded(Options.EffectiveWinLength, Options.NFft);
-        _frame = new float[Options.NFft];
-        _re = new float[Options.NFft / 2 + 1];
-        _im = new float[Options.NFft / 2 + 1];
+        _workers.Add(new StftWorker(Options.NFft));
     }
 
     /// <summary>The analysis window (length NFft). Do not modify.</summary>
     internal float[] WindowValues => _window;
-    internal IRealFft Fft => _fft;
+    /// <summary>An FFT of this plan's size for single-threaded use by the caller (not one of the pooled workers'
+    /// so it may be used while no batched call runs on another thread).</summary>
+    internal IRealFft Fft => _fft ??= RealFft.Create(Options.NFft);
+    private IRealFft? _fft;
 
     /// <summary>Number of frequency bins, 1 + NFft/2.</summary>
     public int Bins => Options.NFft / 2 + 1;
@@ -36,24 +47,62 @@ public sealed class Stft
     /// <exception cref="ArgumentException">The signal is empty, or too short when not centred.</exception>
     public ComplexSpectrogram Forward(ReadOnlySpan<float> y, int sampleRate = 22050)
     {
+        int frames = CheckSignal(y);
+        var real = new float[frames * Bins];
+        var imag = new float[frames * Bins];
+        ForwardInto(y, real, imag);
+        return new ComplexSpectrogram { Real = real, Imag = imag, Bins = Bins, Frames = frames, Options = Options, SampleRate = sampleRate };
+    }
+
+    /// <summary>Checks that <paramref name="y"/> can be analysed and returns its frame count.</summary>
+    internal int CheckSignal(ReadOnlySpan<float> y)
+    {
+        int n = Options.NFft;
         if (y.Length == 0) throw new ArgumentException("the signal has 0 samples; an STFT needs at least one", nameof(y));
-        int n = Options.NFft, hop = Options.EffectiveHopLength, bins = Bins;
         int frames = Options.FrameCount(y.Length);
         if (frames <= 0) throw new ArgumentException($"signal of {y.Length} samples is shorter than NFft={n} with Center=false", nameof(y));
         if (Options.Center && Options.PadMode == PadMode.Reflect && y.Length <= n / 2)
             throw new ArgumentException($"reflect padding needs more than NFft/2={n / 2} samples, got {y.Length}", nameof(y));
-        var real = new float[frames * bins];
-        var imag = new float[frames * bins];
-        int pad = Options.Center ? n / 2 : 0;
-        for (int t = 0; t < frames; t++)
+        return frames;
+    }
+
+    /// <summary>
+    /// Batched forward STFT into caller-owned frame-major buffers (<c>real[t·Bins + k]</c>), every frame, in parallel
+    /// blocks. Allocation-free after the first calls (workers are pooled in the plan). For inversion loops.
+    /// </summary>
+    internal unsafe void ForwardInto(ReadOnlySpan<float> y, float[] real, float[] imag)
+    {
+        int frames = CheckSignal(y), bins = Bins;
+        if (real.Length < frames * bins || imag.Length < frames * bins)
+            throw new ArgumentException($"output buffers hold {Math.Min(real.Length, imag.Length)} values; {frames} frames × {bins} bins are needed");
+        fixed (float* py = y)
         {
-            int start = t * hop - pad;
-            for (int i = 0; i < n; i++) _frame[i] = Sample(y, start + i) * _window[i];
-            _fft.Forward(_frame, _re, _im);
-            _re.AsSpan(0, bins).CopyTo(real.AsSpan(t * bins, bins));
-            _im.AsSpan(0, bins).CopyTo(imag.AsSpan(t * bins, bins));
+            nint address = (nint)py; int length = y.Length;
+            RunBlocks(frames, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t0, count, w) =>
+            {
+                var ys = new ReadOnlySpan<float>((float*)address, length);
+                for (int t = t0; t < t0 + count; t++)
+                {
+                    FillFrame(ys, t, w.Frame);
+                    w.Fft.Forward(w.Frame, real.AsSpan(t * bins, bins), imag.AsSpan(t * bins, bins));
+                }
+            });
         }
-        return new ComplexSpectrogram { Real = real, Imag = imag, Bins = bins, Frames = frames, Options = Options, SampleRate = sampleRate };
+    }
+
+    /// <summary>Writes frame <paramref name="t"/> of <paramref name="y"/>, windowed, into <paramref name="frame"/>
+    /// (NFft values), applying the centre padding at the edges.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal void FillFrame(ReadOnlySpan<float> y, int t, Span<float> frame)
+    {
+        int n = Options.NFft;
+        int start = t * Options.EffectiveHopLength - (Options.Center ? n / 2 : 0);
+        if (start >= 0 && start + n <= y.Length)
+        {
+            TensorPrimitives.Multiply(y.Slice(start, n), _window, frame);
+            return;
+        }
+        for (int i = 0; i < n; i++) frame[i] = Sample(y, start + i) * _window[i];
     }
 
     private float Sample(ReadOnlySpan<float> y, int index)
@@ -72,27 +121,151 @@ public sealed class Stft
     {
         ArgumentNullException.ThrowIfNull(stft);
         if (stft.Bins != Bins) throw new ArgumentException($"spectrogram has {stft.Bins} bins, this plan expects {Bins}", nameof(stft));
-        int n = Options.NFft, hop = Options.EffectiveHopLength, frames = stft.Frames, bins = Bins;
-        int pad = Options.Center ? n / 2 : 0;
-        int outLen = length ?? hop * (frames - 1);
+        int outLen = length ?? Options.EffectiveHopLength * (stft.Frames - 1);
         if (outLen < 0) throw new ArgumentOutOfRangeException(nameof(length), length, $"length={length} must be ≥ 0");
-        int fullLen = n + hop * (frames - 1);
-        var y = new double[Math.Max(fullLen, outLen + pad)];
-        var wss = new double[y.Length];
-        for (int t = 0; t < frames; t++)
-        {
-            _fft.Inverse(stft.Real.AsSpan(t * bins, bins), stft.Imag.AsSpan(t * bins, bins), _frame);
-            int o = t * hop;
-            for (int i = 0; i < n; i++) { y[o + i] += _frame[i] * _window[i]; wss[o + i] += _window[i] * _window[i]; }
-        }
         var result = new float[outLen];
-        const double tiny = 1.1754943508222875e-38; // float32 tiny, as librosa
-        for (int i = 0; i < outLen; i++)
-        {
-            int j = i + pad;
-            if (j >= y.Length) break;
-            result[i] = (float)(wss[j] > tiny ? y[j] / wss[j] : y[j]);
-        }
+        InverseInto(stft.Real, stft.Imag, stft.Frames, result);
         return result;
+    }
+
+    /// <summary>
+    /// Batched inverse STFT from frame-major buffers (<c>real[t·Bins + k]</c>, <paramref name="frames"/> frames) into
+    /// the caller-owned <paramref name="output"/> (its length is the signal length, as librosa's <c>length</c>).
+    /// Inverse FFTs and overlap-add run in parallel blocks (even blocks, then odd ones: no two running blocks touch
+    /// the same samples); 1/Σw² is cached per (frames, length). Allocation-free after the first call.
+    /// </summary>
+    internal unsafe void InverseInto(float[] real, float[] imag, int frames, Span<float> output)
+    {
+        int n = Options.NFft, hop = Options.EffectiveHopLength, bins = Bins;
+        if (frames <= 0) throw new ArgumentOutOfRangeException(nameof(frames), frames, $"frames={frames} must be > 0");
+        if (real.Length < frames * bins || imag.Length < frames * bins)
+            throw new ArgumentException($"input buffers hold {Math.Min(real.Length, imag.Length)} values; {frames} frames × {bins} bins are needed");
+        int pad = Options.Center ? n / 2 : 0;
+        int outLen = output.Length;
+        var invWss = InverseWindowSumSquare(frames, outLen);
+        output.Clear();
+        // blocks must not overlap with the block after next: block·hop ≥ n − hop
+        int block = Math.Max(BlockFrames, (n - hop + hop - 1) / hop + 1);
+        int blocks = (frames + block - 1) / block;
+        fixed (float* po = output)
+        {
+            nint address = (nint)po;
+            for (int parity = 0; parity < 2; parity++)
+            {
+                int count = (blocks - parity + 1) / 2;
+                if (count <= 0) continue;
+                RunItems(count, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item, w) =>
+                {
+                    int b = 2 * item + parity;
+                    int t0 = b * block, t1 = Math.Min(frames, t0 + block);
+                    var o = new Span<float>((float*)address, outLen);
+                    for (int t = t0; t < t1; t++)
+                    {
+                        int j0 = t * hop - pad;                      // output index of frame sample 0
+                        int i0 = Math.Max(0, -j0), i1 = Math.Min(n, outLen - j0);
+                        if (i1 <= i0) continue;
+                        w.Fft.Inverse(real.AsSpan(t * bins, bins), imag.AsSpan(t * bins, bins), w.Frame);
+                        var dst = o.Slice(j0 + i0, i1 - i0);
+                        TensorPrimitives.MultiplyAdd(w.Frame.AsSpan(i0, i1 - i0), _window.AsSpan(i0, i1 - i0), dst, dst);
+                    }
+                });
+            }
+            const int chunk = 1 << 16;
+            RunItems((outLen + chunk - 1) / chunk, (c, _) =>
+            {
+                int s0 = c * chunk, len = Math.Min(chunk, outLen - s0);
+                var o = new Span<float>((float*)address + s0, len);
+                TensorPrimitives.Multiply(o, invWss.AsSpan(s0, len), o);
+            });
+        }
+    }
+
+    /// <summary>1/Σ_t w²[j − t·hop] (librosa <c>window_sumsquare</c>) over the output samples, or 1 where the sum is
+    /// not above float32 tiny (librosa leaves those samples undivided). Cached for the last (frames, length).</summary>
+    private float[] InverseWindowSumSquare(int frames, int outLen)
+    {
+        var cached = _wss;
+        if (cached != null && cached.Frames == frames && cached.Length == outLen) return cached.Inverse;
+        int n = Options.NFft, hop = Options.EffectiveHopLength, pad = Options.Center ? n / 2 : 0;
+        var w2 = new double[n];
+        for (int i = 0; i < n; i++) w2[i] = (double)_window[i] * _window[i];
+        var inv = new float[outLen];
+        const double tiny = 1.1754943508222875e-38; // float32 tiny, as librosa
+        const int chunk = 1 << 16;
+        RunItems((outLen + chunk - 1) / chunk, (c, _) =>
+        {
+            int s0 = c * chunk, s1 = Math.Min(outLen, s0 + chunk);
+            for (int i = s0; i < s1; i++)
+            {
+                int j = i + pad;
+                int tLo = Math.Max(0, (j - n + hop) / hop), tHi = Math.Min(frames - 1, j / hop);
+                double sum = 0;
+                for (int t = tLo; t <= tHi; t++)
+                {
+                    int k = j - t * hop;
+                    if ((uint)k < (uint)n) sum += w2[k];
+                }
+                inv[i] = sum > tiny ? (float)(1.0 / sum) : 1f;
+            }
+        });
+        _wss = new WssCache(frames, outLen, inv);
+        return inv;
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // parallel block machinery (shared with MelSpectrogram and available to inversion loops)
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// <summary>Runs <paramref name="body"/>(firstFrame, frameCount, worker) over blocks of <see cref="BlockFrames"/>
+    /// frames, in parallel when there is more than one block. Each call gets a pooled worker of its own.</summary>
+    internal void RunBlocks(int frames, Action<int, int, StftWorker> body)
+    {
+        int blocks = (frames + BlockFrames - 1) / BlockFrames;
+        RunItems(blocks, (b, w) => body(b * BlockFrames, Math.Min(BlockFrames, frames - b * BlockFrames), w));
+    }
+
+    /// <summary>Runs <paramref name="body"/>(item, worker) for items 0..count−1, in parallel when count &gt; 1.</summary>
+    internal void RunItems(int count, Action<int, StftWorker> body)
+    {
+        if (count <= 0) return;
+        if (count == 1 || Environment.ProcessorCount == 1)
+        {
+            var w = RentWorker();
+            try { for (int i = 0; i < count; i++) body(i, w); }
+            finally { _workers.Add(w); }
+            return;
+        }
+        Parallel.For(0, count, () => RentWorker(), (i, _, w) => { body(i, w); return w; }, w => _workers.Add(w));
+    }
+
+    private StftWorker RentWorker() => _workers.TryTake(out var w) ? w : new StftWorker(Options.NFft);
+}
+
+/// <summary>Per-thread state of an <see cref="Stft"/> plan: an FFT, a frame buffer, one spectrum and a scratch area.</summary>
+internal sealed class StftWorker
+{
+    /// <summary>FFT of the plan's size (not thread-safe: this worker's only).</summary>
+    public IRealFft Fft { get; }
+    /// <summary>NFft samples.</summary>
+    public float[] Frame { get; }
+    /// <summary>Real and imaginary parts of one spectrum, NFft/2 + 1 each.</summary>
+    public float[] Re { get; }
+    /// <inheritdoc cref="Re"/>
+    public float[] Im { get; }
+    private float[] _scratch = [];
+
+    public StftWorker(int nFft)
+    {
+        Fft = RealFft.Create(nFft);
+        Frame = new float[nFft];
+        Re = new float[nFft / 2 + 1];
+        Im = new float[nFft / 2 + 1];
+    }
+
+    /// <summary>A scratch buffer of at least <paramref name="length"/> floats, kept between calls (contents undefined).</summary>
+    public float[] Scratch(int length)
+    {
+        if (_scratch.Length < length) _scratch = new float[length];
+        return _scratch;
     }
 }

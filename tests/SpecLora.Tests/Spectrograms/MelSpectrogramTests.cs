@@ -46,4 +46,43 @@ public class MelSpectrogramTests
         double err = Golden.MaxAbsDiff(fb, expected);
         Assert.True(err < 1e-6, $"max abs diff {err:E3} ≥ 1e-6");
     }
+
+    [SkippableFact]
+    public void Elise_db_matches_librosa_within_0_01_dB()
+    {
+        var y = Golden.ReadF32(Golden.RequireShared("golden", "elise5s_y_soxr_hq.f32"));
+        var expected = Golden.ReadF32(Golden.RequireShared("golden", "elise5s_mel_db.f32"));
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(y), DbOptions.MakeMels);
+        Assert.Equal(expected.Length, db.Data.Length);
+        double err = Golden.MaxAbsDiff(db.Data, expected);
+        Assert.True(err < 0.01, $"max abs dB diff {err:E3} ≥ 0.01");
+    }
+
+    /// <summary>The fused parallel path (window → FFT → power → mel per block) against STFT then filterbank.</summary>
+    [Theory]
+    [InlineData(2.0)]
+    [InlineData(1.0)]
+    [InlineData(1.5)]
+    public void Fused_compute_equals_stft_then_filterbank_rtol_1e6(double power)
+    {
+        var rng = new Random(11);
+        var y = new float[200 * 512];
+        for (int i = 0; i < y.Length; i++) y[i] = (float)Math.Sin(i * 0.03) * 0.5f + (float)(rng.NextDouble() - 0.5) * 0.1f;
+        var o = new MelOptions { Power = power, NMels = 64, FMinHz = 50 };
+        var fused = MelSpectrogram.Compute(y, o);
+        var twoStep = MelSpectrogram.FromStft(new Stft(o.Stft).Forward(y), o);
+        Assert.Equal(twoStep.Frames, fused.Frames);
+        Assert.Equal(64, fused.Bins);
+        double err = Golden.RelFrobenius(fused.Data, twoStep.Data);
+        Assert.True(err < 1e-6, $"power={power}: relative Frobenius difference {err:E3} ≥ 1e-6");
+    }
+
+    [Fact]
+    public void Compute_does_not_modify_its_input()
+    {
+        var y = Golden.Fixture("synth2s_y.f32");
+        var copy = (float[])y.Clone();
+        MelSpectrogram.Compute(y);
+        Assert.Equal(copy, y);
+    }
 }
