@@ -1,0 +1,147 @@
+using System.Numerics;
+using SpecLora.Spectrograms;
+
+namespace SpecLora.Inversion;
+
+/// <summary>
+/// The Griffin-Lim / FGLA loop on frame-major buffers, in librosa's order:
+/// t = stft(istft(c)); a = t − β·t_prev (β = α/(1+α), skipped on the first iteration); c = S·a/(|a| + tiny).
+/// Only the phase of <c>a</c> survives, so this is FGLA's t + α(t − t_prev) up to scale. Two complex buffers
+/// alternate between the roles "c" and "t_prev", so memory is S plus two complex spectrograms plus one signal.
+/// </summary>
+internal static class PhaseIteration
+{
+    private const float Tiny = 1.17549435e-38f;
+
+    /// <summary>Runs <paramref name="iterations"/> iterations starting from c = (<paramref name="cRe"/>, <paramref name="cIm"/>)
+    /// (overwritten) and returns istft of the final c (length hop·(T−1), librosa's length=None).</summary>
+    public static float[] Run(StftEngine engine, float[] mag, int frames, float[] cRe, float[] cIm, int iterations,
+        float momentum, IProgress<InversionProgress>? progress, CancellationToken ct)
+    {
+        int total = frames * engine.Bins;
+        var padded = new float[engine.PaddedLength(frames)];
+        float[] curRe = cRe, curIm = cIm;
+        float[] othRe = new float[total], othIm = new float[total];
+        float beta = momentum / (1 + momentum);
+        for (int it = 0; it < iterations; it++)
+        {
+            ct.ThrowIfCancellationRequested();
+            engine.Inverse(curRe, curIm, frames, padded);
+            float b = it == 0 ? 0f : beta;
+            float[] rRe = curRe, rIm = curIm, pRe = othRe, pIm = othIm;
+            int bins = engine.Bins;
+            // rebuilt t → cur (overwrites c, no longer needed); new c → oth (t_prev no longer needed after use).
+            engine.ForwardThen(padded, frames, rRe, rIm, (t0, count) =>
+                Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b));
+            (curRe, othRe) = (othRe, curRe);
+            (curIm, othIm) = (othIm, curIm);
+            progress?.Report(new InversionProgress(InversionStage.PhaseIterations, it + 1, iterations));
+        }
+        engine.Inverse(curRe, curIm, frames, padded);
+        var y = new float[engine.OutputLength(frames)];
+        padded.AsSpan(engine.Pad, y.Length).CopyTo(y);
+        return y;
+    }
+
+    /// <summary>For i in [start, start+count): a = r − β·p; p ← S·a/(|a| + tiny). r is left as the next t_prev.</summary>
+    internal static void Project(float[] mag, float[] rRe, float[] rIm, float[] pRe, float[] pIm, int start, int count, float beta)
+    {
+        var s = mag.AsSpan(start, count);
+        var xr = rRe.AsSpan(start, count); var xi = rIm.AsSpan(start, count);
+        var yr = pRe.AsSpan(start, count); var yi = pIm.AsSpan(start, count);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int w = Vector<float>.Count;
+            var vb = new Vector<float>(beta); var vt = new Vector<float>(Tiny);
+            for (; i <= count - w; i += w)
+            {
+                var ar = new Vector<float>(xr.Slice(i)) - vb * new Vector<float>(yr.Slice(i));
+                var ai = new Vector<float>(xi.Slice(i)) - vb * new Vector<float>(yi.Slice(i));
+                var g = new Vector<float>(s.Slice(i)) / (Vector.SquareRoot(ar * ar + ai * ai) + vt);
+                (ar * g).CopyTo(yr.Slice(i));
+                (ai * g).CopyTo(yi.Slice(i));
+            }
+        }
+        for (; i < count; i++)
+        {
+            float ar = xr[i] - beta * yr[i], ai = xi[i] - beta * yi[i];
+            float g = s[i] / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
+            yr[i] = ar * g; yi[i] = ai * g;
+        }
+    }
+
+    /// <summary>c = S·e^{iφ} for a frame-major phase; zero phase when <paramref name="phase"/> is null.</summary>
+    public static (float[] Re, float[] Im) FromPhase(float[] mag, float[]? phase)
+    {
+        var re = new float[mag.Length]; var im = new float[mag.Length];
+        if (phase == null) { mag.CopyTo(re, 0); return (re, im); }
+        Parallel.For(0, (mag.Length + 65535) / 65536, b =>
+        {
+            int s = b * 65536, e = Math.Min(mag.Length, s + 65536);
+            for (int i = s; i < e; i++)
+            {
+                var (sin, cos) = Math.SinCos(phase[i]);
+                re[i] = (float)(mag[i] * cos); im[i] = (float)(mag[i] * sin);
+            }
+        });
+        return (re, im);
+    }
+
+    /// <summary>Uniform random phase in [0, 2π) from <paramref name="seed"/> (deterministic, frame-major order).</summary>
+    public static float[] RandomPhase(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var p = new float[count];
+        for (int i = 0; i < count; i++) p[i] = (float)(2 * Math.PI * rng.NextDouble());
+        return p;
+    }
+
+    /// <summary>Bin-major [bins × frames] → frame-major [frames × bins].</summary>
+    public static float[] ToFrameMajor(Spectrogram s)
+    {
+        int bins = s.Bins, frames = s.Frames;
+        var d = s.Data; var o = new float[d.Length];
+        Parallel.For(0, (frames + 255) / 256, b =>
+        {
+            int t0 = b * 256, t1 = Math.Min(frames, t0 + 256);
+            for (int k = 0; k < bins; k++)
+            {
+                int row = k * frames;
+                for (int t = t0; t < t1; t++) o[t * bins + k] = d[row + t];
+            }
+        });
+        return o;
+    }
+
+    /// <summary>Frame-major [frames × bins] → bin-major [bins × frames].</summary>
+    public static float[] ToBinMajor(float[] fm, int bins, int frames)
+    {
+        var o = new float[fm.Length];
+        Parallel.For(0, (frames + 255) / 256, b =>
+        {
+            int t0 = b * 256, t1 = Math.Min(frames, t0 + 256);
+            for (int t = t0; t < t1; t++)
+            {
+                int row = t * bins;
+                for (int k = 0; k < bins; k++) o[k * frames + t] = fm[row + k];
+            }
+        });
+        return o;
+    }
+
+    /// <summary>Checks that a linear magnitude spectrogram fits the engine and holds finite, non-negative values.</summary>
+    public static void CheckMagnitude(Spectrogram magnitude, StftEngine engine, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(magnitude, paramName);
+        if (magnitude.Axis != FrequencyAxis.Linear || magnitude.Scale != SpectrogramScale.Magnitude)
+            throw new ArgumentException($"expected a linear-frequency magnitude spectrogram, got Axis={magnitude.Axis}, Scale={magnitude.Scale}", paramName);
+        if (magnitude.Bins != engine.Bins)
+            throw new ArgumentException($"spectrogram has {magnitude.Bins} bins but NFft={engine.NFft} needs {engine.Bins}", paramName);
+        if (magnitude.Frames < 2)
+            throw new ArgumentException($"spectrogram has {magnitude.Frames} frame(s); inversion needs at least 2", paramName);
+        foreach (var v in magnitude.Data)
+            if (!float.IsFinite(v) || v < 0)
+                throw new ArgumentException($"magnitude contains {v}; values must be finite and ≥ 0", paramName);
+    }
+}
