@@ -37,9 +37,9 @@ public static class FastGriffinLim
 
     /// <summary>Frame-major core used by the pipeline.</summary>
     internal static float[] Run(StftEngine engine, float[] magFrameMajor, int frames, float[] phaseFrameMajor, int iterations,
-        float alpha, IProgress<InversionProgress>? progress, CancellationToken ct)
+        float alpha, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? melTarget = null)
     {
         var (re, im) = PhaseIteration.FromPhase(magFrameMajor, phaseFrameMajor);
-        return PhaseIteration.Run(engine, magFrameMajor, frames, re, im, iterations, alpha, progress, ct);
+        return PhaseIteration.Run(engine, magFrameMajor, frames, re, im, iterations, alpha, progress, ct, melTarget);
     }
 }

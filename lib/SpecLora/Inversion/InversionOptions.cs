@@ -17,12 +17,16 @@ public sealed record InversionOptions
     public int FramesPerColumn { get; init; } = 4;
     /// <summary>Target audio duration in seconds (e.g. the original track's); overrides <see cref="FramesPerColumn"/>.</summary>
     public double? DurationSeconds { get; init; }
-    /// <summary>Maximum FISTA iterations of the mel → linear NNLS. Default 200.</summary>
-    public int NnlsIterations { get; init; } = 200;
-    /// <summary>NNLS stop once the mel residual is below this (dB). Default −40.</summary>
-    public double NnlsToleranceDb { get; init; } = -40;
+    /// <summary>Maximum FISTA iterations of the mel → linear NNLS. Default 300.</summary>
+    public int NnlsIterations { get; init; } = 300;
+    /// <summary>NNLS stop once the mel residual is below this (dB). Default −60 (measured better than −40 on the corpus).</summary>
+    public double NnlsToleranceDb { get; init; } = -60;
     /// <summary>Use librosa's clip(pinv(A)·M, 0) instead of the converged NNLS (baseline only). Default false.</summary>
     public bool PinvBaseline { get; init; }
+    /// <summary>When inverting a mel, re-estimate the magnitude inside every phase iteration so the result matches the
+    /// mel (one multiplicative step from the rebuilt |STFT|² towards the target mel) instead of holding the NNLS
+    /// magnitude fixed. Ignored by <see cref="MelInverter.FromMagnitude"/> and the pinv baseline. Default true.</summary>
+    public bool MelConsistent { get; init; } = true;
     /// <summary>Power that 0 dB stands for in <see cref="MelInverter.FromMelDb"/> (librosa <c>ref</c>). Default 1.</summary>
     public float ReferencePower { get; init; } = 1f;
     /// <summary>Peak level of the output in dBFS; null = leave the level as reconstructed. Default −1.</summary>

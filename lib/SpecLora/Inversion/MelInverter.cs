@@ -40,8 +40,11 @@ public sealed class MelInverter
             : ColumnUpsampler.FramesFor(mag.Frames, Options.FramesPerColumn);
         progress?.Report(new InversionProgress(InversionStage.TimeAxis, 0, 1));
         mag = ColumnUpsampler.Upsample(mag, frames);
+        MelTarget? target = null;
+        if (Options.MelConsistent && !Options.PinvBaseline)
+            target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Upsample(melPower, frames)));
         progress?.Report(new InversionProgress(InversionStage.TimeAxis, 1, 1));
-        return Synthesize(mag, progress, ct);
+        return Synthesize(mag, progress, ct, target);
     }
 
     /// <summary>Inverts a dB mel (e.g. decoded from an image, 0 dB = <see cref="InversionOptions.ReferencePower"/>):
@@ -58,10 +61,10 @@ public sealed class MelInverter
     public AudioClip FromMagnitude(Spectrogram linearMagnitude, IProgress<InversionProgress>? progress = null, CancellationToken ct = default)
     {
         PhaseIteration.CheckMagnitude(linearMagnitude, _engine, nameof(linearMagnitude));
-        return Synthesize(linearMagnitude, progress, ct);
+        return Synthesize(linearMagnitude, progress, ct, null);
     }
 
-    private AudioClip Synthesize(Spectrogram magnitude, IProgress<InversionProgress>? progress, CancellationToken ct)
+    private AudioClip Synthesize(Spectrogram magnitude, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? target)
     {
         if (magnitude.Frames < 2)
             throw new ArgumentException($"{magnitude.Frames} frame(s) after the time axis; inversion needs at least 2 (raise FramesPerColumn or DurationSeconds)", nameof(magnitude));
@@ -84,7 +87,7 @@ public sealed class MelInverter
         ct.ThrowIfCancellationRequested();
         int iterations = Options.Method == PhaseMethod.Pghi ? 0 : Options.Iterations;
         float momentum = Options.Method == PhaseMethod.GriffinLim ? 0.99f : FastGriffinLim.DefaultAlpha;
-        var y = FastGriffinLim.Run(_engine, mag, frames, phase, iterations, momentum, progress, ct);
+        var y = FastGriffinLim.Run(_engine, mag, frames, phase, iterations, momentum, progress, ct, target);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 0, 1));
         Finish(y, Options.PeakDbfs);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 1, 1));

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Collections.Concurrent;
 using System.Numerics;
 using SpecLora.Spectrograms;
@@ -16,10 +17,10 @@ public enum NnlsInit
 /// <summary>Settings of <see cref="MelToLinear.Nnls"/>.</summary>
 public sealed record NnlsOptions
 {
-    /// <summary>Maximum FISTA iterations per column. Default 200.</summary>
-    public int MaxIterations { get; init; } = 200;
-    /// <summary>Stop a column once ‖AX − M‖/‖M‖ is below this, in dB (checked every 10 iterations). Default −40.</summary>
-    public double ToleranceDb { get; init; } = -40;
+    /// <summary>Maximum FISTA iterations per column. Default 300.</summary>
+    public int MaxIterations { get; init; } = 300;
+    /// <summary>Stop a column once ‖AX − M‖/‖M‖ is below this, in dB (checked every 10 iterations). Default −60.</summary>
+    public double ToleranceDb { get; init; } = -60;
     /// <summary>Initial estimate. Default <see cref="NnlsInit.FlatTranspose"/>.</summary>
     public NnlsInit Init { get; init; } = NnlsInit.FlatTranspose;
 
@@ -229,6 +230,7 @@ public static class MelToLinear
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void SolveBlock(int t0, int count, Spectrogram melPower, MelFilterBank fb, NnlsOptions o, double lambda,
         double[]? inv, float[] rowSum, float[] colSum, float tol, Workspace ws, float[] result)
     {

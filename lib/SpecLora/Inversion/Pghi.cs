@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Inversion;
@@ -51,6 +52,7 @@ public static class Pghi
     }
 
     /// <summary>Frame-major core: <paramref name="mag"/> [frames × bins] → phase [frames × bins].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static float[] Estimate(float[] mag, int frames, int bins, int nFft, int hop, PghiOptions o)
     {
         int total = frames * bins;
@@ -131,6 +133,7 @@ public static class Pghi
     }
 
     /// <summary>Indices with state 0, largest key first (counting sort on the quantised key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int[] SortedUnknown(byte[] state, int[] key, int total)
     {
         var counts = new int[Levels + 1];
@@ -154,6 +157,7 @@ public static class Pghi
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Drain(BucketQueue queue, byte[] state, float[] phase, float[] tg, float[] fg, double[] carrier,
         int frames, int bins)
     {

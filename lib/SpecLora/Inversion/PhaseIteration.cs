@@ -1,7 +1,26 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Inversion;
+
+/// <summary>A mel power target for <see cref="PhaseIteration.ProjectMel"/>: frame-major [frames × NMels].</summary>
+internal sealed class MelTarget
+{
+    public MelFilterBank FilterBank { get; }
+    public float[] Mel { get; }
+    /// <summary>1/Σ_m A_mk, 0 where no filter covers bin k.</summary>
+    public float[] InverseColumnSum { get; }
+
+    public MelTarget(MelFilterBank fb, float[] melFrameMajor)
+    {
+        FilterBank = fb; Mel = melFrameMajor;
+        var col = new float[fb.NBins];
+        for (int m = 0; m < fb.NMels; m++) { var w = fb.RowWeights(m); for (int i = 0; i < w.Length; i++) col[fb.Start[m] + i] += w[i]; }
+        InverseColumnSum = new float[fb.NBins];
+        for (int k = 0; k < col.Length; k++) InverseColumnSum[k] = col[k] > 0 ? 1f / col[k] : 0f;
+    }
+}
 
 /// <summary>
 /// The Griffin-Lim / FGLA loop on frame-major buffers, in librosa's order:
@@ -16,7 +35,7 @@ internal static class PhaseIteration
     /// <summary>Runs <paramref name="iterations"/> iterations starting from c = (<paramref name="cRe"/>, <paramref name="cIm"/>)
     /// (overwritten) and returns istft of the final c (length hop·(T−1), librosa's length=None).</summary>
     public static float[] Run(StftEngine engine, float[] mag, int frames, float[] cRe, float[] cIm, int iterations,
-        float momentum, IProgress<InversionProgress>? progress, CancellationToken ct)
+        float momentum, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? melTarget = null)
     {
         int total = frames * engine.Bins;
         var padded = new float[engine.PaddedLength(frames)];
@@ -31,8 +50,9 @@ internal static class PhaseIteration
             float[] rRe = curRe, rIm = curIm, pRe = othRe, pIm = othIm;
             int bins = engine.Bins;
             // rebuilt t → cur (overwrites c, no longer needed); new c → oth (t_prev no longer needed after use).
-            engine.ForwardThen(padded, frames, rRe, rIm, (t0, count) =>
-                Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b));
+            engine.ForwardThen(padded, frames, rRe, rIm, melTarget == null
+                ? (t0, count) => Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b)
+                : (t0, count) => ProjectMel(melTarget, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
             (curRe, othRe) = (othRe, curRe);
             (curIm, othIm) = (othIm, curIm);
             progress?.Report(new InversionProgress(InversionStage.PhaseIterations, it + 1, iterations));
@@ -44,6 +64,7 @@ internal static class PhaseIteration
     }
 
     /// <summary>For i in [start, start+count): a = r − β·p; p ← S·a/(|a| + tiny). r is left as the next t_prev.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Project(float[] mag, float[] rRe, float[] rIm, float[] pRe, float[] pIm, int start, int count, float beta)
     {
         var s = mag.AsSpan(start, count);
@@ -68,6 +89,51 @@ internal static class PhaseIteration
             float ar = xr[i] - beta * yr[i], ai = xi[i] - beta * yi[i];
             float g = s[i] / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
             yr[i] = ar * g; yi[i] = ai * g;
+        }
+    }
+
+    /// <summary>
+    /// Mel-consistent projection: the magnitude is re-estimated from the rebuilt |t|² by one multiplicative
+    /// (Richardson-Lucy / KL-NMF) step towards the target mel, S² = |t|²·Aᵀ(M ⊘ A|t|²)/Aᵀ1, so the iteration matches
+    /// the mel it was asked for instead of one particular linear magnitude; bins no filter covers keep
+    /// <paramref name="mag"/>. The phase update is the same as <see cref="Project"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ProjectMel(MelTarget target, float[] mag, float[] rRe, float[] rIm, float[] pRe, float[] pIm,
+        int t0, int count, int bins, float beta)
+    {
+        var fb = target.FilterBank; int nMels = fb.NMels;
+        Span<float> power = stackalloc float[bins];
+        Span<float> ratio = stackalloc float[nMels];
+        Span<float> gain = stackalloc float[bins];
+        var colInv = target.InverseColumnSum;
+        for (int t = t0; t < t0 + count; t++)
+        {
+            int o = t * bins;
+            var xr = rRe.AsSpan(o, bins); var xi = rIm.AsSpan(o, bins);
+            for (int k = 0; k < bins; k++) power[k] = xr[k] * xr[k] + xi[k] * xi[k];
+            var m = target.Mel.AsSpan(t * nMels, nMels);
+            for (int b = 0; b < nMels; b++)
+            {
+                var w = fb.RowWeights(b); var x = power.Slice(fb.Start[b], w.Length);
+                float sum = 0;
+                for (int i = 0; i < w.Length; i++) sum += w[i] * x[i];
+                ratio[b] = sum > 1e-30f ? m[b] / sum : 0f;
+            }
+            gain.Clear();
+            for (int b = 0; b < nMels; b++)
+            {
+                var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length); float r = ratio[b];
+                for (int i = 0; i < w.Length; i++) g[i] += w[i] * r;
+            }
+            var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
+            for (int k = 0; k < bins; k++)
+            {
+                float s = colInv[k] > 0 ? MathF.Sqrt(power[k] * gain[k] * colInv[k]) : fixedMag[k];
+                float ar = xr[k] - beta * yr[k], ai = xi[k] - beta * yi[k];
+                float g = s / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
+                yr[k] = ar * g; yi[k] = ai * g;
+            }
         }
     }
 

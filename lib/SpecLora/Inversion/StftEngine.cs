@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Inversion;
@@ -104,13 +105,7 @@ internal sealed class StftEngine
             try
             {
                 int t0 = b * BlockFrames, t1 = Math.Min(frames, t0 + BlockFrames);
-                var frame = w.Frame;
-                for (int t = t0; t < t1; t++)
-                {
-                    var src = padded.AsSpan(t * hop, n);
-                    for (int i = 0; i < n; i++) frame[i] = src[i] * _window[i];
-                    w.Fft.Forward(frame, re.AsSpan(t * bins, bins), im.AsSpan(t * bins, bins));
-                }
+                ForwardBlock(w, padded, t0, t1, re, im);
                 perBlock?.Invoke(t0, t1 - t0);
             }
             finally { Return(w); }
@@ -136,17 +131,7 @@ internal sealed class StftEngine
             {
                 int b = 2 * j + c;
                 var w = Rent();
-                try
-                {
-                    int t0 = b * BlockFrames, t1 = Math.Min(frames, t0 + BlockFrames);
-                    var frame = w.Frame;
-                    for (int t = t0; t < t1; t++)
-                    {
-                        w.Fft.Inverse(re.AsSpan(t * bins, bins), im.AsSpan(t * bins, bins), frame);
-                        var dst = padded.AsSpan(t * hop, n);
-                        for (int i = 0; i < n; i++) dst[i] += frame[i] * _window[i];
-                    }
-                }
+                try { InverseBlock(w, re, im, b * BlockFrames, Math.Min(frames, b * BlockFrames + BlockFrames), padded); }
                 finally { Return(w); }
             });
         }
@@ -159,6 +144,32 @@ internal sealed class StftEngine
             for (int j = s; j < e; j++)
                 padded[j] = j >= pad && j < pad + outLen ? padded[j] * inv[j] : 0f;
         });
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void ForwardBlock(Worker w, float[] padded, int t0, int t1, float[] re, float[] im)
+    {
+        int n = NFft, hop = Hop, bins = Bins;
+        var frame = w.Frame; var win = _window;
+        for (int t = t0; t < t1; t++)
+        {
+            var src = padded.AsSpan(t * hop, n);
+            for (int i = 0; i < n; i++) frame[i] = src[i] * win[i];
+            w.Fft.Forward(frame, re.AsSpan(t * bins, bins), im.AsSpan(t * bins, bins));
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void InverseBlock(Worker w, float[] re, float[] im, int t0, int t1, float[] padded)
+    {
+        int n = NFft, hop = Hop, bins = Bins;
+        var frame = w.Frame; var win = _window;
+        for (int t = t0; t < t1; t++)
+        {
+            w.Fft.Inverse(re.AsSpan(t * bins, bins), im.AsSpan(t * bins, bins), frame);
+            var dst = padded.AsSpan(t * hop, n);
+            for (int i = 0; i < n; i++) dst[i] += frame[i] * win[i];
+        }
     }
 
     /// <summary>One worker's FFT and frame buffer.</summary>
