@@ -71,7 +71,7 @@ public static class Pghi
             for (int i = i0; i < i1; i++) s[i] = mag[i] > 0 ? (float)Math.Max(Math.Log(mag[i]), floorLog) : (float)floorLog;
         });
 
-        // Phase derivatives. tg: time direction (rad per hop) without the carrier 2πam/N; fg: frequency direction (rad per bin).
+        // Phase derivatives. tg: time direction (rad per hop), carrier added below; fg: frequency direction (rad per bin).
         var tg = new float[total];
         var fg = new float[total];
         double tMul = hop * (double)nFft / (2 * gamma), fMul = -gamma / (2.0 * hop * nFft);
@@ -84,9 +84,13 @@ public static class Pghi
             double scale = fMul * (2.0 / Math.Max(1, Math.Min(t + 1, frames - 1) - Math.Max(t - 1, 0)));
             for (int m = 0; m < bins; m++) fg[row + m] = (float)(scale * (s[next + m] - s[prev + m]));
         });
-        var carrier = new double[bins];
-        for (int m = 0; m < bins; m++) carrier[m] = Wrap(2 * Math.PI * hop * m / nFft);
-        carrier[0] = 0; carrier[bins - 1] = 0;
+        // Fold the carrier 2πam/N (wrapped to one representative per bin) into tg: both ends of a time step share it,
+        // so ½(tg[i] + tg[j]) still equals carrier + ½(dev_i + dev_j) exactly.
+        Parallel.For(0, frames, t =>
+        {
+            int row = t * bins;
+            for (int m = 1; m < bins - 1; m++) tg[row + m] = (float)(tg[row + m] + Wrap(2 * Math.PI * hop * m / nFft));
+        });
 
         // state: 0 unknown (to integrate this pass), 1 done, 2 not yet eligible
         var state = new byte[total];
@@ -102,14 +106,14 @@ public static class Pghi
 
         float tol1 = (float)(max * o.Tolerance1), tol2 = (float)(max * o.Tolerance2);
         for (int i = 0; i < total; i++) state[i] = mag[i] > tol1 ? (byte)0 : (byte)2;
-        Integrate(queue, state, phase, tg, fg, carrier, frames, bins, SortedUnknown(state, key, total));
+        Integrate(queue, state, phase, tg, fg, frames, bins, SortedUnknown(state, key, total));
 
         // second pass: admit everything above tol2, seed from the border of the done region
         for (int i = 0; i < total; i++) if (state[i] == 2 && mag[i] > tol2) state[i] = 0;
         for (int i = 0; i < total; i++)
             if (state[i] == 1 && HasUnknownNeighbour(state, i, frames, bins)) queue.Push(i);
-        Drain(queue, state, phase, tg, fg, carrier, frames, bins);
-        Integrate(queue, state, phase, tg, fg, carrier, frames, bins, SortedUnknown(state, key, total));
+        Drain(queue, state, phase, tg, fg, frames, bins);
+        Integrate(queue, state, phase, tg, fg, frames, bins, SortedUnknown(state, key, total));
 
         // leftovers (below tol2): random phase; then librosa's frame-start convention: + πm.
         var rng = new Random(o.Seed);
@@ -145,7 +149,7 @@ public static class Pghi
         return order;
     }
 
-    private static void Integrate(BucketQueue queue, byte[] state, float[] phase, float[] tg, float[] fg, double[] carrier,
+    private static void Integrate(BucketQueue queue, byte[] state, float[] phase, float[] tg, float[] fg,
         int frames, int bins, int[] order)
     {
         foreach (int start in order)
@@ -153,21 +157,21 @@ public static class Pghi
             if (state[start] != 0) continue;
             state[start] = 1; phase[start] = 0;
             queue.Push(start);
-            Drain(queue, state, phase, tg, fg, carrier, frames, bins);
+            Drain(queue, state, phase, tg, fg, frames, bins);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Drain(BucketQueue queue, byte[] state, float[] phase, float[] tg, float[] fg, double[] carrier,
+    private static void Drain(BucketQueue queue, byte[] state, float[] phase, float[] tg, float[] fg,
         int frames, int bins)
     {
         while (queue.TryPop(out int i))
         {
             int m = i % bins, t = i / bins;
             double ph = phase[i];
-            double wHere = tg[i] + carrier[m], fHere = fg[i];
-            if (t < frames - 1) Visit(i + bins, ph + 0.5 * (wHere + tg[i + bins] + carrier[m]));
-            if (t > 0) Visit(i - bins, ph - 0.5 * (wHere + tg[i - bins] + carrier[m]));
+            double wHere = tg[i], fHere = fg[i];
+            if (t < frames - 1) Visit(i + bins, ph + 0.5 * (wHere + tg[i + bins]));
+            if (t > 0) Visit(i - bins, ph - 0.5 * (wHere + tg[i - bins]));
             if (m < bins - 1) Visit(i + 1, ph + 0.5 * (fHere + fg[i + 1]));
             if (m > 0) Visit(i - 1, ph - 0.5 * (fHere + fg[i - 1]));
         }

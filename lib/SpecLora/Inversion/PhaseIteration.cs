@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
+using System.Numerics.Tensors;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Inversion;
@@ -11,6 +12,8 @@ internal sealed class MelTarget
     public float[] Mel { get; }
     /// <summary>1/Σ_m A_mk, 0 where no filter covers bin k.</summary>
     public float[] InverseColumnSum { get; }
+    /// <summary>Bins no filter covers (they keep the fixed magnitude).</summary>
+    public int[] Uncovered { get; }
 
     public MelTarget(MelFilterBank fb, float[] melFrameMajor)
     {
@@ -19,6 +22,7 @@ internal sealed class MelTarget
         for (int m = 0; m < fb.NMels; m++) { var w = fb.RowWeights(m); for (int i = 0; i < w.Length; i++) col[fb.Start[m] + i] += w[i]; }
         InverseColumnSum = new float[fb.NBins];
         for (int k = 0; k < col.Length; k++) InverseColumnSum[k] = col[k] > 0 ? 1f / col[k] : 0f;
+        Uncovered = Enumerable.Range(0, fb.NBins).Where(k => col[k] <= 0).ToArray();
     }
 }
 
@@ -107,32 +111,52 @@ internal static class PhaseIteration
         Span<float> ratio = stackalloc float[nMels];
         Span<float> gain = stackalloc float[bins];
         var colInv = target.InverseColumnSum;
+        Span<float> tmp = stackalloc float[bins];
         for (int t = t0; t < t0 + count; t++)
         {
             int o = t * bins;
             var xr = rRe.AsSpan(o, bins); var xi = rIm.AsSpan(o, bins);
-            for (int k = 0; k < bins; k++) power[k] = xr[k] * xr[k] + xi[k] * xi[k];
+            TensorPrimitives.Multiply(xr, xr, power);
+            TensorPrimitives.MultiplyAdd(xi, xi, power, power);
             var m = target.Mel.AsSpan(t * nMels, nMels);
             for (int b = 0; b < nMels; b++)
             {
-                var w = fb.RowWeights(b); var x = power.Slice(fb.Start[b], w.Length);
-                float sum = 0;
-                for (int i = 0; i < w.Length; i++) sum += w[i] * x[i];
+                var w = fb.RowWeights(b);
+                float sum = TensorPrimitives.Dot(w, power.Slice(fb.Start[b], w.Length));
                 ratio[b] = sum > 1e-30f ? m[b] / sum : 0f;
             }
             gain.Clear();
             for (int b = 0; b < nMels; b++)
             {
-                var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length); float r = ratio[b];
-                for (int i = 0; i < w.Length; i++) g[i] += w[i] * r;
+                var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
+                TensorPrimitives.MultiplyAdd(w, ratio[b], g, g);
             }
+            // s = √(P·gain/colsum) where a filter covers the bin, else the fixed magnitude
+            TensorPrimitives.Multiply(gain, colInv, gain);
+            TensorPrimitives.Multiply(power, gain, tmp);
+            TensorPrimitives.Sqrt(tmp, tmp);
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
-            for (int k = 0; k < bins; k++)
+            foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
+            // a = r − β·p; p ← s·a/(|a| + tiny)
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
             {
-                float s = colInv[k] > 0 ? MathF.Sqrt(power[k] * gain[k] * colInv[k]) : fixedMag[k];
-                float ar = xr[k] - beta * yr[k], ai = xi[k] - beta * yi[k];
-                float g = s / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
-                yr[k] = ar * g; yi[k] = ai * g;
+                int w = Vector<float>.Count;
+                var vb = new Vector<float>(beta); var vt = new Vector<float>(Tiny);
+                for (; i <= bins - w; i += w)
+                {
+                    var ar = new Vector<float>(xr.Slice(i)) - vb * new Vector<float>(yr.Slice(i));
+                    var ai = new Vector<float>(xi.Slice(i)) - vb * new Vector<float>(yi.Slice(i));
+                    var g = new Vector<float>(tmp.Slice(i)) / (Vector.SquareRoot(ar * ar + ai * ai) + vt);
+                    (ar * g).CopyTo(yr.Slice(i));
+                    (ai * g).CopyTo(yi.Slice(i));
+                }
+            }
+            for (; i < bins; i++)
+            {
+                float ar = xr[i] - beta * yr[i], ai = xi[i] - beta * yi[i];
+                float g = tmp[i] / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
+                yr[i] = ar * g; yi[i] = ai * g;
             }
         }
     }
