@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using SpecLora.Spectrograms;
 
@@ -141,8 +142,10 @@ internal sealed class StftEngine
         Parallel.For(0, (len + chunk - 1) / chunk, ci =>
         {
             int s = ci * chunk, e = Math.Min(len, s + chunk);
-            for (int j = s; j < e; j++)
-                padded[j] = j >= pad && j < pad + outLen ? padded[j] * inv[j] : 0f;
+            int a = Math.Clamp(pad, s, e), b = Math.Clamp(pad + outLen, s, e);
+            padded.AsSpan(s, a - s).Clear();
+            TensorPrimitives.Multiply(padded.AsSpan(a, b - a), inv.AsSpan(a, b - a), padded.AsSpan(a, b - a));
+            padded.AsSpan(b, e - b).Clear();
         });
     }
 
@@ -153,8 +156,7 @@ internal sealed class StftEngine
         var frame = w.Frame; var win = _window;
         for (int t = t0; t < t1; t++)
         {
-            var src = padded.AsSpan(t * hop, n);
-            for (int i = 0; i < n; i++) frame[i] = src[i] * win[i];
+            TensorPrimitives.Multiply(padded.AsSpan(t * hop, n), win, frame);
             w.Fft.Forward(frame, re.AsSpan(t * bins, bins), im.AsSpan(t * bins, bins));
         }
     }
@@ -168,7 +170,7 @@ internal sealed class StftEngine
         {
             w.Fft.Inverse(re.AsSpan(t * bins, bins), im.AsSpan(t * bins, bins), frame);
             var dst = padded.AsSpan(t * hop, n);
-            for (int i = 0; i < n; i++) dst[i] += frame[i] * win[i];
+            TensorPrimitives.MultiplyAdd(frame, win, dst, dst);
         }
     }
 
