@@ -71,54 +71,46 @@ public static class Pghi
             for (int i = i0; i < i1; i++) s[i] = mag[i] > 0 ? (float)Math.Max(Math.Log(mag[i]), floorLog) : (float)floorLog;
         });
 
-        // Phase derivatives. tg: time direction (rad per hop), carrier added below; fg: frequency direction (rad per bin).
-        var tg = new float[total];
-        var fg = new float[total];
+        // One cell per coefficient (20 bytes: gradients, phase, queue link, key, state) so that visiting a coefficient in
+        // magnitude order touches one cache line instead of seven arrays.
+        // tg: time-direction phase step (rad per hop) with the carrier 2πam/N folded in (wrapped to one representative per
+        // bin; both ends of a time step share it, so ½(tg_i + tg_j) = carrier + ½(dev_i + dev_j) exactly);
+        // fg: frequency-direction step (rad per bin), centred difference s[t+1] − s[t−1] (ltfat), one-sided at the ends.
+        var cells = new Cell[total];
         double tMul = hop * (double)nFft / (2 * gamma), fMul = -gamma / (2.0 * hop * nFft);
-        Parallel.For(0, frames, t =>
-        {
-            int row = t * bins;
-            for (int m = 1; m < bins - 1; m++) tg[row + m] = (float)(tMul * (s[row + m + 1] - s[row + m - 1]));
-            int prev = Math.Max(t - 1, 0) * bins, next = Math.Min(t + 1, frames - 1) * bins;
-            // centred difference s[t+1] − s[t−1] (ltfat); one-sided at the ends, scaled to the same step
-            double scale = fMul * (2.0 / Math.Max(1, Math.Min(t + 1, frames - 1) - Math.Max(t - 1, 0)));
-            for (int m = 0; m < bins; m++) fg[row + m] = (float)(scale * (s[next + m] - s[prev + m]));
-        });
-        // Fold the carrier 2πam/N (wrapped to one representative per bin) into tg: both ends of a time step share it,
-        // so ½(tg[i] + tg[j]) still equals carrier + ½(dev_i + dev_j) exactly.
-        Parallel.For(0, frames, t =>
-        {
-            int row = t * bins;
-            for (int m = 1; m < bins - 1; m++) tg[row + m] = (float)(tg[row + m] + Wrap(2 * Math.PI * hop * m / nFft));
-        });
-
-        // state: 0 unknown (to integrate this pass), 1 done, 2 not yet eligible
-        var state = new byte[total];
+        var carrier = new double[bins];
+        for (int m = 1; m < bins - 1; m++) carrier[m] = Wrap(2 * Math.PI * hop * m / nFft);
         double logMax = Math.Log(max), logLow = Math.Log(max * o.Tolerance2);
         double q = (Levels - 1) / (logMax - logLow);
-        var key = new int[total];
-        Parallel.For(0, (total + 65535) / 65536, b =>
-        {
-            int i0 = b * 65536, i1 = Math.Min(total, i0 + 65536);
-            for (int i = i0; i < i1; i++) key[i] = (int)Math.Clamp((s[i] - logLow) * q, 0, Levels - 1);
-        });
-        var queue = new BucketQueue(total, Levels, key);
-
         float tol1 = (float)(max * o.Tolerance1), tol2 = (float)(max * o.Tolerance2);
-        for (int i = 0; i < total; i++) state[i] = mag[i] > tol1 ? (byte)0 : (byte)2;
-        Integrate(queue, state, phase, tg, fg, frames, bins, SortedUnknown(state, key, total));
+        Parallel.For(0, frames, t =>
+        {
+            int row = t * bins;
+            int prev = Math.Max(t - 1, 0) * bins, next = Math.Min(t + 1, frames - 1) * bins;
+            double scale = fMul * (2.0 / Math.Max(1, Math.Min(t + 1, frames - 1) - Math.Max(t - 1, 0)));
+            for (int m = 0; m < bins; m++)
+            {
+                ref var c = ref cells[row + m];
+                c.Tg = m == 0 || m == bins - 1 ? 0f : (float)(tMul * (s[row + m + 1] - s[row + m - 1]) + carrier[m]);
+                c.Fg = (float)(scale * (s[next + m] - s[prev + m]));
+                c.Key = (ushort)Math.Clamp((s[row + m] - logLow) * q, 0, Levels - 1);
+                c.State = mag[row + m] > tol1 ? (byte)0 : (byte)2;   // 0 unknown this pass, 1 done, 2 not yet eligible
+            }
+        });
+        var queue = new BucketQueue(cells, Levels);
+        Integrate(queue, cells, frames, bins, SortedUnknown(cells));
 
         // second pass: admit everything above tol2, seed from the border of the done region
-        for (int i = 0; i < total; i++) if (state[i] == 2 && mag[i] > tol2) state[i] = 0;
+        for (int i = 0; i < total; i++) if (cells[i].State == 2 && mag[i] > tol2) cells[i].State = 0;
         for (int i = 0; i < total; i++)
-            if (state[i] == 1 && HasUnknownNeighbour(state, i, frames, bins)) queue.Push(i);
-        Drain(queue, state, phase, tg, fg, frames, bins);
-        Integrate(queue, state, phase, tg, fg, frames, bins, SortedUnknown(state, key, total));
+            if (cells[i].State == 1 && HasUnknownNeighbour(cells, i, frames, bins)) queue.Push(i);
+        Drain(queue, cells, frames, bins);
+        Integrate(queue, cells, frames, bins, SortedUnknown(cells));
 
         // leftovers (below tol2): random phase; then librosa's frame-start convention: + πm.
         var rng = new Random(o.Seed);
         for (int i = 0; i < total; i++)
-            if (state[i] != 1) phase[i] = (float)(Math.PI * (2 * rng.NextDouble() - 1));
+            phase[i] = cells[i].State == 1 ? cells[i].Phase : (float)(Math.PI * (2 * rng.NextDouble() - 1));
         Parallel.For(0, frames, t =>
         {
             int row = t * bins;
@@ -129,87 +121,113 @@ public static class Pghi
 
     private static double Wrap(double x) => x - 2 * Math.PI * Math.Round(x / (2 * Math.PI));
 
-    private static bool HasUnknownNeighbour(byte[] state, int i, int frames, int bins)
+    private static bool HasUnknownNeighbour(Cell[] cells, int i, int frames, int bins)
     {
         int m = i % bins, t = i / bins;
-        return (m > 0 && state[i - 1] == 0) || (m < bins - 1 && state[i + 1] == 0)
-            || (t > 0 && state[i - bins] == 0) || (t < frames - 1 && state[i + bins] == 0);
+        return (m > 0 && cells[i - 1].State == 0) || (m < bins - 1 && cells[i + 1].State == 0)
+            || (t > 0 && cells[i - bins].State == 0) || (t < frames - 1 && cells[i + bins].State == 0);
     }
 
     /// <summary>Indices with state 0, largest key first (counting sort on the quantised key).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int[] SortedUnknown(byte[] state, int[] key, int total)
+    private static int[] SortedUnknown(Cell[] cells)
     {
         var counts = new int[Levels + 1];
         int n = 0;
-        for (int i = 0; i < total; i++) if (state[i] == 0) { counts[Levels - 1 - key[i] + 1]++; n++; }
+        for (int i = 0; i < cells.Length; i++) if (cells[i].State == 0) { counts[Levels - cells[i].Key]++; n++; }
         for (int l = 1; l <= Levels; l++) counts[l] += counts[l - 1];
         var order = new int[n];
-        for (int i = 0; i < total; i++) if (state[i] == 0) order[counts[Levels - 1 - key[i]]++] = i;
+        for (int i = 0; i < cells.Length; i++) if (cells[i].State == 0) order[counts[Levels - 1 - cells[i].Key]++] = i;
         return order;
     }
 
-    private static void Integrate(BucketQueue queue, byte[] state, float[] phase, float[] tg, float[] fg,
-        int frames, int bins, int[] order)
+    private static void Integrate(BucketQueue queue, Cell[] cells, int frames, int bins, int[] order)
     {
         foreach (int start in order)
         {
-            if (state[start] != 0) continue;
-            state[start] = 1; phase[start] = 0;
+            if (cells[start].State != 0) continue;
+            cells[start].State = 1; cells[start].Phase = 0;
             queue.Push(start);
-            Drain(queue, state, phase, tg, fg, frames, bins);
+            Drain(queue, cells, frames, bins);
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Drain(BucketQueue queue, byte[] state, float[] phase, float[] tg, float[] fg,
-        int frames, int bins)
+    private static void Drain(BucketQueue queue, Cell[] cells, int frames, int bins)
     {
+        int total = cells.Length;
         while (queue.TryPop(out int i))
         {
-            int m = i % bins, t = i / bins;
-            double ph = phase[i];
-            double wHere = tg[i], fHere = fg[i];
-            if (t < frames - 1) Visit(i + bins, ph + 0.5 * (wHere + tg[i + bins]));
-            if (t > 0) Visit(i - bins, ph - 0.5 * (wHere + tg[i - bins]));
-            if (m < bins - 1) Visit(i + 1, ph + 0.5 * (fHere + fg[i + 1]));
-            if (m > 0) Visit(i - 1, ph - 0.5 * (fHere + fg[i - 1]));
-        }
+            int m = i % bins;
+            ref var c = ref cells[i];
+            double ph = c.Phase, wHere = c.Tg, fHere = c.Fg;
+            if (i + bins < total) Visit(i + bins, +1, wHere, true);
+            if (i >= bins) Visit(i - bins, -1, wHere, true);
+            if (m < bins - 1) Visit(i + 1, +1, fHere, false);
+            if (m > 0) Visit(i - 1, -1, fHere, false);
 
-        void Visit(int j, double value)
-        {
-            if (state[j] != 0) return;
-            state[j] = 1;
-            phase[j] = (float)Wrap(value);
-            queue.Push(j);
+            void Visit(int j, int sign, double here, bool time)
+            {
+                ref var d = ref cells[j];
+                if (d.State != 0) return;
+                d.State = 1;
+                d.Phase = (float)Wrap(ph + sign * 0.5 * (here + (time ? d.Tg : d.Fg)));
+                queue.Push(j);
+            }
         }
     }
 
-    /// <summary>Max-priority bucket queue with intrusive LIFO lists (each index is pushed at most once per drain).</summary>
+    /// <summary>Per-coefficient integration state.</summary>
+    private struct Cell
+    {
+        public float Tg, Fg, Phase;
+        public int Next;
+        public ushort Key;
+        public byte State;
+    }
+
+    /// <summary>Max-priority bucket queue with intrusive LIFO lists (each index is pushed at most once per drain) and a
+    /// two-level bitmap of non-empty buckets, so finding the maximum costs a few leading-zero counts, not a scan.</summary>
     private sealed class BucketQueue
     {
-        private readonly int[] _head, _next, _key;
-        private int _top = -1, _count;
+        private readonly int[] _head;
+        private readonly Cell[] _cells;
+        private readonly ulong[] _l1, _l0;
+        private int _count;
 
-        public BucketQueue(int total, int levels, int[] key)
+        public BucketQueue(Cell[] cells, int levels)
         {
             _head = new int[levels]; Array.Fill(_head, -1);
-            _next = new int[total]; _key = key;
+            _cells = cells;
+            _l1 = new ulong[(levels + 63) / 64];
+            _l0 = new ulong[(_l1.Length + 63) / 64];
         }
 
         public void Push(int i)
         {
-            int b = _key[i];
-            _next[i] = _head[b]; _head[b] = i;
-            if (b > _top) _top = b;
+            int b = _cells[i].Key;
+            if (_head[b] < 0)
+            {
+                _l1[b >> 6] |= 1UL << (b & 63);
+                _l0[b >> 12] |= 1UL << ((b >> 6) & 63);
+            }
+            _cells[i].Next = _head[b]; _head[b] = i;
             _count++;
         }
 
         public bool TryPop(out int i)
         {
-            if (_count == 0) { i = -1; _top = -1; return false; }
-            while (_head[_top] < 0) _top--;
-            i = _head[_top]; _head[_top] = _next[i];
+            if (_count == 0) { i = -1; return false; }
+            int w0 = _l0.Length - 1;
+            while (_l0[w0] == 0) w0--;
+            int w1 = (w0 << 6) + 63 - System.Numerics.BitOperations.LeadingZeroCount(_l0[w0]);
+            int b = (w1 << 6) + 63 - System.Numerics.BitOperations.LeadingZeroCount(_l1[w1]);
+            i = _head[b]; _head[b] = _cells[i].Next;
+            if (_head[b] < 0)
+            {
+                _l1[w1] &= ~(1UL << (b & 63));
+                if (_l1[w1] == 0) _l0[w0] &= ~(1UL << (w1 & 63));
+            }
             _count--;
             return true;
         }
