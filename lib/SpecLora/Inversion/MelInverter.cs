@@ -64,8 +64,14 @@ public sealed class MelInverter
         return Synthesize(linearMagnitude, progress, ct, null);
     }
 
+    /// <summary>Largest spectrogram synthesised (bins × frames): 100 M coefficients ≈ 1.3 GB of working buffers,
+    /// ≈ 17 min of audio at the defaults.</summary>
+    public const long MaxCoefficients = 100_000_000;
+
     private AudioClip Synthesize(Spectrogram magnitude, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? target)
     {
+        if ((long)magnitude.Bins * magnitude.Frames > MaxCoefficients)
+            throw new InversionException($"{magnitude.Frames} frames × {magnitude.Bins} bins exceeds {MaxCoefficients:N0} coefficients; lower FramesPerColumn or DurationSeconds, or invert in pieces");
         if (magnitude.Frames < 2)
             throw new ArgumentException($"{magnitude.Frames} frame(s) after the time axis; inversion needs at least 2 (raise FramesPerColumn or DurationSeconds)", nameof(magnitude));
         var mag = PhaseIteration.ToFrameMajor(magnitude);

@@ -14,8 +14,11 @@ namespace SpecLora.Inversion;
 /// </summary>
 internal sealed class StftEngine
 {
-    /// <summary>Frames per parallel block (≥ 64: smaller blocks lose to scheduling overhead).</summary>
-    public const int BlockFrames = 64;
+    /// <summary>Minimum frames per parallel block (smaller blocks lose to scheduling overhead).</summary>
+    public const int MinBlockFrames = 64;
+
+    /// <summary>Frames per parallel block: ≥ 64 and long enough (block·hop ≥ NFft) for race-free even/odd overlap-add.</summary>
+    public int BlockFrames { get; }
 
     private readonly ConcurrentBag<Worker> _workers = new();
     private readonly float[] _window;
@@ -37,6 +40,7 @@ internal sealed class StftEngine
         Hop = Options.EffectiveHopLength;
         if (Hop > NFft) throw new ArgumentException($"HopLength={Hop} must be ≤ NFft={NFft} for inversion", nameof(options));
         _window = Window.HannPadded(Options.EffectiveWinLength, NFft);
+        BlockFrames = Math.Max(MinBlockFrames, (NFft + Hop - 1) / Hop);
     }
 
     /// <summary>Samples of the padded signal for <paramref name="frames"/> frames: NFft + hop·(T−1).</summary>
@@ -71,7 +75,7 @@ internal sealed class StftEngine
         }
     }
 
-    private static int BlockCount(int frames) => (frames + BlockFrames - 1) / BlockFrames;
+    private int BlockCount(int frames) => (frames + BlockFrames - 1) / BlockFrames;
 
     /// <summary>librosa's centred, zero-padded signal for <paramref name="frames"/> frames: y[i] at i + Pad,
     /// truncated or zero-filled to <see cref="PaddedLength"/>.</summary>
@@ -121,7 +125,6 @@ internal sealed class StftEngine
         int n = NFft, hop = Hop, bins = Bins;
         int len = PaddedLength(frames);
         if (padded.Length < len) throw new ArgumentException("padded buffer too short", nameof(padded));
-        if ((long)BlockFrames * hop < n) throw new InvalidOperationException("block too short for race-free overlap-add");
         Array.Clear(padded, 0, len);
         int blocks = BlockCount(frames);
         for (int colour = 0; colour < 2; colour++)
