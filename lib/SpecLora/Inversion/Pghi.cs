@@ -1,0 +1,235 @@
+using System.Runtime.CompilerServices;
+using SpecLora.Spectrograms;
+
+namespace SpecLora.Inversion;
+
+/// <summary>Settings of <see cref="Pghi"/>. Defaults follow Průša et al. / ltfat <c>pghi</c>.</summary>
+public sealed record PghiOptions
+{
+    /// <summary>First-pass tolerance: coefficients below Tol1·max are left for the second pass. Default 0.1.</summary>
+    public double Tolerance1 { get; init; } = 0.1;
+    /// <summary>Second-pass tolerance: coefficients below Tol2·max get a random phase. Default 1e-10.</summary>
+    public double Tolerance2 { get; init; } = 1e-10;
+    /// <summary>Gaussian-equivalent γ of the window; null = 0.25645·winLength² (Hann, ltfat <c>pghi_findgamma</c>).</summary>
+    public double? Gamma { get; init; }
+    /// <summary>Seed for the phase of coefficients below <see cref="Tolerance2"/>. Default 0.</summary>
+    public int Seed { get; init; }
+    /// <summary>STFT settings the magnitude came from (librosa defaults).</summary>
+    public StftOptions Stft { get; init; } = new();
+
+    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first bad value.</summary>
+    public PghiOptions Validate()
+    {
+        if (!(Tolerance1 > 0 && Tolerance1 < 1)) throw new ArgumentOutOfRangeException(nameof(Tolerance1), Tolerance1, $"Tolerance1={Tolerance1} must be in (0, 1)");
+        if (!(Tolerance2 > 0 && Tolerance2 <= Tolerance1)) throw new ArgumentOutOfRangeException(nameof(Tolerance2), Tolerance2, $"Tolerance2={Tolerance2} must be in (0, Tolerance1={Tolerance1}]");
+        if (Gamma is { } g && !(g > 0)) throw new ArgumentOutOfRangeException(nameof(Gamma), g, $"Gamma={g} must be > 0");
+        Stft.Validate();
+        return this;
+    }
+}
+
+/// <summary>
+/// Phase Gradient Heap Integration (Průša, Balazs, Søndergaard, IEEE/ACM TASLP 25(5), 2017; ltfat/phaseret
+/// <c>pghi.c</c>, <c>heapint.c</c>): phase derivatives from the log-magnitude of a Gaussian-equivalent window,
+/// integrated by the trapezoid rule from the largest coefficients down (two passes, tol 0.1 then 1e-10), then
+/// shifted by πm to librosa's frame-start phase convention. The "heap" is a bucket queue on quantised log-magnitude
+/// (65 536 levels over the 1e-10 range, ≈ 3.5e-4 nepers each), so each coefficient costs O(1).
+/// </summary>
+public static class Pghi
+{
+    private const int Levels = 1 << 16;
+
+    /// <summary>Estimates the phase (radians, in [−π, π], bin-major like the input) of a linear magnitude spectrogram.
+    /// Deterministic for a given <see cref="PghiOptions.Seed"/>.</summary>
+    public static float[] EstimatePhase(Spectrogram magnitude, PghiOptions? options = null)
+    {
+        var o = (options ?? new PghiOptions()).Validate();
+        var engine = new StftEngine(o.Stft);
+        PhaseIteration.CheckMagnitude(magnitude, engine, nameof(magnitude));
+        var mag = PhaseIteration.ToFrameMajor(magnitude);
+        var phase = Estimate(mag, magnitude.Frames, engine.Bins, engine.NFft, engine.Hop, o);
+        return PhaseIteration.ToBinMajor(phase, magnitude.Bins, magnitude.Frames);
+    }
+
+    /// <summary>Frame-major core: <paramref name="mag"/> [frames × bins] → phase [frames × bins].</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static float[] Estimate(float[] mag, int frames, int bins, int nFft, int hop, PghiOptions o)
+    {
+        int total = frames * bins;
+        double gamma = o.Gamma ?? 0.25645 * (double)o.Stft.EffectiveWinLength * o.Stft.EffectiveWinLength;
+        float max = 0;
+        foreach (var v in mag) if (v > max) max = v;
+        var phase = new float[total];
+        if (!(max > 0)) return phase;
+
+        // log-magnitude in double (log(0) guarded), stored as float: |s| ≤ ~100, float is ample.
+        var s = new float[total];
+        double floorLog = Math.Log(max * o.Tolerance2 * 1e-3);
+        Parallel.For(0, (total + 65535) / 65536, b =>
+        {
+            int i0 = b * 65536, i1 = Math.Min(total, i0 + 65536);
+            for (int i = i0; i < i1; i++) s[i] = mag[i] > 0 ? (float)Math.Max(Math.Log(mag[i]), floorLog) : (float)floorLog;
+        });
+
+        // One cell per coefficient (20 bytes: gradients, phase, queue link, key, state) so that visiting a coefficient in
+        // magnitude order touches one cache line instead of seven arrays.
+        // tg: time-direction phase step (rad per hop) with the carrier 2πam/N folded in (wrapped to one representative per
+        // bin; both ends of a time step share it, so ½(tg_i + tg_j) = carrier + ½(dev_i + dev_j) exactly);
+        // fg: frequency-direction step (rad per bin), centred difference s[t+1] − s[t−1] (ltfat), one-sided at the ends.
+        var cells = new Cell[total];
+        double tMul = hop * (double)nFft / (2 * gamma), fMul = -gamma / (2.0 * hop * nFft);
+        var carrier = new double[bins];
+        for (int m = 1; m < bins - 1; m++) carrier[m] = Wrap(2 * Math.PI * hop * m / nFft);
+        double logMax = Math.Log(max), logLow = Math.Log(max * o.Tolerance2);
+        double q = (Levels - 1) / (logMax - logLow);
+        float tol1 = (float)(max * o.Tolerance1), tol2 = (float)(max * o.Tolerance2);
+        Parallel.For(0, frames, t =>
+        {
+            int row = t * bins;
+            int prev = Math.Max(t - 1, 0) * bins, next = Math.Min(t + 1, frames - 1) * bins;
+            double scale = fMul * (2.0 / Math.Max(1, Math.Min(t + 1, frames - 1) - Math.Max(t - 1, 0)));
+            for (int m = 0; m < bins; m++)
+            {
+                ref var c = ref cells[row + m];
+                c.Tg = m == 0 || m == bins - 1 ? 0f : (float)(tMul * (s[row + m + 1] - s[row + m - 1]) + carrier[m]);
+                c.Fg = (float)(scale * (s[next + m] - s[prev + m]));
+                c.Key = (ushort)Math.Clamp((s[row + m] - logLow) * q, 0, Levels - 1);
+                c.State = mag[row + m] > tol1 ? (byte)0 : (byte)2;   // 0 unknown this pass, 1 done, 2 not yet eligible
+            }
+        });
+        var queue = new BucketQueue(cells, Levels);
+        Integrate(queue, cells, frames, bins, SortedUnknown(cells));
+
+        // second pass: admit everything above tol2, seed from the border of the done region
+        for (int i = 0; i < total; i++) if (cells[i].State == 2 && mag[i] > tol2) cells[i].State = 0;
+        for (int i = 0; i < total; i++)
+            if (cells[i].State == 1 && HasUnknownNeighbour(cells, i, frames, bins)) queue.Push(i);
+        Drain(queue, cells, frames, bins);
+        Integrate(queue, cells, frames, bins, SortedUnknown(cells));
+
+        // leftovers (below tol2): random phase; then librosa's frame-start convention: + πm.
+        var rng = new Random(o.Seed);
+        for (int i = 0; i < total; i++)
+            phase[i] = cells[i].State == 1 ? cells[i].Phase : (float)(Math.PI * (2 * rng.NextDouble() - 1));
+        Parallel.For(0, frames, t =>
+        {
+            int row = t * bins;
+            for (int m = 1; m < bins; m += 2) phase[row + m] = (float)Wrap(phase[row + m] + Math.PI);
+        });
+        return phase;
+    }
+
+    private static double Wrap(double x) => x - 2 * Math.PI * Math.Round(x / (2 * Math.PI));
+
+    private static bool HasUnknownNeighbour(Cell[] cells, int i, int frames, int bins)
+    {
+        int m = i % bins, t = i / bins;
+        return (m > 0 && cells[i - 1].State == 0) || (m < bins - 1 && cells[i + 1].State == 0)
+            || (t > 0 && cells[i - bins].State == 0) || (t < frames - 1 && cells[i + bins].State == 0);
+    }
+
+    /// <summary>Indices with state 0, largest key first (counting sort on the quantised key).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int[] SortedUnknown(Cell[] cells)
+    {
+        var counts = new int[Levels + 1];
+        int n = 0;
+        for (int i = 0; i < cells.Length; i++) if (cells[i].State == 0) { counts[Levels - cells[i].Key]++; n++; }
+        for (int l = 1; l <= Levels; l++) counts[l] += counts[l - 1];
+        var order = new int[n];
+        for (int i = 0; i < cells.Length; i++) if (cells[i].State == 0) order[counts[Levels - 1 - cells[i].Key]++] = i;
+        return order;
+    }
+
+    private static void Integrate(BucketQueue queue, Cell[] cells, int frames, int bins, int[] order)
+    {
+        foreach (int start in order)
+        {
+            if (cells[start].State != 0) continue;
+            cells[start].State = 1; cells[start].Phase = 0;
+            queue.Push(start);
+            Drain(queue, cells, frames, bins);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void Drain(BucketQueue queue, Cell[] cells, int frames, int bins)
+    {
+        int total = cells.Length;
+        while (queue.TryPop(out int i))
+        {
+            int m = i % bins;
+            ref var c = ref cells[i];
+            double ph = c.Phase, wHere = c.Tg, fHere = c.Fg;
+            if (i + bins < total) Visit(i + bins, +1, wHere, true);
+            if (i >= bins) Visit(i - bins, -1, wHere, true);
+            if (m < bins - 1) Visit(i + 1, +1, fHere, false);
+            if (m > 0) Visit(i - 1, -1, fHere, false);
+
+            void Visit(int j, int sign, double here, bool time)
+            {
+                ref var d = ref cells[j];
+                if (d.State != 0) return;
+                d.State = 1;
+                d.Phase = (float)Wrap(ph + sign * 0.5 * (here + (time ? d.Tg : d.Fg)));
+                queue.Push(j);
+            }
+        }
+    }
+
+    /// <summary>Per-coefficient integration state.</summary>
+    private struct Cell
+    {
+        public float Tg, Fg, Phase;
+        public int Next;
+        public ushort Key;
+        public byte State;
+    }
+
+    /// <summary>Max-priority bucket queue with intrusive LIFO lists (each index is pushed at most once per drain) and a
+    /// two-level bitmap of non-empty buckets, so finding the maximum costs a few leading-zero counts, not a scan.</summary>
+    private sealed class BucketQueue
+    {
+        private readonly int[] _head;
+        private readonly Cell[] _cells;
+        private readonly ulong[] _l1, _l0;
+        private int _count;
+
+        public BucketQueue(Cell[] cells, int levels)
+        {
+            _head = new int[levels]; Array.Fill(_head, -1);
+            _cells = cells;
+            _l1 = new ulong[(levels + 63) / 64];
+            _l0 = new ulong[(_l1.Length + 63) / 64];
+        }
+
+        public void Push(int i)
+        {
+            int b = _cells[i].Key;
+            if (_head[b] < 0)
+            {
+                _l1[b >> 6] |= 1UL << (b & 63);
+                _l0[b >> 12] |= 1UL << ((b >> 6) & 63);
+            }
+            _cells[i].Next = _head[b]; _head[b] = i;
+            _count++;
+        }
+
+        public bool TryPop(out int i)
+        {
+            if (_count == 0) { i = -1; return false; }
+            int w0 = _l0.Length - 1;
+            while (_l0[w0] == 0) w0--;
+            int w1 = (w0 << 6) + 63 - System.Numerics.BitOperations.LeadingZeroCount(_l0[w0]);
+            int b = (w1 << 6) + 63 - System.Numerics.BitOperations.LeadingZeroCount(_l1[w1]);
+            i = _head[b]; _head[b] = _cells[i].Next;
+            if (_head[b] < 0)
+            {
+                _l1[w1] &= ~(1UL << (b & 63));
+                if (_l1[w1] == 0) _l0[w0] &= ~(1UL << (w1 & 63));
+            }
+            _count--;
+            return true;
+        }
+    }
+}

@@ -1,0 +1,237 @@
+using System.Runtime.CompilerServices;
+using System.Numerics;
+using System.Numerics.Tensors;
+using SpecLora.Spectrograms;
+
+namespace SpecLora.Inversion;
+
+/// <summary>A mel power target for <see cref="PhaseIteration.ProjectMel"/>: frame-major [frames × NMels].</summary>
+internal sealed class MelTarget
+{
+    public MelFilterBank FilterBank { get; }
+    public float[] Mel { get; }
+    /// <summary>1/Σ_m A_mk, 0 where no filter covers bin k.</summary>
+    public float[] InverseColumnSum { get; }
+    /// <summary>Bins no filter covers (they keep the fixed magnitude).</summary>
+    public int[] Uncovered { get; }
+
+    public MelTarget(MelFilterBank fb, float[] melFrameMajor)
+    {
+        FilterBank = fb; Mel = melFrameMajor;
+        var col = new float[fb.NBins];
+        for (int m = 0; m < fb.NMels; m++) { var w = fb.RowWeights(m); for (int i = 0; i < w.Length; i++) col[fb.Start[m] + i] += w[i]; }
+        InverseColumnSum = new float[fb.NBins];
+        for (int k = 0; k < col.Length; k++) InverseColumnSum[k] = col[k] > 0 ? 1f / col[k] : 0f;
+        Uncovered = Enumerable.Range(0, fb.NBins).Where(k => col[k] <= 0).ToArray();
+    }
+}
+
+/// <summary>
+/// The Griffin-Lim / FGLA loop on frame-major buffers, in librosa's order:
+/// t = stft(istft(c)); a = t − β·t_prev (β = α/(1+α), skipped on the first iteration); c = S·a/(|a| + tiny).
+/// Only the phase of <c>a</c> survives, so this is FGLA's t + α(t − t_prev) up to scale. Two complex buffers
+/// alternate between the roles "c" and "t_prev", so memory is S plus two complex spectrograms plus one signal.
+/// </summary>
+internal static class PhaseIteration
+{
+    private const float Tiny = 1.17549435e-38f;
+
+    /// <summary>Runs <paramref name="iterations"/> iterations starting from c = (<paramref name="cRe"/>, <paramref name="cIm"/>)
+    /// (overwritten) and returns istft of the final c (length hop·(T−1), librosa's length=None).</summary>
+    public static float[] Run(StftEngine engine, float[] mag, int frames, float[] cRe, float[] cIm, int iterations,
+        float momentum, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? melTarget = null)
+    {
+        int total = frames * engine.Bins;
+        var padded = new float[engine.PaddedLength(frames)];
+        float[] curRe = cRe, curIm = cIm;
+        float[] othRe = new float[total], othIm = new float[total];
+        float beta = momentum / (1 + momentum);
+        for (int it = 0; it < iterations; it++)
+        {
+            ct.ThrowIfCancellationRequested();
+            engine.Inverse(curRe, curIm, frames, padded);
+            float b = it == 0 ? 0f : beta;
+            float[] rRe = curRe, rIm = curIm, pRe = othRe, pIm = othIm;
+            int bins = engine.Bins;
+            // rebuilt t → cur (overwrites c, no longer needed); new c → oth (t_prev no longer needed after use).
+            engine.ForwardThen(padded, frames, rRe, rIm, melTarget == null
+                ? (t0, count) => Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b)
+                : (t0, count) => ProjectMel(melTarget, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
+            (curRe, othRe) = (othRe, curRe);
+            (curIm, othIm) = (othIm, curIm);
+            progress?.Report(new InversionProgress(InversionStage.PhaseIterations, it + 1, iterations));
+        }
+        engine.Inverse(curRe, curIm, frames, padded);
+        var y = new float[engine.OutputLength(frames)];
+        padded.AsSpan(engine.Pad, y.Length).CopyTo(y);
+        return y;
+    }
+
+    /// <summary>For i in [start, start+count): a = r − β·p; p ← S·a/(|a| + tiny). r is left as the next t_prev.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void Project(float[] mag, float[] rRe, float[] rIm, float[] pRe, float[] pIm, int start, int count, float beta)
+    {
+        var s = mag.AsSpan(start, count);
+        var xr = rRe.AsSpan(start, count); var xi = rIm.AsSpan(start, count);
+        var yr = pRe.AsSpan(start, count); var yi = pIm.AsSpan(start, count);
+        int i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int w = Vector<float>.Count;
+            var vb = new Vector<float>(beta); var vt = new Vector<float>(Tiny);
+            for (; i <= count - w; i += w)
+            {
+                var ar = new Vector<float>(xr.Slice(i)) - vb * new Vector<float>(yr.Slice(i));
+                var ai = new Vector<float>(xi.Slice(i)) - vb * new Vector<float>(yi.Slice(i));
+                var g = new Vector<float>(s.Slice(i)) / (Vector.SquareRoot(ar * ar + ai * ai) + vt);
+                (ar * g).CopyTo(yr.Slice(i));
+                (ai * g).CopyTo(yi.Slice(i));
+            }
+        }
+        for (; i < count; i++)
+        {
+            float ar = xr[i] - beta * yr[i], ai = xi[i] - beta * yi[i];
+            float g = s[i] / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
+            yr[i] = ar * g; yi[i] = ai * g;
+        }
+    }
+
+    /// <summary>
+    /// Mel-consistent projection: the magnitude is re-estimated from the rebuilt |t|² by one multiplicative
+    /// (Richardson-Lucy / KL-NMF) step towards the target mel, S² = |t|²·Aᵀ(M ⊘ A|t|²)/Aᵀ1, so the iteration matches
+    /// the mel it was asked for instead of one particular linear magnitude; bins no filter covers keep
+    /// <paramref name="mag"/>. The phase update is the same as <see cref="Project"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void ProjectMel(MelTarget target, float[] mag, float[] rRe, float[] rIm, float[] pRe, float[] pIm,
+        int t0, int count, int bins, float beta)
+    {
+        var fb = target.FilterBank; int nMels = fb.NMels;
+        Span<float> power = stackalloc float[bins];
+        Span<float> ratio = stackalloc float[nMels];
+        Span<float> gain = stackalloc float[bins];
+        var colInv = target.InverseColumnSum;
+        Span<float> tmp = stackalloc float[bins];
+        for (int t = t0; t < t0 + count; t++)
+        {
+            int o = t * bins;
+            var xr = rRe.AsSpan(o, bins); var xi = rIm.AsSpan(o, bins);
+            TensorPrimitives.Multiply(xr, xr, power);
+            TensorPrimitives.MultiplyAdd(xi, xi, power, power);
+            var m = target.Mel.AsSpan(t * nMels, nMels);
+            for (int b = 0; b < nMels; b++)
+            {
+                var w = fb.RowWeights(b);
+                float sum = TensorPrimitives.Dot(w, power.Slice(fb.Start[b], w.Length));
+                ratio[b] = sum > 1e-30f ? m[b] / sum : 0f;
+            }
+            gain.Clear();
+            for (int b = 0; b < nMels; b++)
+            {
+                var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
+                TensorPrimitives.MultiplyAdd(w, ratio[b], g, g);
+            }
+            // s = √(P·gain/colsum) where a filter covers the bin, else the fixed magnitude
+            TensorPrimitives.Multiply(gain, colInv, gain);
+            TensorPrimitives.Multiply(power, gain, tmp);
+            TensorPrimitives.Sqrt(tmp, tmp);
+            var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
+            foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
+            // a = r − β·p; p ← s·a/(|a| + tiny)
+            int i = 0;
+            if (Vector.IsHardwareAccelerated)
+            {
+                int w = Vector<float>.Count;
+                var vb = new Vector<float>(beta); var vt = new Vector<float>(Tiny);
+                for (; i <= bins - w; i += w)
+                {
+                    var ar = new Vector<float>(xr.Slice(i)) - vb * new Vector<float>(yr.Slice(i));
+                    var ai = new Vector<float>(xi.Slice(i)) - vb * new Vector<float>(yi.Slice(i));
+                    var g = new Vector<float>(tmp.Slice(i)) / (Vector.SquareRoot(ar * ar + ai * ai) + vt);
+                    (ar * g).CopyTo(yr.Slice(i));
+                    (ai * g).CopyTo(yi.Slice(i));
+                }
+            }
+            for (; i < bins; i++)
+            {
+                float ar = xr[i] - beta * yr[i], ai = xi[i] - beta * yi[i];
+                float g = tmp[i] / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
+                yr[i] = ar * g; yi[i] = ai * g;
+            }
+        }
+    }
+
+    /// <summary>c = S·e^{iφ} for a frame-major phase; zero phase when <paramref name="phase"/> is null.</summary>
+    public static (float[] Re, float[] Im) FromPhase(float[] mag, float[]? phase)
+    {
+        var re = new float[mag.Length]; var im = new float[mag.Length];
+        if (phase == null) { mag.CopyTo(re, 0); return (re, im); }
+        Parallel.For(0, (mag.Length + 65535) / 65536, b =>
+        {
+            int s = b * 65536, e = Math.Min(mag.Length, s + 65536);
+            for (int i = s; i < e; i++)
+            {
+                var (sin, cos) = Math.SinCos(phase[i]);
+                re[i] = (float)(mag[i] * cos); im[i] = (float)(mag[i] * sin);
+            }
+        });
+        return (re, im);
+    }
+
+    /// <summary>Uniform random phase in [0, 2π) from <paramref name="seed"/> (deterministic, frame-major order).</summary>
+    public static float[] RandomPhase(int count, int seed)
+    {
+        var rng = new Random(seed);
+        var p = new float[count];
+        for (int i = 0; i < count; i++) p[i] = (float)(2 * Math.PI * rng.NextDouble());
+        return p;
+    }
+
+    /// <summary>Bin-major [bins × frames] → frame-major [frames × bins].</summary>
+    public static float[] ToFrameMajor(Spectrogram s)
+    {
+        int bins = s.Bins, frames = s.Frames;
+        var d = s.Data; var o = new float[d.Length];
+        Parallel.For(0, (frames + 255) / 256, b =>
+        {
+            int t0 = b * 256, t1 = Math.Min(frames, t0 + 256);
+            for (int k = 0; k < bins; k++)
+            {
+                int row = k * frames;
+                for (int t = t0; t < t1; t++) o[t * bins + k] = d[row + t];
+            }
+        });
+        return o;
+    }
+
+    /// <summary>Frame-major [frames × bins] → bin-major [bins × frames].</summary>
+    public static float[] ToBinMajor(float[] fm, int bins, int frames)
+    {
+        var o = new float[fm.Length];
+        Parallel.For(0, (frames + 255) / 256, b =>
+        {
+            int t0 = b * 256, t1 = Math.Min(frames, t0 + 256);
+            for (int t = t0; t < t1; t++)
+            {
+                int row = t * bins;
+                for (int k = 0; k < bins; k++) o[k * frames + t] = fm[row + k];
+            }
+        });
+        return o;
+    }
+
+    /// <summary>Checks that a linear magnitude spectrogram fits the engine and holds finite, non-negative values.</summary>
+    public static void CheckMagnitude(Spectrogram magnitude, StftEngine engine, string paramName)
+    {
+        ArgumentNullException.ThrowIfNull(magnitude, paramName);
+        if (magnitude.Axis != FrequencyAxis.Linear || magnitude.Scale != SpectrogramScale.Magnitude)
+            throw new ArgumentException($"expected a linear-frequency magnitude spectrogram, got Axis={magnitude.Axis}, Scale={magnitude.Scale}", paramName);
+        if (magnitude.Bins != engine.Bins)
+            throw new ArgumentException($"spectrogram has {magnitude.Bins} bins but NFft={engine.NFft} needs {engine.Bins}", paramName);
+        if (magnitude.Frames < 2)
+            throw new ArgumentException($"spectrogram has {magnitude.Frames} frame(s); inversion needs at least 2", paramName);
+        foreach (var v in magnitude.Data)
+            if (!float.IsFinite(v) || v < 0)
+                throw new ArgumentException($"magnitude contains {v}; values must be finite and ≥ 0", paramName);
+    }
+}
