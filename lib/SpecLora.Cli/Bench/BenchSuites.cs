@@ -7,5 +7,6 @@ internal static class BenchSuites
     [
         new FftBenchSuite(),
         new SpectrogramBenchSuite(),
+        new InversionBenchSuite(),
     ];
 }
