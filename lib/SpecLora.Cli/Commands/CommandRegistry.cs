@@ -8,6 +8,8 @@ internal static class CommandRegistry
     public static IEnumerable<Command> All()
     {
         yield return MelsCommand.Create();
+        yield return InvertCommand.Create();
+        yield return RoundtripCommand.Create();
         yield return DatasetCommand.Create();
         yield return TrainCommand.Create();
         yield return GenerateCommand.Create();
