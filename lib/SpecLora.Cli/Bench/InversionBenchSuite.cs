@@ -70,10 +70,7 @@ internal sealed class InversionBenchSuite : IBenchSuite
     }
 
     /// <summary>librosa's <c>mel_to_audio</c> in our code: pinv + clip, Griffin-Lim 32 from random phase.</summary>
-    internal static InversionOptions Baseline(int framesPerColumn) => new()
-    {
-        FramesPerColumn = framesPerColumn, PinvBaseline = true, Method = PhaseMethod.GriffinLim, MelConsistent = false,
-    };
+    internal static InversionOptions Baseline(int framesPerColumn) => InversionOptions.LibrosaBaseline with { FramesPerColumn = framesPerColumn };
 
     /// <summary>The embedded Für Elise opening rendered by <see cref="PianoSynth"/>, tiled to <paramref name="seconds"/>.</summary>
     internal static AudioClip Piano(double seconds)

@@ -41,9 +41,8 @@ internal static class RoundtripCommand
                         ("ours (NNLS + PGHI + FGLA32)", new InversionOptions { DurationSeconds = decoded.Metadata is null ? clip.DurationSeconds : null, ReferencePower = refPower, PeakDbfs = null }),
                     };
                     if (r.GetValue(baseline))
-                        runs.Add(("librosa-style (pinv + GL32)", new InversionOptions
+                        runs.Add(("librosa-style (pinv + GL32)", runs[0].Options with
                         {
-                            DurationSeconds = decoded.Metadata is null ? clip.DurationSeconds : null, ReferencePower = refPower, PeakDbfs = null,
                             PinvBaseline = true, Method = PhaseMethod.GriffinLim, MelConsistent = false,
                         }));
                     foreach (var (name, options) in runs)

@@ -14,11 +14,9 @@ public static partial class NotebookConventions
     public const string LibraryReference = "#r \"../lib/SpecLora/bin/Release/net10.0/SpecLora.dll\"";
 
     /// <summary>
-    /// Namespaces the first cell imports. A <c>using</c> of a namespace with no public types does not compile, so a
-    /// stage joins this list once it has types: add "SpecLora.Imaging", "SpecLora.Inversion", "SpecLora.Replicate"
-    /// (in that order, before "SpecLora.Notebook") as they land, then update every notebook's first cell.
+    /// Namespaces the first cell imports: System.IO (the kernel does not import it by default) and every pipeline stage.
     /// </summary>
-    public static readonly IReadOnlyList<string> FirstCellUsings = ["System", "SpecLora.Audio", "SpecLora.Spectrograms", "SpecLora.Notebook"];
+    public static readonly IReadOnlyList<string> FirstCellUsings = ["System", "System.IO", "SpecLora.Audio", "SpecLora.Spectrograms", "SpecLora.Imaging", "SpecLora.Inversion", "SpecLora.Replicate", "SpecLora.IO", "SpecLora.Notebook"];
 
     /// <summary>The first code cell, identical in every notebook.</summary>
     public static string FirstCell { get; } =

@@ -21,13 +21,17 @@ public static class SeedData
     public static bool IsComplete(string seedDir) => AllFiles.All(f => File.Exists(Path.Combine(seedDir, f)));
 
     /// <summary>Makes sure every seed file is in <paramref name="seedDir"/>, downloading the missing ones (atomically).</summary>
-    /// <exception cref="SeedDataUnavailableException">A file could not be fetched (offline?): the message says how to
-    /// put the files there by hand.</exception>
+    /// <exception cref="SeedDataUnavailableException">A file could not be fetched (offline, or <c>SPECLORA_OFFLINE=1</c>):
+    /// the message says how to put the files there by hand.</exception>
     public static async Task EnsureAsync(string seedDir, HttpClient? http = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(seedDir);
         var missing = AllFiles.Where(f => !File.Exists(Path.Combine(seedDir, f))).ToList();
         if (missing.Count == 0) return;
+        if (Environment.GetEnvironmentVariable("SPECLORA_OFFLINE") is "1" or "true")
+            throw new SeedDataUnavailableException(
+                $"{missing.Count} of the original project's images are missing from {Path.GetFullPath(seedDir)} and SPECLORA_OFFLINE is set, " +
+                "so nothing is downloaded. Copy its mels/ and results/ folders there, or unset SPECLORA_OFFLINE.", null);
         var sourceBase = Environment.GetEnvironmentVariable("SPECLORA_SEED_URL") is { Length: > 0 } env ? env.TrimEnd('/') + "/" : DefaultSourceBase;
         var client = http ?? new HttpClient { Timeout = TimeSpan.FromSeconds(30) };
         try

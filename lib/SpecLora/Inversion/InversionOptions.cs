@@ -34,6 +34,13 @@ public sealed record InversionOptions
     /// <summary>Mel and STFT settings of the spectrogram (librosa defaults).</summary>
     public MelOptions Mel { get; init; } = new();
 
+    /// <summary>librosa's <c>mel_to_audio</c> rebuilt with our code, for comparisons: clip(pinv(A)·M, 0) (what librosa's
+    /// NNLS returns on image-scaled mels), then Griffin-Lim with momentum 0.99 from random phase, 32 iterations.</summary>
+    public static InversionOptions LibrosaBaseline { get; } = new()
+    {
+        PinvBaseline = true, Method = PhaseMethod.GriffinLim, MelConsistent = false,
+    };
+
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first bad value.</summary>
     public InversionOptions Validate()
     {

@@ -1,4 +1,5 @@
 using System.Text;
+using SkiaSharp;
 using SpecLora.Imaging;
 
 namespace SpecLora.Notebook;
@@ -21,10 +22,11 @@ public sealed class ImageView : IHtmlView
     public ImageView(byte[] bytes, string? caption = null, int? maxWidth = null)
     {
         ArgumentNullException.ThrowIfNull(bytes);
-        Bytes = bytes;
-        MimeType = Sniff(bytes) ?? throw new ArgumentException($"{caption ?? "image"}: the bytes are not a PNG, JPEG, GIF or WebP picture", nameof(bytes));
-        Caption = caption;
+        if (Sniff(bytes) is null) throw new ArgumentException($"{caption ?? "image"}: the bytes are not a PNG, JPEG, GIF or WebP picture", nameof(bytes));
         if (maxWidth is <= 0) throw new ArgumentOutOfRangeException(nameof(maxWidth), maxWidth, $"maxWidth={maxWidth} must be > 0");
+        Bytes = maxWidth is { } w ? Thumbnail(bytes, w) : bytes;
+        MimeType = Sniff(Bytes)!;
+        Caption = caption;
         MaxWidth = maxWidth;
     }
 
@@ -39,6 +41,22 @@ public sealed class ImageView : IHtmlView
     /// <summary>An RGBA picture, encoded as PNG.</summary>
     public static ImageView FromRgba(RgbaImage image, string? caption = null, int? maxWidth = null)
         => new(MelImage.EncodePng(image), caption, maxWidth);
+
+    /// <summary>Pictures wider than twice <paramref name="maxWidth"/> are embedded as a JPEG (quality 90) at that
+    /// width, so that notebooks and pages stay small; smaller ones are kept as they are.</summary>
+    private static byte[] Thumbnail(byte[] bytes, int maxWidth)
+    {
+        using var codec = SKCodec.Create(new SKMemoryStream(bytes));
+        if (codec is null || codec.Info.Width <= 2 * maxWidth) return bytes;
+        using var bitmap = SKBitmap.Decode(bytes);
+        if (bitmap is null) return bytes;
+        int w = 2 * maxWidth, h = Math.Max(1, (int)Math.Round((double)bitmap.Height * w / bitmap.Width));
+        using var scaled = bitmap.Resize(new SKImageInfo(w, h), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        if (scaled is null) return bytes;
+        using var image = SKImage.FromBitmap(scaled);
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
+        return data?.ToArray() ?? bytes;
+    }
 
     private static string? Sniff(byte[] b) =>
         b.Length >= 8 && b[0] == 0x89 && b[1] == (byte)'P' && b[2] == (byte)'N' && b[3] == (byte)'G' ? "image/png" :

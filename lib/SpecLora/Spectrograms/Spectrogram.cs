@@ -50,6 +50,17 @@ public sealed record Spectrogram
     /// <summary>One frequency row (all frames of one bin).</summary>
     public ReadOnlySpan<float> Row(int bin) => Data.AsSpan(bin * Frames, Frames);
 
+    /// <summary>Frames <paramref name="start"/> … start + count − 1 as a new spectrogram (the data are copied).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The range is empty or outside 0 … Frames.</exception>
+    public Spectrogram SliceFrames(int start, int count)
+    {
+        if (start < 0 || start >= Frames) throw new ArgumentOutOfRangeException(nameof(start), start, $"start={start} must be in 0..{Frames - 1}");
+        if (count <= 0 || start + count > Frames) throw new ArgumentOutOfRangeException(nameof(count), count, $"count={count} must be in 1..{Frames - start}");
+        var data = new float[Bins * count];
+        for (int b = 0; b < Bins; b++) Array.Copy(Data, b * Frames + start, data, b * count, count);
+        return this with { Data = data, Frames = count };
+    }
+
     /// <summary>Duration in seconds of the audio these frames span (centred frames: hop·(T−1)).</summary>
     public double DurationSeconds => (double)HopLength * Math.Max(0, Frames - 1) / SampleRate;
 
