@@ -8,5 +8,6 @@ internal static class BenchSuites
         new FftBenchSuite(),
         new SpectrogramBenchSuite(),
         new InversionBenchSuite(),
+        new MelsBenchSuite(),
     ];
 }

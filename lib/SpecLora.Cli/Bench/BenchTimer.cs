@@ -31,6 +31,7 @@ internal static class BenchTimer
     /// <summary>Formats seconds with a unit that keeps 3 significant digits (ns, µs, ms, s).</summary>
     public static string Format(double seconds) => seconds switch
     {
+        double.NaN => "not measured",
         < 1e-6 => $"{seconds * 1e9:0.#} ns",
         < 1e-3 => $"{seconds * 1e6:0.00} µs",
         < 1 => $"{seconds * 1e3:0.0} ms",

@@ -12,7 +12,7 @@ namespace SpecLora.Audio;
 /// <see cref="AudioLoadOptions.FfmpegPath"/>, the <c>FFMPEG_PATH</c> environment variable, or <c>PATH</c>.</para>
 /// <para>Resampling: <see cref="Resampler"/> (polyphase Kaiser sinc designed like soxr HQ, librosa's default
 /// <c>res_type</c>), output length <c>ceil(n·sr/sr_native)</c>.</para>
-/// <para>Notebook: <c>notebooks/01-what-is-a-spectrogram.ipynb</c>.</para>
+/// <para>Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.</para>
 /// </remarks>
 /// <example><code>
 /// var clip = AudioLoader.Load("data/audio/fur-elise-theme.wav");                       // 22050 Hz mono

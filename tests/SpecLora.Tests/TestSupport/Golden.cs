@@ -37,7 +37,8 @@ public static class Golden
         var shared = SharedDir;
         Skip.If(shared == null, "../shared is absent: corpus/seed/golden data from the developers' share are not available here");
         var path = Path.Combine(new[] { shared! }.Concat(parts).ToArray());
-        Skip.IfNot(File.Exists(path) || Directory.Exists(path), $"{path} is absent");
+        // ../shared is there but the file is not: that is a broken share, not an absent one — fail, don't skip.
+        Assert.True(File.Exists(path) || Directory.Exists(path), $"{path} is missing although ../shared exists");
         return path;
     }
 
