@@ -15,6 +15,10 @@ public class InvertCommandTests(ITestOutputHelper log)
 {
     private static Task<(int ExitCode, string Output)> Run(params string[] args) => CliHarness.RunAsync(new Dictionary<string, string?>(), args);
 
+    /// <summary>The summary table's row for <paramref name="file"/> (progress lines also name the files).</summary>
+    private static string Row(string output, string file) =>
+        output.Split('\n').Single(l => l.TrimStart().StartsWith('│') && l.Contains("│ " + file + " "));
+
     /// <summary>Every sample of every WAV in <paramref name="dir"/> is finite; returns the WAVs.</summary>
     private static string[] AssertFiniteWavs(string dir)
     {
@@ -86,14 +90,14 @@ public class InvertCommandTests(ITestOutputHelper log)
         log.WriteLine(output);
         Assert.True(code == 0, output);
         var names = Directory.GetFiles(mels).Concat(Directory.GetFiles(results))
-            .Where(f => InvertCommand.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Select(Path.GetFileNameWithoutExtension).ToArray();
+            .Where(f => SpecLora.Cli.Commands.InvertCommand.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Select(Path.GetFileNameWithoutExtension).ToArray();
         Assert.Equal(15, names.Length);                                   // 8 makeMels JPEGs + 7 SDXL outputs
         var wavs = AssertFiniteWavs(dir.Path);
         Assert.Equal(names.Order(), wavs.Select(Path.GetFileNameWithoutExtension).Order());
         Assert.Contains($"{names.Length} written, 0 failed", output);
         foreach (var name in names)
         {
-            var row = output.Split('\n').Single(l => l.Contains(name + "."));
+            var row = output.Split('\n').Single(l => l.TrimStart().StartsWith('│') && l.Contains("│ " + name + "."));
             Assert.Matches(@"\d+(\.\d)?\s?%", row);                        // off-colormap fraction
             Assert.Matches(@"-?\d+\.\d\d dB", row);                        // image consistency
             Assert.Contains("ok", row);
@@ -115,11 +119,11 @@ public class InvertCommandTests(ITestOutputHelper log)
         log.WriteLine(output);
         Assert.Equal(1, code);
         Assert.Contains("1 written, 3 failed", output);
-        string Row(string name) => output.Split('\n').Single(l => l.Contains(name));
-        Assert.Contains("not a picture", Row("text.png"));
-        Assert.Contains("1×1", Row("tiny.png"));
-        Assert.Contains("20000×20000", Row("huge.png"));
-        Assert.Contains("too large", Row("huge.png"));
+        Assert.Contains("not a picture", Row(output, "text.png"));
+        Assert.Contains("1×1", Row(output, "tiny.png"));
+        Assert.Contains("20000×20000", Row(output, "huge.png"));
+        Assert.Contains("too large", Row(output, "huge.png"));
+        Assert.Contains("ok", Row(output, "good.png"));
         Assert.Equal(new[] { "good.wav" }, Directory.GetFiles(outDir).Select(Path.GetFileName));   // no partial or temp file
         AssertFiniteWavs(outDir);
     }
@@ -162,7 +166,7 @@ public class InvertCommandTests(ITestOutputHelper log)
 
         var (code, output) = await Run("invert", dir.Sub("noise.png"), "-o", outDir, "-k", "1", "--iterations", "4");
         log.WriteLine(output);
-        var row = output.Split('\n').Single(l => l.Contains("noise.png"));
+        var row = Row(output, "noise.png");
         if (code == 0)
         {
             // Audio made: the row must say how much is off the colormap, and warn.
@@ -191,10 +195,11 @@ public class InvertCommandTests(ITestOutputHelper log)
         File.WriteAllBytes(dir.Sub("good.png"), MelImage.EncodePng(SmallMel()));
         var outDir = dir.Sub("out");
         string[] args = ["invert", dir.Sub("good.png"), "-o", outDir, .. extra];
-        var errors = SpecLora.Cli.Program.BuildRoot().Parse(args).Errors;
-        Assert.Contains(errors, e => e.Message.Contains(message));
-        var (code, _) = await Run(args);
+        var errors = new StringWriter();
+        var code = await SpecLora.Cli.Program.BuildRoot().Parse(args)
+            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = TextWriter.Null, Error = errors });
         Assert.NotEqual(0, code);
+        Assert.Contains(message, errors.ToString());
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "nothing may be written");
     }
 
