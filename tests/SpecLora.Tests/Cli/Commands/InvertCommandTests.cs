@@ -204,6 +204,19 @@ public class InvertCommandTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Pictures_with_the_same_name_do_not_overwrite_each_other()
+    {
+        using var dir = new TempDir();
+        var mel = SmallMel();
+        File.WriteAllBytes(dir.Sub("a.png"), MelImage.EncodePng(mel));
+        File.WriteAllBytes(dir.Sub("a.jpg"), MelImage.EncodeJpeg(mel));
+        var outDir = dir.Sub("out");
+        var (code, output) = await Run("invert", dir.Path, "-o", outDir, "-k", "1", "--iterations", "2");
+        Assert.True(code == 0, output);
+        Assert.Equal(new[] { "a-2.wav", "a.wav" }, Directory.GetFiles(outDir).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Folder_without_pictures_is_a_clear_error()
     {
         using var dir = new TempDir();

@@ -39,6 +39,17 @@ public class RoundtripCommandTests(ITestOutputHelper log)
     }
 
     [Fact]
+    public async Task Jpeg_round_trip_takes_its_length_from_the_audio()
+    {
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(new Dictionary<string, string?>(), "roundtrip", FurElise, "--duration", "2", "--format", "jpg", "-o", dir.Path);
+        log.WriteLine(output);
+        Assert.True(code == 0, output);
+        Assert.Equal(2.0, double.Parse(Row(output, "ours")[3], CultureInfo.InvariantCulture), 1);
+        Assert.Equal(new[] { "fur-elise-theme.jpg", "fur-elise-theme.wav" }, Directory.GetFiles(dir.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public async Task Without_output_folder_nothing_is_left_behind_and_a_missing_file_is_a_clear_error()
     {
         var before = Directory.GetDirectories(Path.GetTempPath(), "speclora-roundtrip-*").Length;
