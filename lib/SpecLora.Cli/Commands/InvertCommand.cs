@@ -52,6 +52,7 @@ internal static class InvertCommand
             bool withMetrics = r.GetValue(metrics);
             var table = new Table().AddColumns("image", "size", "decoded as", "off-colormap", "audio", "time", withMetrics ? "consistency" : "", "status");
             int failed = 0;
+            var usedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
                 .Start(ctx =>
                 {
@@ -66,7 +67,7 @@ internal static class InvertCommand
                             var decoded = SpectrogramImageDecoder.Decode(file, decodeOptions);
                             var progress = new ReplicateCommandSupport.InlineProgress<InversionProgress>(p => one.Value = Fraction(p, options.Iterations));
                             var audio = ImageInversion.FromImage(decoded, options, true, progress, ct);
-                            var wav = Path.Combine(outDir, Path.GetFileNameWithoutExtension(file) + ".wav");
+                            var wav = Path.Combine(outDir, UniqueName(Path.GetFileNameWithoutExtension(file), usedNames));
                             WavFile.Write(wav, audio);
                             string consistency = withMetrics ? $"{QualityMetrics.ImageConsistency(decoded.Db, audio):F2} dB" : "";
                             string warn = decoded.OffColormapFraction > 0.5 ? " [yellow](mostly off the colormap)[/]" : "";
@@ -89,6 +90,14 @@ internal static class InvertCommand
             return Task.FromResult(failed == 0 ? 0 : 1);
         }, ct));
         return command;
+    }
+
+    /// <summary>stem.wav, or stem-2.wav, stem-3.wav, … when an earlier picture (a.png beside a.jpg) took the name.</summary>
+    internal static string UniqueName(string stem, HashSet<string> used)
+    {
+        var name = stem + ".wav";
+        for (int n = 2; !used.Add(name); n++) name = $"{stem}-{n}.wav";
+        return name;
     }
 
     internal static double Fraction(InversionProgress p, int iterations) => p.Stage switch

@@ -22,7 +22,7 @@ internal static class MelsCommand
         var command = new Command("mels", "Audio → mel spectrogram pictures exactly like the original makeMels.py (22050 Hz, 128 mels, ref=max, magma, 640×480)");
         command.Arguments.Add(inputs);
         foreach (var o in new Option[] { output, format, size, npy, offset, duration, numbered, colormap }) command.Options.Add(o);
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(() =>
         {
             var (width, height) = ParseSize(r.GetValue(size)!);
             var options = new MelBatchOptions
@@ -52,7 +52,7 @@ internal static class MelsCommand
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{result.Succeeded} written, {result.Failed} failed → [blue]{Markup.Escape(Path.GetFullPath(outDir))}[/]");
             return Task.FromResult(result.Failed == 0 ? 0 : 1);
-        });
+        }, ct));
         return command;
     }
 

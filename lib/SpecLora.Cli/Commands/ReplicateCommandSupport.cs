@@ -38,6 +38,7 @@ internal static class ReplicateCommandSupport
         catch (ReplicateInputException e) { return Error(e.Message, BadInput); }
         catch (TrainingDatasetException e) { return Error(e.Message, BadInput); }
         catch (ArgumentException e) { return Error(Clean(e), BadInput); }
+        catch (FileNotFoundException e) { return Error(e.Message, BadInput); }   // our loaders' message names the file and the fix
         catch (CogServerException e) { return Error(e.Message, Failed); }
         catch (SpecLoraException e) { return Error(e.Message, Failed); }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -22,6 +22,7 @@ public static class CliHarness
             {
                 Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
             });
+            AnsiConsole.Console.Profile.Width = 240;   // wide enough that summary table rows never wrap (tests parse them)
             var code = await SpecLora.Cli.Program.BuildRoot().Parse(args).InvokeAsync();
             return (code, writer.ToString());
         }

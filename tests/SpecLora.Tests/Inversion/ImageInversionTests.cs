@@ -1,0 +1,132 @@
+using SpecLora.Audio;
+using SpecLora.Imaging;
+using SpecLora.Inversion;
+using SpecLora.Spectrograms;
+using SpecLora.Tests.TestSupport;
+using Xunit.Abstractions;
+
+namespace SpecLora.Tests.Inversion;
+
+public class ImageInversionTests(ITestOutputHelper output)
+{
+    private const int Hop = 512;
+
+    /// <summary>The first 100 hops (≈ 2.3 s) of the synthetic Für Elise: a whole number of hops, so hop·(T−1) is its length.</summary>
+    private static AudioClip Clip()
+    {
+        var full = PianoSynth.RenderFurEliseOpening();
+        return full with { Samples = full.Samples[..(Hop * 100)] };
+    }
+
+    private static (string Path, float RefPower) SavePng(AudioClip clip, string dir, RenderOptions? render = null)
+    {
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples), DbOptions.MakeMels, out float refPower);
+        var path = System.IO.Path.Combine(dir, "clip.png");
+        MelImage.Save(path, db, render, MelImageMetadata.From(db, render, null, refPower, clip.DurationSeconds));
+        return (path, refPower);
+    }
+
+    private static double PeakDb(float[] y) => 20 * Math.Log10(y.Max(v => Math.Abs(v)));
+
+    [Fact]
+    public void Png_with_metadata_inverts_to_the_original_length_and_level_and_beats_the_librosa_style_baseline_by_half()
+    {
+        using var files = new AudioTestFiles();
+        var clip = Clip();
+        var (png, refPower) = SavePng(clip, files.Dir);
+        var decoded = SpectrogramImageDecoder.Decode(png);
+        Assert.NotNull(decoded.Metadata);
+        Assert.Equal(101, decoded.Metadata!.Frames);
+
+        // Options say k = 4 and a peak of −1 dBFS; the metadata must win for the frame count, PeakDbfs = null keeps the level.
+        var ours = ImageInversion.FromImage(decoded, new InversionOptions { PeakDbfs = null, FramesPerColumn = 4 });
+        var baseline = ImageInversion.FromImage(decoded, new InversionOptions
+        {
+            PeakDbfs = null, PinvBaseline = true, Method = PhaseMethod.GriffinLim, MelConsistent = false,
+        });
+
+        Assert.Equal(clip.Samples.Length, ours.Samples.Length);   // hop·(T−1) = 512·100
+        Assert.Equal(Hop * 100, baseline.Samples.Length);
+        Assert.Equal(22050, ours.SampleRate);
+        Assert.All(ours.Samples, v => Assert.True(float.IsFinite(v)));
+        double peakDiff = PeakDb(ours.Samples) - PeakDb(clip.Samples);
+        var m = QualityMetrics.Compare(clip, ours);
+        var b = QualityMetrics.Compare(clip, baseline);
+        output.WriteLine($"ref power {refPower:G4}; peak diff {peakDiff:F2} dB; ours mel-SC {m.MelSc:F4} SC {m.Sc:F4} LSD {m.LsdDb:F2} dB; baseline mel-SC {b.MelSc:F4} SC {b.Sc:F4} LSD {b.LsdDb:F2} dB");
+        Assert.True(Math.Abs(peakDiff) < 3, $"peak differs by {peakDiff:F2} dB (tolerance ±3 dB)");
+        Assert.True(m.MelSc <= 0.5 * b.MelSc, $"ours mel-SC {m.MelSc:F4} must be ≤ half the baseline's {b.MelSc:F4}");
+        Assert.True(m.MelSc < 0.08, $"ours mel-SC {m.MelSc:F4} (measured 0.033; tolerance < 0.08)");
+        Assert.True(m.Sc < b.Sc, $"ours linear SC {m.Sc:F4} must be below the baseline's {b.Sc:F4}");
+    }
+
+    [Fact]
+    public void Png_with_metadata_at_fewer_columns_than_frames_still_gets_the_true_length()
+    {
+        using var files = new AudioTestFiles();
+        var clip = Clip();
+        var (png, _) = SavePng(clip, files.Dir, new RenderOptions { Width = 40, Height = 128 });   // 40 columns show 40 of 101 frames
+        var decoded = SpectrogramImageDecoder.Decode(png);
+        var audio = ImageInversion.FromImage(decoded, new InversionOptions { Iterations = 4 });
+        Assert.Equal(clip.Samples.Length, audio.Samples.Length);
+        Assert.Equal(-1.0, PeakDb(audio.Samples), 1);                // default PeakDbfs = −1
+    }
+
+    [Fact]
+    public void Duration_overrides_the_metadata_and_useMetadata_false_uses_frames_per_column()
+    {
+        using var files = new AudioTestFiles();
+        var (png, _) = SavePng(Clip(), files.Dir, new RenderOptions { Width = 50, Height = 128 });
+        var decoded = SpectrogramImageDecoder.Decode(png);
+        var byDuration = ImageInversion.FromImage(decoded, new InversionOptions { DurationSeconds = 1.5, Iterations = 2 });
+        Assert.Equal(Hop * (int)Math.Round(1.5 * 22050 / Hop), byDuration.Samples.Length);   // 1 + 65 frames
+        var byColumns = ImageInversion.FromImage(decoded, new InversionOptions { FramesPerColumn = 3, Iterations = 2 }, useMetadata: false);
+        Assert.Equal(Hop * (50 * 3 - 1), byColumns.Samples.Length);
+    }
+
+    [Fact]
+    public void Jpeg_without_metadata_uses_frames_per_column_or_duration()
+    {
+        using var files = new AudioTestFiles();
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(Clip().Samples), DbOptions.MakeMels);
+        var jpg = System.IO.Path.Combine(files.Dir, "clip.jpg");
+        MelImage.Save(jpg, db, new RenderOptions { Width = 64, Height = 128 });
+        var decoded = SpectrogramImageDecoder.Decode(jpg);
+        Assert.Null(decoded.Metadata);
+
+        var k2 = ImageInversion.FromFile(jpg, new InversionOptions { FramesPerColumn = 2, Iterations = 2 });
+        Assert.Equal(Hop * (64 * 2 - 1), k2.Samples.Length);
+        var d = ImageInversion.FromImage(decoded, new InversionOptions { DurationSeconds = 2.0, Iterations = 2 });
+        Assert.Equal(Hop * (int)Math.Round(2.0 * 22050 / Hop), d.Samples.Length);
+        Assert.All(d.Samples, v => Assert.True(float.IsFinite(v)));
+        Assert.Equal(-1.0, PeakDb(d.Samples), 1);
+    }
+
+    [Fact]
+    public void PlaceFrames_is_linear_between_known_frames_and_constant_outside()
+    {
+        // 2 bins × 3 known columns at frames 2, 5, 9 → 12 frames.
+        var columns = Spectrogram.Create([10f, 40f, -20f, /* bin 1 */ 0f, -30f, -30f], bins: 2, frames: 3, SpectrogramScale.Db, FrequencyAxis.Mel, 22050, Hop, 2048);
+        var placed = ImageInversion.PlaceFrames(columns, [2, 5, 9], 12);
+        Assert.Equal(12, placed.Frames);
+        Assert.Equal(2, placed.Bins);
+        float[] bin0 = [10, 10, 10, 20, 30, 40, 25, 10, -5, -20, -20, -20];
+        float[] bin1 = [0, 0, 0, -10, -20, -30, -30, -30, -30, -30, -30, -30];
+        for (int t = 0; t < 12; t++)
+        {
+            Assert.Equal(bin0[t], placed.Data[t], 4);
+            Assert.Equal(bin1[t], placed.Data[12 + t], 4);
+        }
+        Assert.Equal(new[] { 10f, 40f, -20f, 0f, -30f, -30f }, columns.Data);   // input not mutated
+    }
+
+    [Fact]
+    public void PlaceFrames_rejects_mismatched_indices_and_no_frames()
+    {
+        var columns = Spectrogram.Create([1f, 2f], bins: 1, frames: 2, SpectrogramScale.Db, FrequencyAxis.Mel, 22050, Hop, 2048);
+        Assert.Throws<ArgumentException>(() => ImageInversion.PlaceFrames(columns, [0], 4));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ImageInversion.PlaceFrames(columns, [0, 1], 0));
+        var one = ImageInversion.PlaceFrames(columns, [0, 3], 4);
+        float[] expected = [1f, 1f + 1 / 3f, 1f + 2 / 3f, 2f];
+        for (int t = 0; t < 4; t++) Assert.Equal(expected[t], one.Data[t], 5);
+    }
+}
