@@ -20,7 +20,7 @@ internal static class DatasetCommand
         command.Options.Add(size);
         command.Options.Add(captions);
         command.Options.Add(caption);
-        command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(() =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
             var report = TrainingDataset.Create(r.GetValue(folder)!, r.GetValue(output)!, r.GetValue(size), r.GetValue(captions), r.GetValue(caption)!);
             var table = new Table().AddColumn("entry").AddColumn(new TableColumn("bytes").RightAligned());

@@ -18,7 +18,7 @@ internal static class GenerateCommand
         var output = new Option<string>("--output", "-o") { Description = "Folder for images and manifests", DefaultValueFactory = _ => Path.Combine("results", "generated") };
         var command = new Command("generate", "Generate images at the README's settings with the LoRA on Replicate or a local Cog container");
         foreach (var o in new Option[] { setting, seed, backend, cogUrl, cogWait, model, output }) command.Options.Add(o);
-        command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(async () =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(async () =>
         {
             var settings = ReadmeSettings.Parse(r.GetValue(setting)!);
             var backendName = r.GetValue(backend)!.ToLowerInvariant();
@@ -53,7 +53,7 @@ internal static class GenerateCommand
                     foreach (var s in settings)
                     {
                         var task = ctx.AddTask($"setting {s.Number}", maxValue: 100);
-                        var res = await generator.GenerateAsync(s, dir, seedValue, ReplicateCommandSupport.For(task, $"setting {s.Number}"), ct);
+                        var res = await generator.GenerateAsync(s, dir, seedValue, CommandSupport.For(task, $"setting {s.Number}"), ct);
                         task.Value = 100;
                         results.Add((s, res));
                     }

@@ -24,7 +24,7 @@ internal static class InvertCommand
         var seed = new Option<int>("--seed") { Description = "Random seed (results are deterministic for a seed)", DefaultValueFactory = _ => 0 };
         var colormap = new Option<string>("--colormap") { Description = "auto (default), magma, viridis, inferno or gray", DefaultValueFactory = _ => "auto" };
         colormap.AcceptOnlyFromAmong("auto", "magma", "viridis", "inferno", "gray");
-        var metrics = new Option<bool>("--metrics") { Description = "Print image consistency (mel-LSD between the reconstruction and the picture)" };
+        var metrics = new Option<bool>("--metrics") { Description = "Also print the decoder's median ΔE to the colormap and its warnings (image consistency is always printed; SC, LSD and mel-SC need the original audio: see 'roundtrip')" };
         var command = new Command("invert", "Mel spectrogram pictures → audio (WAV, 22050 Hz, peak −1 dBFS): colormap decoding, NNLS, PGHI + fast Griffin-Lim");
         command.Arguments.Add(inputs);
         foreach (var o in new Option[] { output, k, duration, method, iterations, seed, colormap, metrics }) command.Options.Add(o);
@@ -35,7 +35,7 @@ internal static class InvertCommand
             if (r.GetValue(duration) is <= 0 and var dv) r.AddError($"--duration {dv} must be > 0 seconds");
             if (r.GetValue(iterations) < 0) r.AddError($"--iterations {r.GetValue(iterations)} must be ≥ 0");
         });
-        command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(() =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
             var options = new InversionOptions
             {
@@ -50,7 +50,7 @@ internal static class InvertCommand
             if (files.Count == 0) throw new ArgumentException("no pictures found (known extensions: " + string.Join(", ", ImageExtensions) + ")");
             var outDir = r.GetValue(output)!;
             bool withMetrics = r.GetValue(metrics);
-            var table = new Table().AddColumns("image", "size", "decoded as", "off-colormap", "audio", "time", withMetrics ? "consistency" : "", "status");
+            var table = new Table().AddColumns("image", "size", "decoded as", "off-colormap", "audio", "time", "consistency", withMetrics ? "median ΔE / warnings" : "", "status");
             int failed = 0;
             var usedNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
             AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
@@ -65,21 +65,23 @@ internal static class InvertCommand
                         try
                         {
                             var decoded = SpectrogramImageDecoder.Decode(file, decodeOptions);
-                            var progress = new ReplicateCommandSupport.InlineProgress<InversionProgress>(p => one.Value = Fraction(p, options.Iterations));
+                            var progress = new CommandSupport.InlineProgress<InversionProgress>(p => one.Value = Fraction(p, options.Iterations));
                             var audio = ImageInversion.FromImage(decoded, options, true, progress, ct);
                             var wav = Path.Combine(outDir, UniqueName(Path.GetFileNameWithoutExtension(file), usedNames));
                             WavFile.Write(wav, audio);
-                            string consistency = withMetrics ? $"{QualityMetrics.ImageConsistency(decoded.Db, audio):F2} dB" : "";
+                            string consistency = $"{QualityMetrics.ImageConsistency(decoded.Db, audio):F2} dB";
+                            string details = withMetrics ? Markup.Escape($"{decoded.MedianDeltaE:F1}" + string.Concat(decoded.Warnings.Select(w => "; " + w))) : "";
                             string warn = decoded.OffColormapFraction > 0.5 ? " [yellow](mostly off the colormap)[/]" : "";
                             table.AddRow(Markup.Escape(Path.GetFileName(file)), $"{decoded.SourceWidth}×{decoded.SourceHeight}",
                                 $"{decoded.Kind}/{decoded.Method}", $"{decoded.OffColormapFraction:P1}", $"{audio.DurationSeconds:F1} s",
-                                $"{sw.Elapsed.TotalSeconds:F2} s", consistency, "[green]ok[/]" + warn);
+                                $"{sw.Elapsed.TotalSeconds:F2} s", consistency, details, "[green]ok[/]" + warn);
                         }
-                        catch (Exception e) when (e is SpecLoraException or ArgumentException or IOException)
+                        catch (Exception e) when (e is not OperationCanceledException)
                         {
+                            // One bad picture never stops the others; it is listed with its error.
                             failed++;
-                            table.AddRow(Markup.Escape(Path.GetFileName(file)), "", "", "", "", $"{sw.Elapsed.TotalSeconds:F2} s", "",
-                                "[red]" + Markup.Escape(e is ArgumentException a ? ReplicateCommandSupport.Clean(a) : e.Message) + "[/]");
+                            table.AddRow(Markup.Escape(Path.GetFileName(file)), "", "", "", "", $"{sw.Elapsed.TotalSeconds:F2} s", "", "",
+                                "[red]" + Markup.Escape(e is ArgumentException a ? CommandSupport.Clean(a) : e.Message) + "[/]");
                         }
                         one.Value = 1;
                         all.Increment(1);

@@ -22,7 +22,7 @@ internal static class MelsCommand
         var command = new Command("mels", "Audio → mel spectrogram pictures exactly like the original makeMels.py (22050 Hz, 128 mels, ref=max, magma, 640×480)");
         command.Arguments.Add(inputs);
         foreach (var o in new Option[] { output, format, size, npy, offset, duration, numbered, colormap }) command.Options.Add(o);
-        command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(() =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
             var (width, height) = ParseSize(r.GetValue(size)!);
             var options = new MelBatchOptions
@@ -42,7 +42,7 @@ internal static class MelsCommand
                 .Start(ctx =>
                 {
                     var task = ctx.AddTask($"mels: {files.Count} file(s)", maxValue: files.Count);
-                    result = MelBatch.Run(files, outDir, options, new SyncProgress<MelBatchItem>(_ => task.Increment(1)), ct);
+                    result = MelBatch.Run(files, outDir, options, new CommandSupport.InlineProgress<MelBatchItem>(_ => task.Increment(1)), ct);
                 });
             var table = new Table().AddColumns("input", "output", "seconds", "frames", "time", "status");
             foreach (var item in result.Items)
@@ -65,10 +65,4 @@ internal static class MelsCommand
             throw new ArgumentOutOfRangeException("--size", text, $"--size {text}: width and height must be 1…{RenderOptions.MaxSize}");
         return (w, h);
     }
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that calls back on the reporting thread (no SynchronizationContext hop).</summary>
-internal sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
-{
-    public void Report(T value) => report(value);
 }

@@ -21,7 +21,7 @@ internal static class RoundtripCommand
         var command = new Command("roundtrip", "Audio → mel picture → audio, reporting SC, LSD, mel-SC and image consistency against the original");
         command.Arguments.Add(inputs);
         foreach (var o in new Option[] { output, format, baseline, duration }) command.Options.Add(o);
-        command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(() =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
             var outDir = r.GetValue(output);
             var dir = outDir ?? Directory.CreateTempSubdirectory("speclora-roundtrip-").FullName;

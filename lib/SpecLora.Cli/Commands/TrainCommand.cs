@@ -20,7 +20,7 @@ internal static class TrainCommand
         var output = new Option<string>("--output", "-o") { Description = "Folder for the trained .tar and its manifest", DefaultValueFactory = _ => Path.Combine("results", "lora") };
         var command = new Command("train", "Train an SDXL LoRA on Replicate (zylim0702/sdxl-lora-customize-training) and download the weights at once");
         foreach (var o in new Option[] { dataset, destination, createDestination, mode, steps, resolution, seed, trainerVersion, output }) command.Options.Add(o);
-        command.SetAction((ParseResult r, CancellationToken ct) => ReplicateCommandSupport.GuardAsync(async () =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(async () =>
         {
             var dest = r.GetValue(destination);
             var modeText = r.GetValue(mode) ?? (dest != null ? "training" : "prediction");
@@ -51,7 +51,7 @@ internal static class TrainCommand
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: 100);
-                result = await new LoraTrainer(client).TrainAsync(zip, r.GetValue(output)!, options, ReplicateCommandSupport.For(task, "training"), ct);
+                result = await new LoraTrainer(client).TrainAsync(zip, r.GetValue(output)!, options, CommandSupport.For(task, "training"), ct);
                 task.Value = 100;
             });
             AnsiConsole.MarkupLine(Markup.Escape($"weights: {result.WeightsPath}"));

@@ -3,8 +3,8 @@ using SpecLora.Replicate;
 
 namespace SpecLora.Cli.Commands;
 
-/// <summary>Shared plumbing of the Replicate verbs (dataset, train, generate): error reporting and progress.</summary>
-internal static class ReplicateCommandSupport
+/// <summary>Shared plumbing of the verbs: error reporting (typed errors → message + exit code) and progress.</summary>
+internal static class CommandSupport
 {
     /// <summary>Exit code for bad input (nothing billable happened).</summary>
     public const int BadInput = 2;
