@@ -12,7 +12,9 @@ internal static class NativeLibraryResolver
 {
     private static int _registered;
 
+#pragma warning disable CA2255 // intended: the library is loaded by path (#r) and must register before SkiaSharp is touched
     [ModuleInitializer]
+#pragma warning restore CA2255
     internal static void Register()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;

@@ -1,9 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
 using System.Text.RegularExpressions;
-using SpecLora.Spectrograms;
 
-namespace SpecLora.IO;
+namespace SpecLora.Spectrograms;
 
 /// <summary>Reads 2-D float32 <c>.npy</c> files (version 1.0/2.0, little-endian <c>'&lt;f4'</c>, C order), as
 /// <see cref="NpyWriter"/> and <c>np.save</c> write them.</summary>

@@ -2,7 +2,7 @@ using System.Text;
 using SpecLora.IO;
 using SpecLora.Spectrograms;
 
-namespace SpecLora.Tests.IO;
+namespace SpecLora.Tests.Spectrograms;
 
 public class NpyReaderTests
 {

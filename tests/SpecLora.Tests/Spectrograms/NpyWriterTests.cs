@@ -3,7 +3,7 @@ using SpecLora.IO;
 using SpecLora.Spectrograms;
 using SpecLora.Tests.TestSupport;
 
-namespace SpecLora.Tests.IO;
+namespace SpecLora.Tests.Spectrograms;
 
 public class NpyWriterTests
 {

@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.Text;
-using SpecLora.Spectrograms;
+using SpecLora.IO;
 
-namespace SpecLora.IO;
+namespace SpecLora.Spectrograms;
 
 /// <summary>
 /// Writes a spectrogram as a NumPy <c>.npy</c> file, format version 1.0: little-endian float32 (<c>'&lt;f4'</c>),
