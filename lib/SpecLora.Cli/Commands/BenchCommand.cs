@@ -14,7 +14,7 @@ internal static class BenchCommand
     {
         var quick = new Option<bool>("--quick", "-q") { Description = "Fewer repetitions: a rough table in a few seconds" };
         var json = new Option<FileInfo?>("--json") { Description = "Also write the rows as JSON to this file" };
-        var command = new Command("bench", "Measure FFT, STFT and melspectrogram speed against references (FFTW, radix-2) and the targets");
+        var command = new Command("bench", "Speed table: FFT, STFT, melspectrogram, inversion and mels end to end, each beside a reference measured in the same run, with the targets");
         command.Options.Add(quick);
         command.Options.Add(json);
         command.SetAction((ParseResult r, CancellationToken ct) =>
