@@ -83,13 +83,48 @@ public sealed class CellOutputs
         }
     }
 
-    /// <summary>The outputs as nbformat JSON (a fresh array; pending console text included).</summary>
+    /// <summary>The outputs as nbformat JSON (a fresh array; pending console text included), with the current
+    /// <c>REPLICATE_API_TOKEN</c> value replaced by <c>***</c> in every string (see <see cref="ScrubSecrets(string?)"/>).</summary>
     public JsonArray ToJson()
     {
         lock (_gate)
         {
             FlushStream();
-            return new JsonArray(_outputs.Select(o => (JsonNode?)o.DeepClone()).ToArray());
+            var array = new JsonArray(_outputs.Select(o => (JsonNode?)o.DeepClone()).ToArray());
+            if (CurrentSecret() is { } secret) ScrubNode(array, secret);
+            return array;
+        }
+    }
+
+    /// <summary>Replaces the current <c>REPLICATE_API_TOKEN</c> value (when set and at least 8 characters) with
+    /// <c>***</c>: whatever a cell prints, displays, returns or throws, the token never reaches the executed notebook or page.</summary>
+    public static string? ScrubSecrets(string? text)
+        => text is null || CurrentSecret() is not { } secret ? text : text.Replace(secret, "***", StringComparison.Ordinal);
+
+    private static string? CurrentSecret()
+    {
+        var token = Environment.GetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable)?.Trim();
+        return token is { Length: >= 8 } ? token : null;
+    }
+
+    private static void ScrubNode(JsonNode node, string secret)
+    {
+        switch (node)
+        {
+            case JsonObject obj:
+                foreach (var key in obj.Select(kv => kv.Key).ToArray())
+                {
+                    if (obj[key] is JsonValue v && v.TryGetValue(out string? text)) { if (text.Contains(secret, StringComparison.Ordinal)) obj[key] = text.Replace(secret, "***", StringComparison.Ordinal); }
+                    else if (obj[key] is { } child) ScrubNode(child, secret);
+                }
+                break;
+            case JsonArray arr:
+                for (var i = 0; i < arr.Count; i++)
+                {
+                    if (arr[i] is JsonValue v && v.TryGetValue(out string? text)) { if (text.Contains(secret, StringComparison.Ordinal)) arr[i] = text.Replace(secret, "***", StringComparison.Ordinal); }
+                    else if (arr[i] is { } child) ScrubNode(child, secret);
+                }
+                break;
         }
     }
 

@@ -152,6 +152,7 @@ public static class NotebookExecutor
                         Console.SetError(savedErr);
                     }
                 }
+                failure = CellOutputs.ScrubSecrets(failure);
                 cellSeconds[cell.Index] = cellClock.Elapsed.TotalSeconds;
                 cell.Json["execution_count"] = executionCount;
                 cell.Json["outputs"] = outputs.ToJson();

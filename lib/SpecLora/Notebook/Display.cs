@@ -1,5 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Net;
 using SpecLora.Audio;
+using SpecLora.Replicate;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Notebook;
@@ -18,7 +20,8 @@ public static class Display
 
     /// <summary>
     /// Registers HTML formatters for the views, <see cref="AudioClip"/> (a player) and <see cref="Spectrogram"/>
-    /// (a grayscale preview) with <c>Microsoft.DotNet.Interactive.Formatting.Formatter</c>. Safe to call many times and
+    /// (a grayscale preview), and token-redacting text/html and text/plain formatters for
+    /// <see cref="ReplicateClientOptions"/> and <see cref="ReplicateClient"/>, with <c>Microsoft.DotNet.Interactive.Formatting.Formatter</c>. Safe to call many times and
     /// without a kernel: if the formatting assembly cannot be used, nothing is registered and nothing is thrown
     /// (the views also carry the name-matched <c>TypeFormatterSource</c> attribute the kernel understands).
     /// </summary>
@@ -49,11 +52,17 @@ public static class Display
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ProgressView>((v, w) => w.Write(v.ToHtml()), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<AudioClip>((v, w) => w.Write(new AudioView(v).ToHtml()), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<Spectrogram>((v, w) => w.Write(SpectrogramView.FromSpectrogram(v).ToHtml()), html);
+        // the kernel's default formatter lists public properties, ApiToken included: show the redacted ToString instead
+        Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ReplicateClientOptions>((v, w) => w.Write(RedactedHtml(v)), html);
+        Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ReplicateClientOptions>((v, w) => w.Write(v.ToString()), "text/plain");
+        Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ReplicateClient>((v, w) => w.Write(RedactedHtml(v)), html);
+        Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ReplicateClient>((v, w) => w.Write(v.ToString()), "text/plain");
     }
 
     /// <summary>
     /// HTML for the values this library knows how to show: any <see cref="IHtmlView"/>, an <see cref="AudioClip"/>
-    /// (player) or a <see cref="Spectrogram"/> (grayscale preview with axes). False for anything else.
+    /// (player), a <see cref="Spectrogram"/> (grayscale preview with axes), or <see cref="ReplicateClientOptions"/> /
+    /// <see cref="ReplicateClient"/> (their token-redacted text). False for anything else.
     /// </summary>
     public static bool TryFormatHtml(object? value, out string html)
     {
@@ -62,10 +71,14 @@ public static class Display
             IHtmlView view => view.ToHtml(),
             AudioClip clip => new AudioView(clip).ToHtml(),
             Spectrogram s => SpectrogramView.FromSpectrogram(s).ToHtml(),
+            ReplicateClientOptions or ReplicateClient => RedactedHtml(value),
             _ => "",
         };
-        return value is IHtmlView or AudioClip or Spectrogram;
+        return value is IHtmlView or AudioClip or Spectrogram or ReplicateClientOptions or ReplicateClient;
     }
+
+    /// <summary>The token-redacting <c>ToString</c> of Replicate settings/clients, HTML-encoded in a &lt;code&gt;.</summary>
+    private static string RedactedHtml(object value) => "<code>" + WebUtility.HtmlEncode(value.ToString()) + "</code>";
 }
 
 /// <summary>

@@ -30,6 +30,7 @@ public sealed partial class ReplicateClient : IDisposable
     private static readonly JsonSerializerOptions Json = new() { WriteIndented = false };
     private readonly HttpClient _http;
     private readonly bool _ownsHttp;
+    [System.Diagnostics.DebuggerBrowsable(System.Diagnostics.DebuggerBrowsableState.Never)]
     private readonly string _token;
     private readonly string _base;
 
@@ -74,6 +75,9 @@ public sealed partial class ReplicateClient : IDisposable
     {
         if (_ownsHttp) _http.Dispose();
     }
+
+    /// <summary>Describes the client with the token redacted.</summary>
+    public override string ToString() => $"ReplicateClient {{ Options = {Options} }}";
 
     /// <summary>Removes the token from <paramref name="text"/> (for anything written or shown).</summary>
     public string Redact(string? text) => Secrets.Redact(text, _token);
@@ -269,11 +273,14 @@ public sealed partial class ReplicateClient : IDisposable
 
     // ------------------------------------------------------------------ downloads
 
-    /// <summary>True when the token may be sent to <paramref name="uri"/>: the configured API host, api.replicate.com, or replicate.delivery hosts.</summary>
+    /// <summary>True when the token may be sent to <paramref name="uri"/>: over https to the configured API host,
+    /// api.replicate.com or replicate.delivery hosts; over plain http only to a configured loopback host (127.0.0.0/8, ::1, localhost).</summary>
     public bool MaySendToken(Uri uri)
     {
         ArgumentNullException.ThrowIfNull(uri);
         var host = uri.IdnHost.ToLowerInvariant();
+        // plain http only to a loopback host (local fake servers); anything else must be https
+        if (uri.Scheme != Uri.UriSchemeHttps && !(uri.Scheme == Uri.UriSchemeHttp && ReplicateClientOptions.IsLoopbackHost(uri))) return false;
         if (host == Options.BaseAddress.IdnHost.ToLowerInvariant() && uri.Port == Options.BaseAddress.Port) return true;
         if (uri.Scheme != Uri.UriSchemeHttps) return false;
         return host == "api.replicate.com" || host == "replicate.delivery" || host.EndsWith(".replicate.delivery", StringComparison.Ordinal);

@@ -1,7 +1,13 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text;
+using System.Text.Json.Serialization;
+
 namespace SpecLora.Replicate;
 
 /// <summary>
-/// Settings of <see cref="ReplicateClient"/>. Immutable; <see cref="ToString"/> never prints the token.
+/// Settings of <see cref="ReplicateClient"/>. Immutable; <see cref="ToString"/> (and the record's printed members)
+/// never print the token, debuggers and JSON serialisation skip it, and the notebook formatters show the redacted form.
 /// </summary>
 /// <remarks>Defaults follow the official clients where they are sensible (poll 0.5 s, <c>Prefer: wait</c>) and
 /// fix their known problems: polling backs off up to 5 s and every wait has an overall <see cref="Timeout"/>.</remarks>
@@ -17,9 +23,12 @@ public sealed record ReplicateClientOptions
     public const string BaseUrlVariable = "REPLICATE_BASE_URL";
 
     /// <summary>API token (<c>r8_…</c>); default: <c>REPLICATE_API_TOKEN</c>. Never printed, logged or written.</summary>
+    [DebuggerBrowsable(DebuggerBrowsableState.Never)]
+    [JsonIgnore]
     public string? ApiToken { get; init; } = Environment.GetEnvironmentVariable(TokenVariable);
 
     /// <summary>API root; default: <c>REPLICATE_BASE_URL</c> or <see cref="DefaultBaseAddress"/>.</summary>
+    /// <exception cref="ArgumentException">REPLICATE_BASE_URL is set but is not an absolute http(s) URL.</exception>
     public Uri BaseAddress { get; init; } = BaseFromEnvironment();
 
     /// <summary>First poll interval (0.5 s); it grows by <see cref="PollBackoffFactor"/> per poll.</summary>
@@ -88,8 +97,26 @@ public sealed record ReplicateClientOptions
     }
 
     /// <summary>Prints the settings with the token redacted.</summary>
-    public override string ToString() =>
-        $"ReplicateClientOptions {{ ApiToken = {(HasToken ? "***" : "(none)")}, BaseAddress = {BaseAddress}, PollInterval = {PollInterval}, MaxPollInterval = {MaxPollInterval}, Timeout = {Timeout}, RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}, PreferWaitSeconds = {PreferWaitSeconds}, CancelAfter = {CancelAfter} }}";
+    public override string ToString()
+    {
+        var sb = new StringBuilder("ReplicateClientOptions { ");
+        PrintMembers(sb);
+        return sb.Append(" }").ToString();
+    }
+
+    // replaces the compiler-generated member printer, which would list ApiToken in clear
+    private bool PrintMembers(StringBuilder builder)
+    {
+        builder.Append($"ApiToken = {(HasToken ? "***" : "(none)")}, BaseAddress = {BaseAddress}, PollInterval = {PollInterval}, MaxPollInterval = {MaxPollInterval}, Timeout = {Timeout}, RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}, PreferWaitSeconds = {PreferWaitSeconds}, CancelAfter = {CancelAfter}");
+        return true;
+    }
+
+    /// <summary>True for a loopback host: <c>localhost</c>, 127.0.0.0/8 or ::1 (the only hosts that may get the token over plain http).</summary>
+    internal static bool IsLoopbackHost(Uri uri)
+    {
+        if (string.Equals(uri.IdnHost, "localhost", StringComparison.OrdinalIgnoreCase)) return true;
+        return IPAddress.TryParse(uri.IdnHost.Trim('[', ']'), out var ip) && IPAddress.IsLoopback(ip);
+    }
 
     internal string CancelAfterHeader => CancelAfter is { } t
         ? (t.TotalSeconds % 60 == 0 && t.TotalMinutes >= 1 ? $"{(long)t.TotalMinutes}m" : $"{Math.Max(1, (long)Math.Ceiling(t.TotalSeconds))}s")
@@ -114,9 +141,17 @@ public sealed record ReplicateClientOptions
         return null;
     }
 
-    private static Uri BaseFromEnvironment()
+    private static Uri BaseFromEnvironment() => ParseBaseUrl(Environment.GetEnvironmentVariable(BaseUrlVariable));
+
+    /// <summary><see cref="DefaultBaseAddress"/> when <paramref name="value"/> is unset or blank, else the URL it holds.</summary>
+    /// <exception cref="ArgumentException">Not an absolute http(s) URL: a typo must not silently send the token to the real API.</exception>
+    internal static Uri ParseBaseUrl(string? value)
     {
-        var env = Environment.GetEnvironmentVariable(BaseUrlVariable);
-        return !string.IsNullOrWhiteSpace(env) && Uri.TryCreate(env.Trim(), UriKind.Absolute, out var u) ? u : DefaultBaseAddress;
+        if (string.IsNullOrWhiteSpace(value)) return DefaultBaseAddress;
+        if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp) && u.IdnHost.Length > 0)
+            return u;
+        throw new ArgumentException(
+            $"{BaseUrlVariable}=\"{value}\" is not a valid API root: it must be an absolute http(s) URL such as https://api.replicate.com/v1 "
+            + $"(or http://127.0.0.1:5000/v1 for a local server). Fix it, or unset {BaseUrlVariable} to use {DefaultBaseAddress}.", BaseUrlVariable);
     }
 }

@@ -1,6 +1,7 @@
 using Microsoft.DotNet.Interactive.Formatting;
 using SpecLora.Audio;
 using SpecLora.Notebook;
+using SpecLora.Replicate;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Tests.Notebook;
@@ -17,6 +18,31 @@ public class DisplayTests
         Assert.Equal(view.ToHtml(), view.ToDisplayString("text/html"));
         var clipHtml = new AudioClip(new float[100], 8000).ToDisplayString("text/html");
         Assert.Contains("<audio controls", clipHtml);
+    }
+
+    [Fact]
+    public void Replicate_options_and_client_display_with_the_token_redacted()
+    {
+        const string secret = "r8_DisplayMeNot0123456789abcdefghijklmn";
+        Display.Register();
+        var options = new ReplicateClientOptions { ApiToken = secret, BaseAddress = ReplicateClientOptions.DefaultBaseAddress };
+        using var client = new ReplicateClient(new HttpClient(), options);
+        foreach (var value in new object[] { options, client })
+        {
+            foreach (var mime in new[] { "text/html", "text/plain" })
+            {
+                var shown = value.ToDisplayString(mime);
+                Assert.DoesNotContain(secret, shown);
+                Assert.Contains("ApiToken = ***", shown);
+            }
+            Assert.True(Display.TryFormatHtml(value, out var html));
+            Assert.DoesNotContain(secret, html);
+            Assert.Contains("ApiToken = ***", html);
+        }
+        var browsable = typeof(ReplicateClientOptions).GetProperty(nameof(ReplicateClientOptions.ApiToken))!
+            .GetCustomAttributes(typeof(System.Diagnostics.DebuggerBrowsableAttribute), false).Cast<System.Diagnostics.DebuggerBrowsableAttribute>().Single();
+        Assert.Equal(System.Diagnostics.DebuggerBrowsableState.Never, browsable.State);
+        Assert.DoesNotContain(secret, System.Text.Json.JsonSerializer.Serialize(options));
     }
 
     [Fact]

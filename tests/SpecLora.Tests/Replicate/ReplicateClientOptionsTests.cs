@@ -47,6 +47,39 @@ public class ReplicateClientOptionsTests
         Assert.Contains("ApiToken = (none)", (o with { ApiToken = null }).ToString());
     }
 
+    [Theory]
+    [InlineData("htps//api.replicate.com/v1")]
+    [InlineData("api.replicate.com/v1")]
+    [InlineData("ftp://api.replicate.com/v1")]
+    [InlineData("http://")]
+    public void A_malformed_REPLICATE_BASE_URL_is_an_error_not_a_silent_fallback_to_the_real_API(string value)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ReplicateClientOptions.ParseBaseUrl(value));
+        Assert.Equal("REPLICATE_BASE_URL", e.ParamName);
+        Assert.Contains($"REPLICATE_BASE_URL=\"{value}\"", e.Message);
+        Assert.Contains("https://api.replicate.com/v1", e.Message);
+    }
+
+    [Fact]
+    public void A_blank_REPLICATE_BASE_URL_means_the_default_and_a_good_one_is_used()
+    {
+        Assert.Equal(ReplicateClientOptions.DefaultBaseAddress, ReplicateClientOptions.ParseBaseUrl(null));
+        Assert.Equal(ReplicateClientOptions.DefaultBaseAddress, ReplicateClientOptions.ParseBaseUrl("  "));
+        Assert.Equal(new Uri("http://127.0.0.1:5000/v1"), ReplicateClientOptions.ParseBaseUrl(" http://127.0.0.1:5000/v1 "));
+    }
+
+    [Fact]
+    public void The_printed_record_members_redact_the_token()
+    {
+        const string secret = "r8_DoNotPrintMe0123456789abcdefghijklmn";
+        var o = new ReplicateClientOptions { ApiToken = secret };
+        var print = typeof(ReplicateClientOptions).GetMethod("PrintMembers", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic)!;
+        var sb = new System.Text.StringBuilder();
+        print.Invoke(o, [sb]);
+        Assert.DoesNotContain(secret, sb.ToString());
+        Assert.Contains("ApiToken = ***", sb.ToString());
+    }
+
     [Fact]
     public void Validate_names_the_bad_setting()
     {

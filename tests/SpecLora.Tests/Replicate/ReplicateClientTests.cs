@@ -460,6 +460,18 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         Assert.False(client.MaySendToken(new Uri("https://example.com/x.png")));
         Assert.False(client.MaySendToken(new Uri("http://replicate.delivery/x.png")));
         Assert.False(client.MaySendToken(new Uri($"http://localhost:{fake.Port}/delivery/x.png")));
+        // plain http: only to a loopback API host, never elsewhere even when it is the configured host
+        using (var plain = new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri("http://api.example.com/v1") }))
+        {
+            Assert.False(plain.MaySendToken(new Uri("http://api.example.com/v1/predictions")));
+        }
+        foreach (var loopback in new[] { "http://127.0.0.1:8080/v1", "http://127.5.6.7:8080/v1", "http://[::1]:8080/v1", "http://localhost:8080/v1" })
+        {
+            using var local = new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri(loopback) });
+            Assert.True(local.MaySendToken(new Uri(local.Options.BaseAddress, "v1/predictions")), loopback);
+        }
+        using (var http80 = new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri("http://api.replicate.com/v1") }))
+            Assert.False(http80.MaySendToken(new Uri("http://api.replicate.com/v1/predictions")));
 
         var p = await client.RunAsync(Request());
         using (var ms = new MemoryStream()) await client.DownloadAsync(p.OutputUrls()[0], ms, p.Id);

@@ -3,10 +3,6 @@ using SpecLora.Replicate;
 
 namespace SpecLora.Tests.Cli.Commands;
 
-/// <summary>CLI tests change process environment variables: they run alone.</summary>
-[CollectionDefinition("cli-env", DisableParallelization = true)]
-public sealed class CliEnvironmentCollection;
-
 /// <summary>Runs <c>speclora</c> in-process with captured console output and a scoped environment.</summary>
 public static class CliHarness
 {

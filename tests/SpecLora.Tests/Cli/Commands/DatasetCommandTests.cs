@@ -1,10 +1,11 @@
+using SpecLora.Tests.TestSupport;
 using System.IO.Compression;
 using SpecLora.Tests.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Cli.Commands;
 
-[Collection("cli-env")]
+[Collection(ProcessStateCollection.Name)]
 public class DatasetCommandTests
 {
     [Fact]

@@ -1,9 +1,10 @@
+using SpecLora.Tests.TestSupport;
 using SpecLora.Tests.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Cli.Commands;
 
-[Collection("cli-env")]
+[Collection(ProcessStateCollection.Name)]
 public class TrainCommandTests
 {
     [Fact]

@@ -111,6 +111,64 @@ public class NotebookExecutorTests
     }
 
     [Fact]
+    public async Task The_Replicate_token_is_scrubbed_from_every_output_of_the_executed_notebook_and_page()
+    {
+        const string fake = "r8_FakeTokenForScrubTest0123456789abcdefgh";
+        var saved = Environment.GetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable, fake);
+            var dir = NotebookFiles.TempDir();
+            var path = NotebookFiles.WriteCode(dir, "s.ipynb",
+                $"#r \"{typeof(SpecLora.Replicate.ReplicateClientOptions).Assembly.Location}\"",
+                "Console.WriteLine(Environment.GetEnvironmentVariable(\"REPLICATE_API_TOKEN\"));",
+                "display(SpecLora.Replicate.ReplicateClientOptions.FromEnvironment());\ndisplay(SpecLora.Replicate.ReplicateClientOptions.FromEnvironment().ApiToken);",
+                "SpecLora.Replicate.ReplicateClientOptions.FromEnvironment()",
+                "throw new InvalidOperationException(\"token is \" + Environment.GetEnvironmentVariable(\"REPLICATE_API_TOKEN\"));");
+            var r = await NotebookExecutor.RunAsync(path, Timeout);
+            Assert.Equal(10, r.FailedCell); // the throwing cell ran: every other output was captured
+            Assert.Equal("s.ipynb: cell 10: runtime error: InvalidOperationException: token is ***", r.Error);
+            Assert.Equal("***\n", Text(Outputs(r, 4)[0]!["text"]));
+            Assert.Contains("ApiToken = ***", Text(Outputs(r, 6)[0]!["data"]!["text/plain"]));
+            Assert.Contains("ApiToken = ***", Text(Outputs(r, 6)[0]!["data"]!["text/html"]));
+            Assert.Equal("***", Text(Outputs(r, 6)[1]!["data"]!["text/plain"]));
+            Assert.Contains("ApiToken = ***", Text(Outputs(r, 8)[0]!["data"]!["text/plain"]));
+
+            var ipynb = Path.Combine(dir, "out.ipynb");
+            r.Executed.Save(ipynb);
+            var text = File.ReadAllText(ipynb);
+            Assert.Contains("token is ***", text);
+            Assert.DoesNotContain(fake, text);
+            var page = NotebookHtmlWriter.RenderPage(r);
+            Assert.Contains("token is ***", page);
+            Assert.DoesNotContain(fake, page);
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable, saved);
+        }
+    }
+
+    [Fact]
+    public void Short_or_unset_tokens_are_not_scrubbed()
+    {
+        var saved = Environment.GetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable);
+        try
+        {
+            Environment.SetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable, "abc");
+            Assert.Equal("abcdef", CellOutputs.ScrubSecrets("abcdef")); // under 8 characters: would mangle ordinary text
+            Environment.SetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable, null);
+            Assert.Equal("abcdef", CellOutputs.ScrubSecrets("abcdef"));
+            Environment.SetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable, "abcdefgh");
+            Assert.Equal("x *** y", CellOutputs.ScrubSecrets("x abcdefgh y"));
+        }
+        finally
+        {
+            Environment.SetEnvironmentVariable(SpecLora.Replicate.ReplicateClientOptions.TokenVariable, saved);
+        }
+    }
+
+    [Fact]
     public async Task Logs_one_line_per_cell()
     {
         var log = new StringWriter();
