@@ -12,13 +12,8 @@ public static class AtomicFile
     /// <param name="overwrite">When false and the destination exists, throws <see cref="IOException"/> before writing.</param>
     public static void Write(string path, Action<Stream> write, bool overwrite = true)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        if (!overwrite && File.Exists(full)) throw new IOException($"{full} already exists; refusing to overwrite it");
-        var tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        var (full, tmp) = Prepare(path, overwrite);
         try
         {
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
@@ -38,13 +33,8 @@ public static class AtomicFile
     /// <summary>Async variant of <see cref="Write(string, Action{Stream}, bool)"/>.</summary>
     public static async Task WriteAsync(string path, Func<Stream, CancellationToken, Task> write, bool overwrite = true, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
         ArgumentNullException.ThrowIfNull(write);
-        var full = Path.GetFullPath(path);
-        var dir = Path.GetDirectoryName(full)!;
-        Directory.CreateDirectory(dir);
-        if (!overwrite && File.Exists(full)) throw new IOException($"{full} already exists; refusing to overwrite it");
-        var tmp = Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp");
+        var (full, tmp) = Prepare(path, overwrite);
         try
         {
             await using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true))
@@ -59,6 +49,17 @@ public static class AtomicFile
             try { File.Delete(tmp); } catch { /* best effort */ }
             throw;
         }
+    }
+
+    /// <summary>Full destination path and a unique hidden temporary file beside it; the folder is created.</summary>
+    private static (string Full, string Tmp) Prepare(string path, bool overwrite)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var full = Path.GetFullPath(path);
+        var dir = Path.GetDirectoryName(full)!;
+        Directory.CreateDirectory(dir);
+        if (!overwrite && File.Exists(full)) throw new IOException($"{full} already exists; refusing to overwrite it");
+        return (full, Path.Combine(dir, "." + Path.GetFileName(full) + "." + Guid.NewGuid().ToString("N")[..8] + ".tmp"));
     }
 
     /// <summary>Writes all bytes atomically.</summary>
