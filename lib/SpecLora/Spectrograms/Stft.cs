@@ -9,7 +9,9 @@ namespace SpecLora.Spectrograms;
 /// Σw² normalisation in the inverse). A plan object: the window and a pool of per-thread FFT workers are allocated
 /// once per instance and reused; frames run in blocks of at least <see cref="BlockFrames"/> spread over the cores.
 /// Calls may run concurrently on one plan (they rent pooled workers; the cached Σw² is swapped atomically); each call
-/// uses every core.
+/// uses every core. The one STFT implementation of the library: mel spectrograms use its blocks and workers, and the
+/// phase-iteration loops of <c>SpecLora.Inversion</c> its internal padded-buffer API (<c>ForwardPadded</c>,
+/// <c>InversePadded</c>).
 /// </summary>
 public sealed class Stft
 {
@@ -299,7 +301,7 @@ public sealed class Stft
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // parallel block machinery (shared with MelSpectrogram and available to inversion loops)
+    // parallel block machinery (shared with MelSpectrogram and the padded-buffer API above)
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>Runs <paramref name="body"/>(firstFrame, frameCount, worker) over blocks of <see cref="BlockFrames"/>
