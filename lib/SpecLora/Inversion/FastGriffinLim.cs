@@ -24,22 +24,22 @@ public static class FastGriffinLim
     {
         if (iterations < 0) throw new ArgumentOutOfRangeException(nameof(iterations), iterations, $"iterations={iterations} must be ≥ 0");
         if (!(alpha >= 0) || !float.IsFinite(alpha)) throw new ArgumentOutOfRangeException(nameof(alpha), alpha, $"alpha={alpha} must be finite and ≥ 0");
-        var engine = new StftEngine(stft);
-        PhaseIteration.CheckMagnitude(magnitude, engine, nameof(magnitude));
+        var plan = PhaseIteration.CreatePlan(stft);
+        PhaseIteration.CheckMagnitude(magnitude, plan, nameof(magnitude));
         if (initialPhase != null && initialPhase.Length != magnitude.Data.Length)
             throw new ArgumentException($"initialPhase has {initialPhase.Length} values, the magnitude {magnitude.Data.Length}", nameof(initialPhase));
         var mag = PhaseIteration.ToFrameMajor(magnitude);
         var phase = initialPhase == null
             ? PhaseIteration.RandomPhase(mag.Length, seed)
             : PhaseIteration.ToFrameMajor(magnitude with { Data = initialPhase });
-        return new AudioClip(Run(engine, mag, magnitude.Frames, phase, iterations, alpha, progress, ct), magnitude.SampleRate);
+        return new AudioClip(Run(plan, mag, magnitude.Frames, phase, iterations, alpha, progress, ct), magnitude.SampleRate);
     }
 
     /// <summary>Frame-major core used by the pipeline.</summary>
-    internal static float[] Run(StftEngine engine, float[] magFrameMajor, int frames, float[] phaseFrameMajor, int iterations,
+    internal static float[] Run(Stft plan, float[] magFrameMajor, int frames, float[] phaseFrameMajor, int iterations,
         float alpha, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? melTarget = null)
     {
         var (re, im) = PhaseIteration.FromPhase(magFrameMajor, phaseFrameMajor);
-        return PhaseIteration.Run(engine, magFrameMajor, frames, re, im, iterations, alpha, progress, ct, melTarget);
+        return PhaseIteration.Run(plan, magFrameMajor, frames, re, im, iterations, alpha, progress, ct, melTarget);
     }
 }

@@ -41,12 +41,12 @@ public static class GriffinLim
         IProgress<InversionProgress>? progress = null, CancellationToken ct = default)
     {
         var o = (options ?? new GriffinLimOptions()).Validate();
-        var engine = new StftEngine(o.Stft);
-        PhaseIteration.CheckMagnitude(magnitude, engine, nameof(magnitude));
+        var plan = PhaseIteration.CreatePlan(o.Stft);
+        PhaseIteration.CheckMagnitude(magnitude, plan, nameof(magnitude));
         var mag = PhaseIteration.ToFrameMajor(magnitude);
         var phase = o.Init == PhaseInit.Random ? PhaseIteration.RandomPhase(mag.Length, o.Seed) : null;
         var (re, im) = PhaseIteration.FromPhase(mag, phase);
-        var y = PhaseIteration.Run(engine, mag, magnitude.Frames, re, im, o.Iterations, o.Momentum, progress, ct);
+        var y = PhaseIteration.Run(plan, mag, magnitude.Frames, re, im, o.Iterations, o.Momentum, progress, ct);
         return new AudioClip(y, magnitude.SampleRate);
     }
 }

@@ -11,7 +11,7 @@ namespace SpecLora.Inversion;
 /// </summary>
 public sealed class MelInverter
 {
-    private readonly StftEngine _engine;
+    private readonly Stft _plan;
 
     /// <summary>The validated options.</summary>
     public InversionOptions Options { get; }
@@ -21,7 +21,7 @@ public sealed class MelInverter
     public MelInverter(InversionOptions? options = null)
     {
         Options = (options ?? new InversionOptions()).Validate();
-        _engine = new StftEngine(Options.Mel.Stft);
+        _plan = PhaseIteration.CreatePlan(Options.Mel.Stft);
     }
 
     /// <summary>Inverts a mel power spectrogram [NMels × C]; each column becomes
@@ -36,7 +36,7 @@ public sealed class MelInverter
         var mag = Options.PinvBaseline ? MelToLinear.Pinv(melPower, Options.Mel) : MelToLinear.Nnls(melPower, Options.Mel, nnls, ct);
         progress?.Report(new InversionProgress(InversionStage.MelToLinear, 1, 1));
         int frames = Options.DurationSeconds is { } d
-            ? ColumnUpsampler.FramesForDuration(d, Options.Mel.SampleRate, _engine.Hop)
+            ? ColumnUpsampler.FramesForDuration(d, Options.Mel.SampleRate, _plan.Options.EffectiveHopLength)
             : ColumnUpsampler.FramesFor(mag.Frames, Options.FramesPerColumn);
         progress?.Report(new InversionProgress(InversionStage.TimeAxis, 0, 1));
         mag = ColumnUpsampler.Upsample(mag, frames);
@@ -60,7 +60,7 @@ public sealed class MelInverter
     /// <summary>Reconstructs the phase of a linear magnitude [1 + NFft/2 × T] (frames as given; no time resampling).</summary>
     public AudioClip FromMagnitude(Spectrogram linearMagnitude, IProgress<InversionProgress>? progress = null, CancellationToken ct = default)
     {
-        PhaseIteration.CheckMagnitude(linearMagnitude, _engine, nameof(linearMagnitude));
+        PhaseIteration.CheckMagnitude(linearMagnitude, _plan, nameof(linearMagnitude));
         return Synthesize(linearMagnitude, progress, ct, null);
     }
 
@@ -76,14 +76,14 @@ public sealed class MelInverter
             throw new ArgumentException($"{magnitude.Frames} frame(s) after the time axis; inversion needs at least 2 (raise FramesPerColumn or DurationSeconds)", nameof(magnitude));
         var mag = PhaseIteration.ToFrameMajor(magnitude);
         foreach (var v in mag) if (!float.IsFinite(v)) throw new InversionException($"the linear magnitude contains {v} (mel → linear step); check the input mel for extreme values");
-        int frames = magnitude.Frames, bins = _engine.Bins;
+        int frames = magnitude.Frames, bins = _plan.Bins;
         float[] phase;
         switch (Options.Method)
         {
             case PhaseMethod.PghiFgla:
             case PhaseMethod.Pghi:
                 progress?.Report(new InversionProgress(InversionStage.PhaseInit, 0, 1));
-                phase = Pghi.Estimate(mag, frames, bins, _engine.NFft, _engine.Hop, new PghiOptions { Seed = Options.Seed, Stft = Options.Mel.Stft });
+                phase = Pghi.Estimate(mag, frames, bins, _plan.Options.NFft, _plan.Options.EffectiveHopLength, new PghiOptions { Seed = Options.Seed, Stft = Options.Mel.Stft });
                 progress?.Report(new InversionProgress(InversionStage.PhaseInit, 1, 1));
                 break;
             default:
@@ -93,7 +93,7 @@ public sealed class MelInverter
         ct.ThrowIfCancellationRequested();
         int iterations = Options.Method == PhaseMethod.Pghi ? 0 : Options.Iterations;
         float momentum = Options.Method == PhaseMethod.GriffinLim ? 0.99f : FastGriffinLim.DefaultAlpha;
-        var y = FastGriffinLim.Run(_engine, mag, frames, phase, iterations, momentum, progress, ct, target);
+        var y = FastGriffinLim.Run(_plan, mag, frames, phase, iterations, momentum, progress, ct, target);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 0, 1));
         Finish(y, Options.PeakDbfs);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 1, 1));

@@ -44,10 +44,10 @@ public static class Pghi
     public static float[] EstimatePhase(Spectrogram magnitude, PghiOptions? options = null)
     {
         var o = (options ?? new PghiOptions()).Validate();
-        var engine = new StftEngine(o.Stft);
-        PhaseIteration.CheckMagnitude(magnitude, engine, nameof(magnitude));
+        var plan = PhaseIteration.CreatePlan(o.Stft);
+        PhaseIteration.CheckMagnitude(magnitude, plan, nameof(magnitude));
         var mag = PhaseIteration.ToFrameMajor(magnitude);
-        var phase = Estimate(mag, magnitude.Frames, engine.Bins, engine.NFft, engine.Hop, o);
+        var phase = Estimate(mag, magnitude.Frames, plan.Bins, plan.Options.NFft, plan.Options.EffectiveHopLength, o);
         return PhaseIteration.ToBinMajor(phase, magnitude.Bins, magnitude.Frames);
     }
 

@@ -38,32 +38,32 @@ internal static class PhaseIteration
 
     /// <summary>Runs <paramref name="iterations"/> iterations starting from c = (<paramref name="cRe"/>, <paramref name="cIm"/>)
     /// (overwritten) and returns istft of the final c (length hop·(T−1), librosa's length=None).</summary>
-    public static float[] Run(StftEngine engine, float[] mag, int frames, float[] cRe, float[] cIm, int iterations,
+    public static float[] Run(Stft plan, float[] mag, int frames, float[] cRe, float[] cIm, int iterations,
         float momentum, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? melTarget = null)
     {
-        int total = frames * engine.Bins;
-        var padded = new float[engine.PaddedLength(frames)];
+        int total = frames * plan.Bins;
+        var padded = new float[plan.PaddedLength(frames)];
         float[] curRe = cRe, curIm = cIm;
         float[] othRe = new float[total], othIm = new float[total];
         float beta = momentum / (1 + momentum);
         for (int it = 0; it < iterations; it++)
         {
             ct.ThrowIfCancellationRequested();
-            engine.Inverse(curRe, curIm, frames, padded);
+            plan.InversePadded(curRe, curIm, frames, padded);
             float b = it == 0 ? 0f : beta;
             float[] rRe = curRe, rIm = curIm, pRe = othRe, pIm = othIm;
-            int bins = engine.Bins;
+            int bins = plan.Bins;
             // rebuilt t → cur (overwrites c, no longer needed); new c → oth (t_prev no longer needed after use).
-            engine.ForwardThen(padded, frames, rRe, rIm, melTarget == null
-                ? (t0, count) => Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b)
-                : (t0, count) => ProjectMel(melTarget, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
+            plan.ForwardPadded(padded, frames, rRe, rIm, melTarget == null
+                ? (t0, count, _) => Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b)
+                : (t0, count, _) => ProjectMel(melTarget, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
             (curRe, othRe) = (othRe, curRe);
             (curIm, othIm) = (othIm, curIm);
             progress?.Report(new InversionProgress(InversionStage.PhaseIterations, it + 1, iterations));
         }
-        engine.Inverse(curRe, curIm, frames, padded);
-        var y = new float[engine.OutputLength(frames)];
-        padded.AsSpan(engine.Pad, y.Length).CopyTo(y);
+        plan.InversePadded(curRe, curIm, frames, padded);
+        var y = new float[plan.OutputLength(frames)];
+        padded.AsSpan(plan.Pad, y.Length).CopyTo(y);
         return y;
     }
 
@@ -220,14 +220,28 @@ internal static class PhaseIteration
         return o;
     }
 
-    /// <summary>Checks that a linear magnitude spectrogram fits the engine and holds finite, non-negative values.</summary>
-    public static void CheckMagnitude(Spectrogram magnitude, StftEngine engine, string paramName)
+    /// <summary>An <see cref="Stft"/> plan for <see cref="Run"/> (librosa defaults when null). The loop frames the
+    /// zero-padded buffer that <see cref="Stft.InversePadded"/> leaves, so only librosa's default framing is
+    /// supported: Center=true, PadMode=Constant, HopLength ≤ NFft.</summary>
+    /// <exception cref="ArgumentException">Other framing.</exception>
+    public static Stft CreatePlan(StftOptions? options)
+    {
+        var o = (options ?? new StftOptions()).Validate();
+        if (!o.Center || o.PadMode != PadMode.Constant)
+            throw new ArgumentException($"inversion supports librosa's default framing only (Center=true, PadMode=Constant), got Center={o.Center}, PadMode={o.PadMode}", nameof(options));
+        if (o.EffectiveHopLength > o.NFft)
+            throw new ArgumentException($"HopLength={o.EffectiveHopLength} must be ≤ NFft={o.NFft} for inversion", nameof(options));
+        return new Stft(o);
+    }
+
+    /// <summary>Checks that a linear magnitude spectrogram fits the plan and holds finite, non-negative values.</summary>
+    public static void CheckMagnitude(Spectrogram magnitude, Stft plan, string paramName)
     {
         ArgumentNullException.ThrowIfNull(magnitude, paramName);
         if (magnitude.Axis != FrequencyAxis.Linear || magnitude.Scale != SpectrogramScale.Magnitude)
             throw new ArgumentException($"expected a linear-frequency magnitude spectrogram, got Axis={magnitude.Axis}, Scale={magnitude.Scale}", paramName);
-        if (magnitude.Bins != engine.Bins)
-            throw new ArgumentException($"spectrogram has {magnitude.Bins} bins but NFft={engine.NFft} needs {engine.Bins}", paramName);
+        if (magnitude.Bins != plan.Bins)
+            throw new ArgumentException($"spectrogram has {magnitude.Bins} bins but NFft={plan.Options.NFft} needs {plan.Bins}", paramName);
         if (magnitude.Frames < 2)
             throw new ArgumentException($"spectrogram has {magnitude.Frames} frame(s); inversion needs at least 2", paramName);
         foreach (var v in magnitude.Data)

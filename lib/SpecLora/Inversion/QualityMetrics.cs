@@ -29,9 +29,9 @@ public static class QualityMetrics
         int n = Math.Min(reference.Length, estimate.Length);
         if (n == 0) throw new ArgumentException("a signal has 0 samples", nameof(estimate));
         var mo = (mel ?? new MelOptions { SampleRate = reference.SampleRate }).Validate();
-        var engine = new StftEngine(mo.Stft);
-        var cr = ToComplex(engine, reference.Samples.AsSpan(0, n), mo);
-        var ce = ToComplex(engine, estimate.Samples.AsSpan(0, n), mo);
+        var plan = PhaseIteration.CreatePlan(mo.Stft);
+        var cr = plan.Forward(reference.Samples.AsSpan(0, n), mo.SampleRate);
+        var ce = plan.Forward(estimate.Samples.AsSpan(0, n), mo.SampleRate);
         var xr = cr.ToMagnitude(1.0); var xe = ce.ToMagnitude(1.0);
         var mr = MelSpectrogram.FromStft(cr, mo); var me = MelSpectrogram.FromStft(ce, mo);
         double sc = SpectralConvergence(xr, xe);
@@ -164,11 +164,5 @@ public static class QualityMetrics
         if (reference.Bins != estimate.Bins) throw new ArgumentException($"bin counts differ: reference {reference.Bins}, estimate {estimate.Bins}", nameof(estimate));
         if (reference.Scale != estimate.Scale) throw new ArgumentException($"scales differ: reference {reference.Scale}, estimate {estimate.Scale}", nameof(estimate));
         return (Math.Min(reference.Frames, estimate.Frames), reference.Bins);
-    }
-
-    private static ComplexSpectrogram ToComplex(StftEngine engine, ReadOnlySpan<float> y, MelOptions mo)
-    {
-        var (re, im, frames) = engine.Forward(y);
-        return new ComplexSpectrogram { Real = re, Imag = im, Bins = engine.Bins, Frames = frames, Options = mo.Stft, SampleRate = mo.SampleRate };
     }
 }

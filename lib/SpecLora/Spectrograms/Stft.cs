@@ -9,7 +9,9 @@ namespace SpecLora.Spectrograms;
 /// Σw² normalisation in the inverse). A plan object: the window and a pool of per-thread FFT workers are allocated
 /// once per instance and reused; frames run in blocks of at least <see cref="BlockFrames"/> spread over the cores.
 /// Calls may run concurrently on one plan (they rent pooled workers; the cached Σw² is swapped atomically); each call
-/// uses every core.
+/// uses every core. The one STFT implementation of the library: mel spectrograms use its blocks and workers, and the
+/// phase-iteration loops of <c>SpecLora.Inversion</c> its internal padded-buffer API (<c>ForwardPadded</c>,
+/// <c>InversePadded</c>).
 /// </summary>
 public sealed class Stft
 {
@@ -131,51 +133,138 @@ public sealed class Stft
     /// <summary>
     /// Batched inverse STFT from frame-major buffers (<c>real[t·Bins + k]</c>, <paramref name="frames"/> frames) into
     /// the caller-owned <paramref name="output"/> (its length is the signal length, as librosa's <c>length</c>).
-    /// Inverse FFTs and overlap-add run in parallel blocks (even blocks, then odd ones: no two running blocks touch
-    /// the same samples); 1/Σw² is cached per (frames, length). Allocation-free after the first call.
+    /// 1/Σw² is cached per (frames, length). Allocation-free after the first call.
     /// </summary>
     internal unsafe void InverseInto(float[] real, float[] imag, int frames, Span<float> output)
     {
-        int n = Options.NFft, hop = Options.EffectiveHopLength, bins = Bins;
-        if (frames <= 0) throw new ArgumentOutOfRangeException(nameof(frames), frames, $"frames={frames} must be > 0");
-        if (real.Length < frames * bins || imag.Length < frames * bins)
-            throw new ArgumentException($"input buffers hold {Math.Min(real.Length, imag.Length)} values; {frames} frames × {bins} bins are needed");
-        int pad = Options.Center ? n / 2 : 0;
         int outLen = output.Length;
+        CheckFrames(real, imag, frames);
         var invWss = InverseWindowSumSquare(frames, outLen);
         output.Clear();
-        // blocks must not overlap with the block after next: block·hop ≥ n − hop
-        int block = Math.Max(BlockFrames, (n - hop + hop - 1) / hop + 1);
-        int blocks = (frames + block - 1) / block;
         fixed (float* po = output)
         {
             nint address = (nint)po;
-            for (int parity = 0; parity < 2; parity++)
+            OverlapAdd(real, imag, frames, address, outLen, Pad);
+            RunItems((outLen + NormaliseChunk - 1) / NormaliseChunk, (c, _) =>
             {
-                int count = (blocks - parity + 1) / 2;
-                if (count <= 0) continue;
-                RunItems(count, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item, w) =>
-                {
-                    int b = 2 * item + parity;
-                    int t0 = b * block, t1 = Math.Min(frames, t0 + block);
-                    var o = new Span<float>((float*)address, outLen);
-                    for (int t = t0; t < t1; t++)
-                    {
-                        int j0 = t * hop - pad;                      // output index of frame sample 0
-                        int i0 = Math.Max(0, -j0), i1 = Math.Min(n, outLen - j0);
-                        if (i1 <= i0) continue;
-                        w.Fft.Inverse(real.AsSpan(t * bins, bins), imag.AsSpan(t * bins, bins), w.Frame);
-                        var dst = o.Slice(j0 + i0, i1 - i0);
-                        TensorPrimitives.MultiplyAdd(w.Frame.AsSpan(i0, i1 - i0), _window.AsSpan(i0, i1 - i0), dst, dst);
-                    }
-                });
-            }
-            const int chunk = 1 << 16;
-            RunItems((outLen + chunk - 1) / chunk, (c, _) =>
-            {
-                int s0 = c * chunk, len = Math.Min(chunk, outLen - s0);
+                int s0 = c * NormaliseChunk, len = Math.Min(NormaliseChunk, outLen - s0);
                 var o = new Span<float>((float*)address + s0, len);
                 TensorPrimitives.Multiply(o, invWss.AsSpan(s0, len), o);
+            });
+        }
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+    // padded-buffer API for phase-iteration loops (stft(istft(c)) without re-padding the signal)
+    // ---------------------------------------------------------------------------------------------------------
+
+    /// <summary>Offset of signal sample 0 in the padded buffer: NFft/2 when centred, else 0.</summary>
+    internal int Pad => Options.Center ? Options.NFft / 2 : 0;
+
+    /// <summary>Samples of the padded buffer that <paramref name="frames"/> frames cover: NFft + hop·(T−1).</summary>
+    internal int PaddedLength(int frames) => Options.NFft + Options.EffectiveHopLength * (frames - 1);
+
+    /// <summary>Signal length librosa's istft gives with length=None for centred frames: hop·(T−1).</summary>
+    internal int OutputLength(int frames) => Options.EffectiveHopLength * (frames - 1);
+
+    /// <summary>Frames per overlap-add block: ≥ <see cref="BlockFrames"/> and long enough (block·hop ≥ NFft − hop) that
+    /// a block never overlaps the block after next, so even blocks and then odd blocks can run in parallel.</summary>
+    internal int InverseBlockFrames
+    {
+        get { int n = Options.NFft, hop = Options.EffectiveHopLength; return Math.Max(BlockFrames, (n - hop + hop - 1) / hop + 1); }
+    }
+
+    /// <summary>
+    /// Forward STFT of an already padded signal (frame t = <c>padded[t·hop .. t·hop + NFft)</c>, no padding logic)
+    /// into frame-major buffers; then, for each block of <see cref="BlockFrames"/> frames, calls
+    /// <paramref name="perBlock"/>(firstFrame, frameCount, worker) on the worker that produced it, so a projection can
+    /// be fused with the FFT while the block is in cache. Allocation-free after the first calls.
+    /// </summary>
+    internal void ForwardPadded(float[] padded, int frames, float[] real, float[] imag, Action<int, int, StftWorker>? perBlock = null)
+    {
+        int n = Options.NFft, hop = Options.EffectiveHopLength, bins = Bins;
+        if (padded.Length < PaddedLength(frames))
+            throw new ArgumentException($"padded signal holds {padded.Length} samples; {frames} frames need {PaddedLength(frames)}", nameof(padded));
+        CheckFrames(real, imag, frames);
+        var win = _window;
+        RunBlocks(frames, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (t0, count, w) =>
+        {
+            for (int t = t0; t < t0 + count; t++)
+            {
+                TensorPrimitives.Multiply(padded.AsSpan(t * hop, n), win, w.Frame);
+                w.Fft.Forward(w.Frame, real.AsSpan(t * bins, bins), imag.AsSpan(t * bins, bins));
+            }
+            perBlock?.Invoke(t0, count, w);
+        });
+    }
+
+    /// <summary>
+    /// Inverse STFT into a padded buffer (length ≥ <see cref="PaddedLength"/>): inverse FFT × window, overlap-add,
+    /// divide by Σw² (librosa) over the hop·(T−1) output samples at <see cref="Pad"/>, and zero the rest, so the buffer
+    /// is exactly the zero-padded signal librosa's next <c>stft(istft(·))</c> would frame (PadMode.Constant).
+    /// </summary>
+    internal unsafe void InversePadded(float[] real, float[] imag, int frames, float[] padded)
+    {
+        int len = PaddedLength(frames);
+        if (padded.Length < len)
+            throw new ArgumentException($"padded buffer holds {padded.Length} samples; {frames} frames need {len}", nameof(padded));
+        CheckFrames(real, imag, frames);
+        int pad = Pad, outLen = Math.Min(OutputLength(frames), len - pad);
+        var invWss = InverseWindowSumSquare(frames, outLen);
+        Array.Clear(padded, 0, len);
+        fixed (float* pp = padded)
+        {
+            nint address = (nint)pp;
+            OverlapAdd(real, imag, frames, address, len, 0);
+            RunItems((len + NormaliseChunk - 1) / NormaliseChunk, (c, _) =>
+            {
+                int s = c * NormaliseChunk, e = Math.Min(len, s + NormaliseChunk);
+                int a = Math.Clamp(pad, s, e), b = Math.Clamp(pad + outLen, s, e);
+                var p = new Span<float>((float*)address, len);
+                p[s..a].Clear();
+                TensorPrimitives.Multiply(p[a..b], invWss.AsSpan(a - pad, b - a), p[a..b]);
+                p[b..e].Clear();
+            });
+        }
+    }
+
+    private const int NormaliseChunk = 1 << 16;
+
+    private void CheckFrames(float[] real, float[] imag, int frames)
+    {
+        if (frames <= 0) throw new ArgumentOutOfRangeException(nameof(frames), frames, $"frames={frames} must be > 0");
+        if (real.Length < frames * Bins || imag.Length < frames * Bins)
+            throw new ArgumentException($"spectrum buffers hold {Math.Min(real.Length, imag.Length)} values; {frames} frames × {Bins} bins are needed");
+    }
+
+    /// <summary>Overlap-adds window × inverse FFT of every frame into <c>dst[t·hop − offset + i]</c> (dst = the
+    /// <paramref name="dstLength"/> floats at <paramref name="dst"/>, cleared by the caller), clipped to dst. Blocks of
+    /// <see cref="InverseBlockFrames"/> run in parallel, even blocks then odd ones: no two running blocks touch the same
+    /// samples, and the result does not depend on the schedule.</summary>
+    private unsafe void OverlapAdd(float[] real, float[] imag, int frames, nint dst, int dstLength, int offset)
+    {
+        int n = Options.NFft, hop = Options.EffectiveHopLength, bins = Bins;
+        int block = InverseBlockFrames;
+        int blocks = (frames + block - 1) / block;
+        var win = _window;
+        for (int parity = 0; parity < 2; parity++)
+        {
+            int count = (blocks - parity + 1) / 2;
+            if (count <= 0) continue;
+            RunItems(count, [MethodImpl(MethodImplOptions.AggressiveOptimization)] (item, w) =>
+            {
+                int b = 2 * item + parity;
+                int t0 = b * block, t1 = Math.Min(frames, t0 + block);
+                var o = new Span<float>((float*)dst, dstLength);
+                for (int t = t0; t < t1; t++)
+                {
+                    int j0 = t * hop - offset;                   // dst index of frame sample 0
+                    int i0 = Math.Max(0, -j0), i1 = Math.Min(n, dstLength - j0);
+                    if (i1 <= i0) continue;
+                    w.Fft.Inverse(real.AsSpan(t * bins, bins), imag.AsSpan(t * bins, bins), w.Frame);
+                    var d = o.Slice(j0 + i0, i1 - i0);
+                    TensorPrimitives.MultiplyAdd(w.Frame.AsSpan(i0, i1 - i0), win.AsSpan(i0, i1 - i0), d, d);
+                }
             });
         }
     }
@@ -186,15 +275,14 @@ public sealed class Stft
     {
         var cached = _wss;
         if (cached != null && cached.Frames == frames && cached.Length == outLen) return cached.Inverse;
-        int n = Options.NFft, hop = Options.EffectiveHopLength, pad = Options.Center ? n / 2 : 0;
+        int n = Options.NFft, hop = Options.EffectiveHopLength, pad = Pad;
         var w2 = new double[n];
         for (int i = 0; i < n; i++) w2[i] = (double)_window[i] * _window[i];
         var inv = new float[outLen];
         const double tiny = 1.1754943508222875e-38; // float32 tiny, as librosa
-        const int chunk = 1 << 16;
-        RunItems((outLen + chunk - 1) / chunk, (c, _) =>
+        RunItems((outLen + NormaliseChunk - 1) / NormaliseChunk, (c, _) =>
         {
-            int s0 = c * chunk, s1 = Math.Min(outLen, s0 + chunk);
+            int s0 = c * NormaliseChunk, s1 = Math.Min(outLen, s0 + NormaliseChunk);
             for (int i = s0; i < s1; i++)
             {
                 int j = i + pad;
@@ -213,7 +301,7 @@ public sealed class Stft
     }
 
     // ---------------------------------------------------------------------------------------------------------
-    // parallel block machinery (shared with MelSpectrogram and available to inversion loops)
+    // parallel block machinery (shared with MelSpectrogram and the padded-buffer API above)
     // ---------------------------------------------------------------------------------------------------------
 
     /// <summary>Runs <paramref name="body"/>(firstFrame, frameCount, worker) over blocks of <see cref="BlockFrames"/>

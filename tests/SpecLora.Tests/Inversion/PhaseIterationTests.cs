@@ -34,4 +34,12 @@ public class PhaseIterationTests
         Assert.NotEqual(PhaseIteration.RandomPhase(100, 5), PhaseIteration.RandomPhase(100, 6));
         Assert.All(PhaseIteration.RandomPhase(100, 5), v => Assert.InRange(v, 0f, 2 * MathF.PI));
     }
+
+    [Fact]
+    public void CreatePlan_rejects_non_librosa_framing()
+    {
+        Assert.Throws<ArgumentException>(() => PhaseIteration.CreatePlan(new StftOptions { Center = false }));
+        Assert.Throws<ArgumentException>(() => PhaseIteration.CreatePlan(new StftOptions { PadMode = PadMode.Reflect }));
+        Assert.Equal(1025, PhaseIteration.CreatePlan(null).Bins);
+    }
 }

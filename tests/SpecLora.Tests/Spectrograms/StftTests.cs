@@ -186,4 +186,63 @@ public class StftTests
         Parallel.For(0, signals.Length, i => parallel[i] = plan.Inverse(plan.Forward(signals[i]), signals[i].Length));
         for (int i = 0; i < signals.Length; i++) Assert.Equal(serial[i], parallel[i]);
     }
+
+    /// <summary>librosa's centred zero padding of <paramref name="y"/> into a buffer of <see cref="Stft.PaddedLength"/>.</summary>
+    private static float[] ZeroPadded(Stft plan, float[] y, int frames)
+    {
+        var padded = new float[plan.PaddedLength(frames)];
+        int count = Math.Min(y.Length, padded.Length - plan.Pad);
+        y.AsSpan(0, count).CopyTo(padded.AsSpan(plan.Pad));
+        return padded;
+    }
+
+    [Fact]
+    public void ForwardPadded_is_bit_identical_to_Forward_and_visits_every_frame_once()
+    {
+        var y = Golden.Fixture("synth2s_y.f32");
+        var plan = new Stft();
+        var c = plan.Forward(y);
+        var re = new float[c.Real.Length]; var im = new float[c.Imag.Length];
+        var visits = new int[c.Frames];
+        plan.ForwardPadded(ZeroPadded(plan, y, c.Frames), c.Frames, re, im, (t0, count, w) =>
+        {
+            Assert.Equal(plan.Options.NFft, w.Frame.Length);
+            for (int t = t0; t < t0 + count; t++) Interlocked.Increment(ref visits[t]);
+        });
+        Assert.Equal(c.Real, re);
+        Assert.Equal(c.Imag, im);
+        Assert.All(visits, v => Assert.Equal(1, v));
+    }
+
+    [Fact]
+    public void InversePadded_matches_Inverse_atol_1e6_and_zeroes_the_padding()
+    {
+        var y = Golden.Fixture("synth2s_y.f32");
+        var plan = new Stft();
+        var c = plan.Forward(y);
+        var padded = new float[plan.PaddedLength(c.Frames)];
+        Array.Fill(padded, 7f); // must be overwritten
+        plan.InversePadded(c.Real, c.Imag, c.Frames, padded);
+        var expected = new Stft().Inverse(new Stft().Forward(y));
+        Assert.Equal(plan.OutputLength(c.Frames), expected.Length);
+        double err = Golden.MaxAbsDiff(padded.AsSpan(plan.Pad, expected.Length), expected);
+        Assert.True(err < 1e-6, $"max abs diff {err:E3} ≥ 1e-6");
+        Assert.All(padded[..plan.Pad], v => Assert.Equal(0f, v));
+        Assert.All(padded[(plan.Pad + expected.Length)..], v => Assert.Equal(0f, v));
+    }
+
+    [Fact]
+    public void Small_hop_uses_longer_overlap_add_blocks_and_InversePadded_still_matches_atol_1e5()
+    {
+        var o = new StftOptions { NFft = 256, HopLength = 2 };
+        var plan = new Stft(o);
+        Assert.True(plan.InverseBlockFrames * 2 >= 256);
+        var y = Golden.Fixture("synth2s_y.f32")[..3000];
+        var c = plan.Forward(y);
+        var padded = new float[plan.PaddedLength(c.Frames)];
+        plan.InversePadded(c.Real, c.Imag, c.Frames, padded);
+        var expected = new Stft(o).Inverse(new Stft(o).Forward(y));
+        double err = Golden.MaxAbsDiff(padded.AsSpan(plan.Pad, expected.Length), expected);
+        Assert.True(err < 1e-5, $"max abs diff {err:E3} ≥ 1e-5");
+    }
 }
