@@ -6,9 +6,10 @@ namespace SpecLora.Inversion;
 /// <summary>Settings of <see cref="Pghi"/>. Defaults follow Průša et al. / ltfat <c>pghi</c>.</summary>
 public sealed record PghiOptions
 {
-    /// <summary>First-pass tolerance: coefficients below Tol1·max are left for the second pass. Default 1e-3 (ltfat uses
-    /// 0.1; on true piano magnitudes 1e-3 measured 0.3–0.5 dB better SC for PGHI alone, and no worse from mel).</summary>
-    public double Tolerance1 { get; init; } = 1e-3;
+    /// <summary>First-pass tolerance: coefficients below Tol1·max are left for the second pass. Default 0.01 (ltfat uses
+    /// 0.1; on true piano magnitudes 0.01 measured 0.2–0.4 dB better SC for PGHI alone, no worse from mel; 1e-3 adds
+    /// ≤ 0.03 dB but is ≈ 40 % slower).</summary>
+    public double Tolerance1 { get; init; } = 0.01;
     /// <summary>Second-pass tolerance: coefficients below Tol2·max get a random phase. Default 1e-10.</summary>
     public double Tolerance2 { get; init; } = 1e-10;
     /// <summary>Gaussian-equivalent γ of the window; null = 0.25645·winLength² (Hann, ltfat <c>pghi_findgamma</c>).</summary>
@@ -39,7 +40,7 @@ public sealed record PghiOptions
 /// <c>pghi.c</c>, <c>heapint.c</c>): phase derivatives from centred differences of the log-magnitude (ltfat's
 /// ω = aN/(2γ)·Δₘs + 2πam/N rad per hop, τ = −γ/(2aN)·Δₙs rad per bin, γ = 0.25645·winLength²; by default mapped
 /// through the exact Hann lobe instead of that Gaussian line, see <see cref="PghiOptions.HannGradients"/>), integrated
-/// by the trapezoid rule from the largest coefficients down (two passes, tol 1e-3 then 1e-10), then shifted by πm to
+/// by the trapezoid rule from the largest coefficients down (two passes, tol 0.01 then 1e-10), then shifted by πm to
 /// librosa's frame-start phase convention (a per-bin constant, so it fixes both directions at once). The "heap" is a bucket queue on quantised log-magnitude
 /// (65 536 levels over the 1e-10 range, ≈ 3.5e-4 nepers each), so each coefficient costs O(1).
 /// </summary>
@@ -202,11 +203,11 @@ public static class Pghi
     {
         private const int Size = 8192;
         private readonly double[] _y = new double[Size + 1];
-        private readonly double _dMax, _step;
+        private readonly double _dMax, _step, _invStep;
 
         private GradientTable(Func<double, double> d, double xLo, double xHi, Func<double, double> phaseStep, double dMax)
         {
-            _dMax = dMax; _step = 2 * dMax / Size;
+            _dMax = dMax; _step = 2 * dMax / Size; _invStep = 1 / _step;
             for (int k = 0; k <= Size; k++)
             {
                 double target = -dMax + k * _step, lo = xLo, hi = xHi;
@@ -221,7 +222,7 @@ public static class Pghi
 
         public double Map(double d)
         {
-            double u = (Math.Clamp(d, -_dMax, _dMax) + _dMax) / _step;
+            double u = (Math.Clamp(d, -_dMax, _dMax) + _dMax) * _invStep;
             int k = Math.Min((int)u, Size - 1);
             double f = u - k;
             return _y[k] + f * (_y[k + 1] - _y[k]);
