@@ -6,12 +6,19 @@ namespace SpecLora.Inversion;
 /// <summary>Settings of <see cref="Pghi"/>. Defaults follow Průša et al. / ltfat <c>pghi</c>.</summary>
 public sealed record PghiOptions
 {
-    /// <summary>First-pass tolerance: coefficients below Tol1·max are left for the second pass. Default 0.1.</summary>
-    public double Tolerance1 { get; init; } = 0.1;
+    /// <summary>First-pass tolerance: coefficients below Tol1·max are left for the second pass. Default 0.01 (ltfat uses
+    /// 0.1; on true piano magnitudes 0.01 measured 0.2–0.4 dB better SC for PGHI alone, no worse from mel; 1e-3 adds
+    /// ≤ 0.03 dB but is ≈ 40 % slower).</summary>
+    public double Tolerance1 { get; init; } = 0.01;
     /// <summary>Second-pass tolerance: coefficients below Tol2·max get a random phase. Default 1e-10.</summary>
     public double Tolerance2 { get; init; } = 1e-10;
     /// <summary>Gaussian-equivalent γ of the window; null = 0.25645·winLength² (Hann, ltfat <c>pghi_findgamma</c>).</summary>
     public double? Gamma { get; init; }
+    /// <summary>true (default): map the centred log-magnitude differences to phase steps through the exact Hann main lobe
+    /// (frequency) and Hann window shape (time), tabulated once; their linearisation at 0 is the Gaussian model, which
+    /// false uses throughout (ltfat). Measured 0.1–0.4 dB better SC for PGHI alone on true magnitudes, 0.2–0.5 dB from mel.
+    /// Ignored when <see cref="Gamma"/> is set.</summary>
+    public bool HannGradients { get; init; } = true;
     /// <summary>Seed for the phase of coefficients below <see cref="Tolerance2"/>. Default 0.</summary>
     public int Seed { get; init; }
     /// <summary>STFT settings the magnitude came from (librosa defaults).</summary>
@@ -30,9 +37,11 @@ public sealed record PghiOptions
 
 /// <summary>
 /// Phase Gradient Heap Integration (Průša, Balazs, Søndergaard, IEEE/ACM TASLP 25(5), 2017; ltfat/phaseret
-/// <c>pghi.c</c>, <c>heapint.c</c>): phase derivatives from the log-magnitude of a Gaussian-equivalent window,
-/// integrated by the trapezoid rule from the largest coefficients down (two passes, tol 0.1 then 1e-10), then
-/// shifted by πm to librosa's frame-start phase convention. The "heap" is a bucket queue on quantised log-magnitude
+/// <c>pghi.c</c>, <c>heapint.c</c>): phase derivatives from centred differences of the log-magnitude (ltfat's
+/// ω = aN/(2γ)·Δₘs + 2πam/N rad per hop, τ = −γ/(2aN)·Δₙs rad per bin, γ = 0.25645·winLength²; by default mapped
+/// through the exact Hann lobe instead of that Gaussian line, see <see cref="PghiOptions.HannGradients"/>), integrated
+/// by the trapezoid rule from the largest coefficients down (two passes, tol 0.01 then 1e-10), then shifted by πm to
+/// librosa's frame-start phase convention (a per-bin constant, so it fixes both directions at once). The "heap" is a bucket queue on quantised log-magnitude
 /// (65 536 levels over the 1e-10 range, ≈ 3.5e-4 nepers each), so each coefficient costs O(1).
 /// </summary>
 public static class Pghi
@@ -83,16 +92,27 @@ public static class Pghi
         double logMax = Math.Log(max), logLow = Math.Log(max * o.Tolerance2);
         double q = (Levels - 1) / (logMax - logLow);
         float tol1 = (float)(max * o.Tolerance1), tol2 = (float)(max * o.Tolerance2);
+        int win = o.Stft.EffectiveWinLength;
+        bool hann = o.HannGradients && o.Gamma is null && 2 * hop < win;
+        var freqTable = hann ? GradientTable.Frequency(win, nFft, hop) : null;
+        var timeTable = hann ? GradientTable.Time(win, nFft, hop) : null;
         Parallel.For(0, frames, t =>
         {
             int row = t * bins;
             int prev = Math.Max(t - 1, 0) * bins, next = Math.Min(t + 1, frames - 1) * bins;
             double scale = fMul * (2.0 / Math.Max(1, Math.Min(t + 1, frames - 1) - Math.Max(t - 1, 0)));
+            bool centred = next - prev == 2 * bins;   // the one-sided end frames keep the Gaussian line
             for (int m = 0; m < bins; m++)
             {
                 ref var c = ref cells[row + m];
-                c.Tg = m == 0 || m == bins - 1 ? 0f : (float)(tMul * (s[row + m + 1] - s[row + m - 1]) + carrier[m]);
-                c.Fg = (float)(scale * (s[next + m] - s[prev + m]));
+                if (m == 0 || m == bins - 1) c.Tg = 0f;
+                else
+                {
+                    double dm = s[row + m + 1] - s[row + m - 1];
+                    c.Tg = (float)((freqTable is null ? tMul * dm : freqTable.Map(dm)) + carrier[m]);
+                }
+                double dt = s[next + m] - s[prev + m];
+                c.Fg = (float)(timeTable is not null && centred ? timeTable.Map(dt) : scale * dt);
                 c.Key = (ushort)Math.Clamp((s[row + m] - logLow) * q, 0, Levels - 1);
                 c.State = mag[row + m] > tol1 ? (byte)0 : (byte)2;   // 0 unknown this pass, 1 done, 2 not yet eligible
             }
@@ -174,6 +194,71 @@ public static class Pghi
                 d.Phase = (float)Wrap(ph + sign * 0.5 * (here + (time ? d.Tg : d.Fg)));
                 queue.Push(j);
             }
+        }
+    }
+
+    /// <summary>Monotone map from a centred log-magnitude difference d to a phase step, tabulated by inverting the
+    /// exact Hann relation (the Gaussian model is its linearisation at d = 0).</summary>
+    private sealed class GradientTable
+    {
+        private const int Size = 8192;
+        private readonly double[] _y = new double[Size + 1];
+        private readonly double _dMax, _step, _invStep;
+
+        private GradientTable(Func<double, double> d, double xLo, double xHi, Func<double, double> phaseStep, double dMax)
+        {
+            _dMax = dMax; _step = 2 * dMax / Size; _invStep = 1 / _step;
+            for (int k = 0; k <= Size; k++)
+            {
+                double target = -dMax + k * _step, lo = xLo, hi = xHi;
+                for (int it = 0; it < 60; it++)
+                {
+                    double mid = 0.5 * (lo + hi);
+                    if (d(mid) < target) lo = mid; else hi = mid;
+                }
+                _y[k] = phaseStep(0.5 * (lo + hi));
+            }
+        }
+
+        public double Map(double d)
+        {
+            double u = (Math.Clamp(d, -_dMax, _dMax) + _dMax) * _invStep;
+            int k = Math.Min((int)u, Size - 1);
+            double f = u - k;
+            return _y[k] + f * (_y[k + 1] - _y[k]);
+        }
+
+        private static readonly System.Collections.Concurrent.ConcurrentDictionary<(bool Time, int Win, int NFft, int Hop), GradientTable> Cache = new();
+
+        /// <summary>Sinusoid δ bins above bin m: d = ln|Ŵ(1−δ)| − ln|Ŵ(1+δ)|, step 2πaδ/N per hop.</summary>
+        public static GradientTable Frequency(int win, int nFft, int hop) =>
+            Cache.GetOrAdd((false, win, nFft, hop), k => BuildFrequency(k.Win, k.NFft, k.Hop));
+
+        /// <summary>Impulse u samples after the frame centre: d = ln w(u − a) − ln w(u + a), step −2πu/N per bin.</summary>
+        public static GradientTable Time(int win, int nFft, int hop) =>
+            Cache.GetOrAdd((true, win, nFft, hop), k => BuildTime(k.Win, k.NFft, k.Hop));
+
+        private static GradientTable BuildFrequency(int win, int nFft, int hop)
+        {
+            double r = (double)win / nFft;   // window-length bins per FFT bin
+            static double LogHann(double x)
+            {
+                x = Math.Abs(x);
+                if (Math.Abs(x - 1) < 1e-9) return Math.Log(0.25);
+                if (x < 1e-12) return Math.Log(0.5);
+                return Math.Log(Math.Abs(Math.Sin(Math.PI * x) / (Math.PI * x) * 0.5 / (1 - x * x)) + 1e-300);
+            }
+            double Dd(double delta) => LogHann(r * (1 - delta)) - LogHann(r * (1 + delta));
+            double lim = 2 / r - 1 - 1e-6;
+            return new GradientTable(Dd, -lim, lim, delta => 2 * Math.PI * hop * delta / nFft, 30);
+        }
+
+        private static GradientTable BuildTime(int win, int nFft, int hop)
+        {
+            static double LogW(double x, int win) => Math.Log(Math.Max(Math.Cos(Math.PI * x / win), 1e-150)) * 2;
+            double Dd(double u) => LogW(u - hop, win) - LogW(u + hop, win);
+            double lim = win / 2.0 - hop - 1e-6;
+            return new GradientTable(Dd, -lim, lim, u => -2 * Math.PI * u / nFft, 30);
         }
     }
 
