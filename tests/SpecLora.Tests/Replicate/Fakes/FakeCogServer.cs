@@ -14,7 +14,7 @@ namespace SpecLora.Tests.Replicate.Fakes;
 /// </summary>
 public sealed class FakeCogServer : IAsyncDisposable
 {
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private readonly ConcurrentDictionary<string, TaskCompletionSource> _running = new();
 
     public int StartingChecks = 1;
@@ -30,20 +30,14 @@ public sealed class FakeCogServer : IAsyncDisposable
     public readonly ConcurrentQueue<string> CanceledIds = new();
     public readonly ConcurrentQueue<JsonObject> Inputs = new();
 
-    private FakeCogServer(WebApplication app) => _app = app;
+    private FakeCogServer() { }
 
     public Uri Root { get; private set; } = null!;
 
     public static async Task<FakeCogServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeCogServer(app);
-        fake.Map(app);
-        await app.StartAsync();
-        fake.Root = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        var fake = new FakeCogServer();
+        (fake._app, fake.Root) = await LoopbackHost.StartAsync(fake.Map);
         return fake;
     }
 

@@ -49,7 +49,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     public static readonly byte[] PngBytes = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
     public static readonly byte[] TarBytes = Encoding.ASCII.GetBytes("fake trained_model.tar: lora weights");
 
-    private readonly WebApplication _app;
+    private WebApplication _app = null!;
     private int _ids;
 
     // ---- knobs
@@ -83,7 +83,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     public readonly ConcurrentDictionary<string, FakePrediction> Predictions = new();
     public readonly ConcurrentDictionary<string, JsonObject> Models = new();
 
-    private FakeReplicateServer(WebApplication app) => _app = app;
+    private FakeReplicateServer() { }
 
 
     /// <summary>Back to defaults with no predictions, models, faults or counts (one server per test class).</summary>
@@ -106,14 +106,8 @@ public sealed class FakeReplicateServer : IAsyncDisposable
 
     public static async Task<FakeReplicateServer> StartAsync()
     {
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
-        builder.Logging.ClearProviders();
-        var app = builder.Build();
-        var fake = new FakeReplicateServer(app);
-        fake.Map(app);
-        await app.StartAsync();
-        fake.Root = new Uri(app.Urls.First().TrimEnd('/') + "/");
+        var fake = new FakeReplicateServer();
+        (fake._app, fake.Root) = await LoopbackHost.StartAsync(fake.Map);
         return fake;
     }
 
