@@ -117,7 +117,7 @@ public static class AudioLoader
             throw new AudioFormatException(path, "the file is empty (0 bytes)", "Check that the file was copied or exported completely");
         Span<byte> head = stackalloc byte[12];
         int n = fs.Read(head);
-        if (n >= 4 && head[..4].SequenceEqual("RIFF"u8) && (n < 12 || head.Slice(8, 4).SequenceEqual("WAVE"u8)))
+        if (n >= 4 && WavFile.IsContainerTag(head) && (n < 12 || head.Slice(8, 4).SequenceEqual("WAVE"u8)))
         {
             fs.Position = 0;
             var layout = WavFile.ReadHeader(fs, path);   // throws for truncated/broken headers
@@ -125,7 +125,7 @@ public static class AudioLoader
         }
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext is ".wav" or ".wave")
-            throw new AudioFormatException(path, "named .wav but not a RIFF/WAVE file (no \"RIFF....WAVE\" header)",
+            throw new AudioFormatException(path, "named .wav but not a RIFF/WAVE file (no \"RIFF....WAVE\" or \"RF64....WAVE\" header)",
                 "Check what the file really is (e.g. with the `file` command) and give it the right extension");
         return null;
     }

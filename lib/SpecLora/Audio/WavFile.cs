@@ -18,8 +18,11 @@ namespace SpecLora.Audio;
 /// trailing partial frame is dropped. A <c>data</c> chunk that declares more bytes than the file holds is a
 /// truncated file and is rejected with <see cref="AudioFormatException"/> rather than silently shortened: a clip
 /// that ends early would otherwise produce a shorter spectrogram without anyone noticing.</para>
-/// <para>RF64 and compressed WAV codecs (ADPCM, µ-law, …) are not read here; <see cref="AudioLoader"/> hands them
-/// to ffmpeg.</para>
+/// <para><b>RF64</b> (<c>"RF64"</c>/<c>"BW64"</c>, the WAV variant beyond 4 GB that <c>ffmpeg -rf64 always</c> writes):
+/// the 64-bit sizes come from the <c>ds64</c> chunk; RF64 streamed to a pipe (ds64 all zeros, data size 0xFFFFFFFF)
+/// is read to the end like a streamed RIFF header.</para>
+/// <para>Compressed WAV codecs (ADPCM, µ-law, …) are not read here; <see cref="AudioLoader"/> hands them to
+/// ffmpeg.</para>
 /// </remarks>
 public static class WavFile
 {
@@ -144,8 +147,13 @@ public static class WavFile
 
     // ------------------------------------------------------------------ reading
 
+    /// <summary>Opens an audio file for reading; a FIFO, device or folder is refused with a sentence before it is
+    /// opened (opening a FIFO would block until another program writes to it).</summary>
     internal static FileStream OpenRead(string path)
     {
+        if (RegularFile.NonRegularKind(path) is { } kind)
+            throw new AudioFormatException(path, $"not a regular file: it is {kind}",
+                "Give the path of an audio file (to read from a pipe, save the stream to a file first)");
         try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
         catch (FileNotFoundException) { throw new FileNotFoundException($"{path}: audio file not found. Check the path (relative paths start at {Environment.CurrentDirectory}).", path); }
     }
@@ -169,9 +177,10 @@ public static class WavFile
         } + $", {Channels} ch, {SampleRate} Hz";
     }
 
-    /// <summary>True when the first bytes are "RIFF....WAVE".</summary>
-    internal static bool LooksLikeWav(ReadOnlySpan<byte> head) =>
-        head.Length >= 12 && head[..4].SequenceEqual("RIFF"u8) && head.Slice(8, 4).SequenceEqual("WAVE"u8);
+    /// <summary>True when the first 4 bytes are a RIFF/WAVE container tag: "RIFF", or "RF64"/"BW64" (EBU Tech 3306 /
+    /// ITU-R BS.2088 WAV with 64-bit sizes in a <c>ds64</c> chunk).</summary>
+    internal static bool IsContainerTag(ReadOnlySpan<byte> tag) =>
+        tag.Length >= 4 && (tag[..4].SequenceEqual("RIFF"u8) || tag[..4].SequenceEqual("RF64"u8) || tag[..4].SequenceEqual("BW64"u8));
 
     /// <summary>Parses the header up to the start of the data chunk; the stream is left at the first data byte.</summary>
     internal static WavLayout ReadHeader(Stream s, string name)
@@ -179,14 +188,16 @@ public static class WavFile
         Span<byte> h = stackalloc byte[12];
         int got = ReadFull(s, h);
         if (got == 0) throw new AudioFormatException(name, "the file is empty (0 bytes)", "Check that the file was copied or exported completely");
-        if (got < 4 || !h[..4].SequenceEqual("RIFF"u8))
-            throw new AudioFormatException(name, "not a RIFF/WAVE file (no \"RIFF\" tag)", "Give a WAV file, or a compressed file that ffmpeg can decode");
+        if (got < 4 || !IsContainerTag(h))
+            throw new AudioFormatException(name, "not a RIFF/WAVE file (no \"RIFF\" or \"RF64\" tag)", "Give a WAV file, or a compressed file that ffmpeg can decode");
         if (got < 12) throw TruncatedHeader(name, got);
+        bool rf64 = !h[..4].SequenceEqual("RIFF"u8);
         uint riffSize = BinaryPrimitives.ReadUInt32LittleEndian(h[4..]);
         if (!h.Slice(8, 4).SequenceEqual("WAVE"u8))
             throw new AudioFormatException(name, $"a RIFF file of type \"{Encoding.ASCII.GetString(h.Slice(8, 4))}\", not WAVE", "Give a WAV file");
         long pos = 12;
         WavLayout? fmt = null;
+        Ds64? ds64 = null;
         Span<byte> ck = stackalloc byte[8];
         while (true)
         {
@@ -198,11 +209,24 @@ public static class WavFile
             }
             pos += 8;
             string id = Encoding.ASCII.GetString(ck[..4]);
-            uint size = BinaryPrimitives.ReadUInt32LittleEndian(ck[4..]);
-            if (id == "fmt ")
+            uint size32 = BinaryPrimitives.ReadUInt32LittleEndian(ck[4..]);
+            // RF64: a 32-bit size of 0xFFFFFFFF means "see ds64" (the data chunk's size, or the ds64 table's entry).
+            long size = size32;
+            if (rf64 && size32 == uint.MaxValue && ds64 is not null && id != "data" && ds64.Table.TryGetValue(id, out long big)) size = big;
+            if (id == "ds64" && rf64 && ds64 is null)
+            {
+                if (size < 24) throw new AudioFormatException(name, $"the RF64 \"ds64\" chunk has {size} bytes (at least 24 needed)", "Re-export the file as a standard WAV or RF64");
+                var body = new byte[Math.Min(size, 4096)];
+                got = ReadFull(s, body);
+                if (got < body.Length) throw TruncatedHeader(name, pos + got);
+                Skip(s, size - body.Length + (size & 1));
+                pos += size + (size & 1);
+                ds64 = ParseDs64(body, name);
+            }
+            else if (id == "fmt ")
             {
                 if (size < 16) throw new AudioFormatException(name, $"the \"fmt \" chunk has {size} bytes (at least 16 needed)", "Re-export the file as a standard WAV");
-                var body = new byte[Math.Min(size, 4096u)];
+                var body = new byte[Math.Min(size, 4096)];
                 got = ReadFull(s, body);
                 if (got < body.Length) throw TruncatedHeader(name, pos + got);
                 Skip(s, size - body.Length + (size & 1));
@@ -212,14 +236,26 @@ public static class WavFile
             else if (id == "data")
             {
                 if (fmt == null) throw new AudioFormatException(name, "the \"data\" chunk comes before any \"fmt \" chunk", "Re-export the file as a standard WAV");
-                // Unknown length: 0xFFFFFFFF, or 0 when the RIFF size is unknown too (0 or 0xFFFFFFFF). A data chunk of
-                // size 0 in an otherwise complete file really is empty.
-                bool streaming = size == uint.MaxValue || (size == 0 && riffSize is 0 or uint.MaxValue);
+                bool streaming;
+                if (rf64)
+                {
+                    if (ds64 is null)
+                        throw new AudioFormatException(name, "an RF64 file without the \"ds64\" chunk that holds its sizes", "Re-export the file (e.g. ffmpeg -i in.wav -rf64 auto out.wav)");
+                    // ffmpeg writing RF64 to a pipe leaves ds64 all zeros and the data size 0xFFFFFFFF: unknown length.
+                    if (size32 == uint.MaxValue) size = ds64.DataSize;
+                    streaming = size32 == uint.MaxValue && ds64.DataSize == 0 && ds64.RiffSize is 0 or -1;
+                }
+                else
+                {
+                    // Unknown length: 0xFFFFFFFF, or 0 when the RIFF size is unknown too (0 or 0xFFFFFFFF). A data chunk
+                    // of size 0 in an otherwise complete file really is empty.
+                    streaming = size32 == uint.MaxValue || (size32 == 0 && riffSize is 0 or uint.MaxValue);
+                }
                 if (!streaming && s.CanSeek && s.Length - s.Position < size)
                     throw new AudioFormatException(name,
                         $"the data chunk declares {size:N0} bytes but the file ends after {s.Length - s.Position:N0} (the file is truncated)",
                         "Copy or export the file again; a partly written WAV is not read");
-                return fmt with { DataSize = size, Streaming = streaming };
+                return fmt with { DataSize = streaming ? 0 : size, Streaming = streaming };
             }
             else
             {
@@ -227,6 +263,25 @@ public static class WavFile
                 pos += size + (size & 1);
             }
         }
+    }
+
+    /// <summary>The 64-bit sizes of an RF64 file (EBU Tech 3306 §3): RIFF size, data size, and the table of other
+    /// chunks whose 32-bit size is 0xFFFFFFFF. −1 stands for a size too large for a <see cref="long"/>.</summary>
+    private sealed record Ds64(long RiffSize, long DataSize, Dictionary<string, long> Table);
+
+    private static Ds64 ParseDs64(ReadOnlySpan<byte> b, string name)
+    {
+        static long Size(ReadOnlySpan<byte> v) { ulong x = BinaryPrimitives.ReadUInt64LittleEndian(v); return x > long.MaxValue ? -1 : (long)x; }
+        var table = new Dictionary<string, long>();
+        if (b.Length >= 28)
+        {
+            uint entries = BinaryPrimitives.ReadUInt32LittleEndian(b[24..]);
+            for (int i = 0, o = 28; i < entries && o + 12 <= b.Length; i++, o += 12)
+                table[Encoding.ASCII.GetString(b.Slice(o, 4))] = Size(b.Slice(o + 4, 8));
+        }
+        long data = Size(b[8..]);
+        if (data < 0) throw new AudioFormatException(name, "the RF64 \"ds64\" chunk declares a data size beyond 2⁶³ bytes", "Re-export the file");
+        return new Ds64(Size(b), data, table);
     }
 
     private static WavLayout ParseFmt(ReadOnlySpan<byte> b, string name)

@@ -206,6 +206,117 @@ public class WavFileTests
         Assert.Equal([0.25f, -0.5f], WavFile.Read(new MemoryStream(bytes), "f32").Channels[0]);
     }
 
+    /// <summary>An RF64 file as EBU Tech 3306 lays it out: "RF64", 0xFFFFFFFF, "WAVE", ds64 (RIFF size, data size,
+    /// sample count, table), fmt, then data with a 32-bit size of 0xFFFFFFFF.</summary>
+    private static byte[] Rf64(byte[] fmt, byte[] data, ulong ds64Data, ulong ds64Riff, params byte[][] before)
+    {
+        var ds64 = new byte[28];
+        BinaryPrimitives.WriteUInt64LittleEndian(ds64, ds64Riff);
+        BinaryPrimitives.WriteUInt64LittleEndian(ds64.AsSpan(8), ds64Data);
+        var wav = F.Riff([F.Chunk("ds64", ds64), F.Chunk("fmt ", fmt), .. before, F.Chunk("data", data, 0xFFFFFFFF)]);
+        "RF64"u8.CopyTo(wav);
+        BinaryPrimitives.WriteUInt32LittleEndian(wav.AsSpan(4), 0xFFFFFFFF);
+        return wav;
+    }
+
+    [Fact]
+    public void Rf64_sizes_come_from_the_ds64_chunk()
+    {
+        var data = F.Int16Data(100, -100, 200, -200, 300, -300);
+        // An odd-sized LIST chunk between fmt and data, and trailing bytes after the data that are not audio.
+        var wav = Rf64(F.Fmt(1, 2, 44100, 16), data, (ulong)data.Length, 0, F.Chunk("LIST", "INFOx"u8.ToArray()));
+        wav = [.. wav, .. F.Chunk("id3 ", new byte[10])];
+        using var tmp = new F();
+        var a = WavFile.Read(tmp.Write("big.wav", wav));
+        Assert.Equal(44100, a.SampleRate);
+        Assert.Equal(3, a.Frames);
+        Assert.Equal([100 / 32768f, 200 / 32768f, 300 / 32768f], a.Channels[0]);
+        Assert.Equal(3, AudioLoader.LoadChannels(tmp.Path_("big.wav"), new AudioLoadOptions { SampleRate = null, Mono = false }).Frames);
+    }
+
+    [Fact]
+    public void Rf64_streamed_to_a_pipe_is_read_to_the_end()
+    {
+        // ffmpeg -rf64 always -f wav pipe: leaves ds64 all zeros and the data size 0xFFFFFFFF.
+        var wav = Rf64(F.Fmt(3, 1, 8000, 32), F.Float32Data(0.25f, -0.5f, 0.75f), 0, 0);
+        var a = WavFile.Read(new NonSeekable(wav), "pipe");
+        Assert.Equal([0.25f, -0.5f, 0.75f], a.Channels[0]);
+    }
+
+    [Fact]
+    public void Rf64_that_declares_more_than_the_file_holds_is_truncated()
+    {
+        var wav = Rf64(F.Fmt(1, 1, 8000, 16), F.Int16Data(1, 2, 3, 4), 5_000_000_000, 0);
+        using var tmp = new F();
+        var path = tmp.Write("cut64.wav", wav);
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(path));
+        Assert.Contains(path, ex.Message);
+        Assert.Contains("5,000,000,000 bytes", ex.Message);
+        Assert.Contains("truncated", ex.Message);
+    }
+
+    [Fact]
+    public void Rf64_without_ds64_is_an_error_that_says_so()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 8000, 16)), F.Chunk("data", F.Int16Data(1, 2), 0xFFFFFFFF));
+        "RF64"u8.CopyTo(wav);
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.Read(new MemoryStream(wav), "noDs64.wav"));
+        Assert.Contains("noDs64.wav", ex.Message);
+        Assert.Contains("ds64", ex.Message);
+    }
+
+    [SkippableTheory]
+    [InlineData("pcm_s16le", WavSampleFormat.Pcm16)]
+    [InlineData("pcm_f32le", WavSampleFormat.Float32)]   // ffmpeg writes WAVE_FORMAT_EXTENSIBLE here, with a fact chunk
+    public void Ffmpeg_rf64_always_is_read_natively_sample_for_sample(string codec, WavSampleFormat format)
+    {
+        Skip.IfNot(F.FfmpegAvailable(), "ffmpeg is not installed (FFMPEG_PATH/PATH); CI installs it");
+        using var tmp = new F();
+        var y = new RawAudio([F.Sine(3000, 440, 16000, 0.5), F.Sine(3000, 660, 16000, 0.25)], 16000);
+        var wav = tmp.Path_("in.wav");
+        WavFile.Write(wav, y, format);
+        var rf64 = tmp.Path_("rf64.wav");
+        var psi = new System.Diagnostics.ProcessStartInfo("ffmpeg", ["-v", "error", "-i", wav, "-rf64", "always", "-c:a", codec, rf64]);
+        using (var p = System.Diagnostics.Process.Start(psi)!) { p.WaitForExit(); Assert.Equal(0, p.ExitCode); }
+        Assert.Equal("RF64", System.Text.Encoding.ASCII.GetString(File.ReadAllBytes(rf64), 0, 4));
+        var back = WavFile.Read(rf64);
+        var expected = WavFile.Read(wav);
+        Assert.Equal(expected.Channels[0], back.Channels[0]);
+        Assert.Equal(expected.Channels[1], back.Channels[1]);
+    }
+
+    [SkippableFact]
+    public void A_fifo_named_wav_is_refused_at_once_naming_the_file()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "mkfifo is POSIX");
+        using var tmp = new F();
+        var fifo = tmp.Path_("stream.wav");
+        using (var p = System.Diagnostics.Process.Start("mkfifo", [fifo])!) { p.WaitForExit(); Skip.IfNot(p.ExitCode == 0, "mkfifo failed"); }
+        // Opening a FIFO blocks until a writer appears; the refusal must come before any open. Run it on a worker
+        // so that a regression fails the test instead of hanging the run (no writer ever appears).
+        var read = Task.Run(() => Assert.Throws<AudioFormatException>(() => WavFile.Read(fifo)));
+        var load = Task.Run(() => Assert.Throws<AudioFormatException>(() => AudioLoader.Load(fifo)));
+        Assert.True(Task.WaitAll([read, load], TimeSpan.FromSeconds(30)), "reading a FIFO blocked: it was opened instead of refused");
+        foreach (var ex in new[] { read.Result, load.Result })
+        {
+            Assert.Contains(fifo, ex.Message);
+            Assert.Contains("FIFO", ex.Message);
+            Assert.DoesNotContain("Exception", ex.Message);
+        }
+    }
+
+    [SkippableFact]
+    public void A_folder_named_wav_is_refused_naming_it()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "the file-type check runs on Linux and macOS");
+        using var tmp = new F();
+        var dir = tmp.Path_("album.wav");
+        Directory.CreateDirectory(dir);
+        var ex = Assert.Throws<AudioFormatException>(() => AudioLoader.Load(dir));
+        Assert.Contains(dir, ex.Message);
+        Assert.Contains("folder", ex.Message);
+    }
+
     private sealed class NonSeekable(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
