@@ -6,8 +6,9 @@ namespace SpecLora.Audio;
 /// </summary>
 /// <remarks>
 /// <para>WAV (RIFF/WAVE PCM or float, recognised by its header, whatever the extension) is read natively by
-/// <see cref="WavFile"/>, seeking straight to the offset. Everything else (MP3, OGG, FLAC, M4A, WAV with
-/// compressed codecs, …) is decoded by ffmpeg through FFMpegCore to float32 PCM at the native rate, gaplessly
+/// <see cref="WavFile"/>, seeking straight to the offset. Ogg Vorbis (mono or stereo) is decoded by the managed
+/// NVorbis decoder (<see cref="VorbisDecoder"/>: the same frames as ffmpeg, so no ffmpeg is needed; a stream it cannot
+/// read falls back to ffmpeg). Everything else (MP3, Opus, FLAC, M4A, WAV with compressed codecs, …) is decoded by ffmpeg through FFMpegCore to float32 PCM at the native rate, gaplessly
 /// (MP3 encoder delay and padding removed), then cut. ffmpeg is found through
 /// <see cref="AudioLoadOptions.FfmpegPath"/>, the <c>FFMPEG_PATH</c> environment variable, or <c>PATH</c>.</para>
 /// <para>Resampling: <see cref="Resampler"/> (polyphase Kaiser sinc designed like soxr HQ, librosa's default
@@ -70,7 +71,7 @@ public static class AudioLoader
         ct.ThrowIfCancellationRequested();
 
         RawAudio audio;
-        var nativeWav = SniffNativeWav(path);
+        var (nativeWav, oggVorbis) = Sniff(path);
         if (nativeWav is { } layout)
         {
             // Seek straight to the requested frames.
@@ -85,8 +86,23 @@ public static class AudioLoader
         }
         else
         {
-            double? limit = options.DurationSeconds is { } d ? options.OffsetSeconds + d + 1.0 : null;
-            var full = await FfmpegDecoder.DecodeAsync(path, options.FfmpegPath, limit, synchronous, ct).ConfigureAwait(false);
+            RawAudio full;
+            if (oggVorbis)
+            {
+                // Managed first (no ffmpeg needed); a stream NVorbis cannot read goes to ffmpeg when there is one.
+                double? limit = options.DurationSeconds is { } d ? options.OffsetSeconds + d : null;
+                try { full = VorbisDecoder.Decode(path, limit, ct); }
+                catch (AudioFormatException managed)
+                {
+                    try { full = await FfmpegDecoder.DecodeAsync(path, options.FfmpegPath, null, synchronous, ct).ConfigureAwait(false); }
+                    catch (FfmpegNotFoundException) { throw managed; }
+                }
+            }
+            else
+            {
+                double? limit = options.DurationSeconds is { } d ? options.OffsetSeconds + d + 1.0 : null;
+                full = await FfmpegDecoder.DecodeAsync(path, options.FfmpegPath, limit, synchronous, ct).ConfigureAwait(false);
+            }
             if (full.Frames == 0) throw WavFile.NoSamples(path);
             long first = (long)(options.OffsetSeconds * full.SampleRate);
             long max = options.DurationSeconds is { } d2 ? (long)(d2 * full.SampleRate) : long.MaxValue;
@@ -108,26 +124,29 @@ public static class AudioLoader
         return audio;
     }
 
-    /// <summary>The WAV layout when <paramref name="path"/> is a RIFF/WAVE file we decode natively; null when ffmpeg
-    /// should decode it. Throws for empty files and broken WAV headers.</summary>
-    private static WavFile.WavLayout? SniffNativeWav(string path)
+    /// <summary>The WAV layout when <paramref name="path"/> is a RIFF/WAVE (or RF64) file we decode natively, and
+    /// whether it is Ogg Vorbis (decoded by NVorbis); (null, false) when ffmpeg should decode it. Throws for non-regular
+    /// and empty files and broken WAV headers.</summary>
+    private static (WavFile.WavLayout? Wav, bool OggVorbis) Sniff(string path)
     {
         using var fs = WavFile.OpenRead(path);
         if (fs.Length == 0)
             throw new AudioFormatException(path, "the file is empty (0 bytes)", "Check that the file was copied or exported completely");
-        Span<byte> head = stackalloc byte[12];
-        int n = fs.Read(head);
+        Span<byte> head = stackalloc byte[64];
+        int n = fs.ReadAtLeast(head, head.Length, throwOnEndOfStream: false);
+        head = head[..n];
         if (n >= 4 && WavFile.IsContainerTag(head) && (n < 12 || head.Slice(8, 4).SequenceEqual("WAVE"u8)))
         {
             fs.Position = 0;
             var layout = WavFile.ReadHeader(fs, path);   // throws for truncated/broken headers
-            return layout.IsSupported ? layout : null;     // compressed WAV codecs go to ffmpeg
+            return (layout.IsSupported ? layout : null, false);     // compressed WAV codecs go to ffmpeg
         }
+        if (VorbisDecoder.IsOggVorbis(head)) return (null, true);
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext is ".wav" or ".wave")
             throw new AudioFormatException(path, "named .wav but not a RIFF/WAVE file (no \"RIFF....WAVE\" or \"RF64....WAVE\" header)",
                 "Check what the file really is (e.g. with the `file` command) and give it the right extension");
-        return null;
+        return (null, false);
     }
 
     private static ArgumentOutOfRangeException BeyondEnd(string path, double offset, long frames, int rate) =>
