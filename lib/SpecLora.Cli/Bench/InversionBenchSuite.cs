@@ -19,7 +19,7 @@ internal sealed class InversionBenchSuite : IBenchSuite
     {
         var heavy = options with { Samples = options.Quick ? 1 : 3, WarmUps = 1 };
         var clip = Piano(180);
-        var mel = MelSpectrogram.Compute(clip.Samples);
+        var mel = MelSpectrogram.Compute(clip);
         string frames = $"{mel.Frames} frames";
 
         // Level kept (no peak normalisation), so that SC and mel-SC compare like with like.
@@ -33,7 +33,7 @@ internal sealed class InversionBenchSuite : IBenchSuite
         yield return new BenchRow("mel → audio, 3 min, default (PGHI + FGLA32)", tOurs, "baseline: pinv + GL32 random (ours)", tBase, FullTargetSeconds,
             $"librosa mel_to_audio ≈ 37 s CPU (quoted); mel-SC {mOurs.MelSc:F3} vs {mBase.MelSc:F3}, SC {mOurs.Sc:F3} vs {mBase.Sc:F3}; {frames}", tOursMin);
 
-        var mag = new Stft().Forward(clip.Samples).ToMagnitude();
+        var mag = new Stft().Forward(clip).ToMagnitude();
         double Fgla(int n) => BenchTimer.Median(() => FastGriffinLim.Reconstruct(mag, iterations: n), heavy);
         double t1 = Fgla(1), t33 = Fgla(33);
         double perIteration = (t33 - t1) / 32;

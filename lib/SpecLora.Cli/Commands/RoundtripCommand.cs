@@ -32,7 +32,7 @@ internal static class RoundtripCommand
                 {
                     ct.ThrowIfCancellationRequested();
                     var clip = AudioLoader.Load(file, new AudioLoadOptions { DurationSeconds = r.GetValue(duration) });
-                    var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples), DbOptions.MakeMels, out float refPower);
+                    var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip), DbOptions.MakeMels, out float refPower);
                     var picture = Path.Combine(dir, Path.GetFileNameWithoutExtension(file) + "." + r.GetValue(format));
                     MelImage.Save(picture, db, null, MelImageMetadata.From(db, null, null, refPower, clip.DurationSeconds));
                     var decoded = SpectrogramImageDecoder.Decode(picture);

@@ -11,7 +11,7 @@ public sealed record AudioLoadOptions
 
     /// <summary>Output rate in Hz (librosa <c>sr</c>). Default 22050; <c>null</c> keeps the file's own rate
     /// (librosa <c>sr=None</c>). Resampling uses <see cref="Resampler"/> (soxr-HQ-like, librosa's default <c>res_type</c>).</summary>
-    public int? SampleRate { get; init; } = 22050;
+    public int? SampleRate { get; init; } = LibrosaDefaults.SampleRate;
 
     /// <summary>Average the channels into one (librosa <c>mono</c>, i.e. <c>to_mono</c>: float32 mean). Default true.
     /// <see cref="AudioLoader.Load"/> needs true; use <see cref="AudioLoader.LoadChannels"/> to keep channels.</summary>

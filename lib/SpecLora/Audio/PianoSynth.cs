@@ -42,7 +42,7 @@ public static class PianoSynth
     /// <param name="sampleRate">Output rate in Hz. Default 22050.</param>
     /// <param name="tailSeconds">Silence-bound ringing kept after the last release, in seconds. Default 1.</param>
     /// <returns>Samples scaled to a peak of 0.5, length ceil((last release + tail)·sr).</returns>
-    public static AudioClip Render(IReadOnlyList<PianoNote> notes, int sampleRate = 22050, double tailSeconds = 1.0)
+    public static AudioClip Render(IReadOnlyList<PianoNote> notes, int sampleRate = LibrosaDefaults.SampleRate, double tailSeconds = 1.0)
     {
         ArgumentNullException.ThrowIfNull(notes);
         if (notes.Count == 0) throw new ArgumentException("no notes to render", nameof(notes));
@@ -133,7 +133,7 @@ public static class PianoSynth
 
     /// <summary>Renders <see cref="FurEliseOpening"/> (≈ 9.7 s). This made <c>data/audio/fur-elise-theme.wav</c>
     /// (22050 Hz, 16-bit).</summary>
-    public static AudioClip RenderFurEliseOpening(int sampleRate = 22050) => Render(FurEliseOpening, sampleRate);
+    public static AudioClip RenderFurEliseOpening(int sampleRate = LibrosaDefaults.SampleRate) => Render(FurEliseOpening, sampleRate);
 
     private static IReadOnlyList<PianoNote> BuildFurElise()
     {

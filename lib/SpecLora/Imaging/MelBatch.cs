@@ -109,7 +109,7 @@ public static class MelBatch
     {
         var o = (options ?? new MelBatchOptions()).Validate();
         var clip = AudioLoader.Load(input, new AudioLoadOptions { SampleRate = o.Mel.SampleRate, OffsetSeconds = o.OffsetSeconds, DurationSeconds = o.DurationSeconds });
-        var power = MelSpectrogram.Compute(clip.Samples, o.Mel);
+        var power = MelSpectrogram.Compute(clip, o.Mel);
         var db = Decibels.PowerToDb(power, DbOptions.MakeMels, out float refPower);
         var meta = MelImageMetadata.From(db, o.Render, o.Mel, refPower, clip.DurationSeconds);
         MelImage.Save(outputPath, db, o.Render, meta);

@@ -16,17 +16,17 @@ public sealed record MelImageMetadata
     public const string PngKeyword = "speclora";
 
     /// <summary>Sample rate in Hz (librosa <c>sr</c>).</summary>
-    [JsonPropertyName("sr")] public int SampleRate { get; init; } = 22050;
+    [JsonPropertyName("sr")] public int SampleRate { get; init; } = LibrosaDefaults.SampleRate;
     /// <summary>FFT length (librosa <c>n_fft</c>).</summary>
-    [JsonPropertyName("n_fft")] public int NFft { get; init; } = 2048;
+    [JsonPropertyName("n_fft")] public int NFft { get; init; } = LibrosaDefaults.NFft;
     /// <summary>Hop in samples (librosa <c>hop_length</c>).</summary>
-    [JsonPropertyName("hop_length")] public int HopLength { get; init; } = 512;
+    [JsonPropertyName("hop_length")] public int HopLength { get; init; } = LibrosaDefaults.HopLength;
     /// <summary>Number of mel bands (librosa <c>n_mels</c>).</summary>
-    [JsonPropertyName("n_mels")] public int NMels { get; init; } = 128;
+    [JsonPropertyName("n_mels")] public int NMels { get; init; } = LibrosaDefaults.NMels;
     /// <summary>Lowest mel band edge in Hz (librosa <c>fmin</c>).</summary>
     [JsonPropertyName("fmin")] public double FMinHz { get; init; }
     /// <summary>Highest mel band edge in Hz (librosa <c>fmax</c>; sr/2 by default).</summary>
-    [JsonPropertyName("fmax")] public double FMaxHz { get; init; } = 11025;
+    [JsonPropertyName("fmax")] public double FMaxHz { get; init; } = LibrosaDefaults.SampleRate / 2.0;
     /// <summary>HTK mel scale instead of Slaney (librosa <c>htk</c>).</summary>
     [JsonPropertyName("htk")] public bool Htk { get; init; }
     /// <summary>Filter normalisation (librosa <c>norm</c>): "slaney" or null.</summary>
@@ -53,13 +53,17 @@ public sealed record MelImageMetadata
     /// </summary>
     /// <param name="db">The dB matrix drawn.</param>
     /// <param name="render">The render options (null = makeMels defaults).</param>
-    /// <param name="mel">The mel settings that produced the matrix (null = librosa defaults at the spectrogram's rate).</param>
+    /// <param name="mel">The mel settings that produced the matrix (null = librosa defaults at the spectrogram's rate);
+    /// their rate must be the spectrogram's.</param>
     /// <param name="referencePower">The reference power of <c>power_to_db</c>, when known.</param>
     /// <param name="durationSeconds">The audio duration; null = hop·(T−1)/sr.</param>
     public static MelImageMetadata From(Spectrogram db, RenderOptions? render = null, MelOptions? mel = null,
         double? referencePower = null, double? durationSeconds = null)
     {
         ArgumentNullException.ThrowIfNull(db);
+        if (mel is not null && mel.SampleRate != db.SampleRate)
+            throw new ArgumentException($"the spectrogram is of audio at {db.SampleRate} Hz but MelOptions.SampleRate is {mel.SampleRate} Hz: " +
+                "pass the mel options that produced it", nameof(mel));
         render ??= new RenderOptions();
         var (vmin, vmax) = SpectrogramRenderer.ResolveRange(db, render);
         return new MelImageMetadata

@@ -153,7 +153,7 @@ public static class QualityMetrics
     {
         ArgumentNullException.ThrowIfNull(reconstruction);
         var mo = mel ?? new MelOptions { SampleRate = reconstruction.SampleRate };
-        return ImageConsistency(decodedMelDb, MelSpectrogram.Compute(reconstruction.Samples, mo), out _);
+        return ImageConsistency(decodedMelDb, MelSpectrogram.Compute(reconstruction, mo), out _);
     }
 
     private static double ToDb(double sc) => 20 * Math.Log10(Math.Max(sc, 1e-300));

@@ -16,8 +16,9 @@ public sealed record ComplexSpectrogram
     public required int Frames { get; init; }
     /// <summary>The options that produced it.</summary>
     public required StftOptions Options { get; init; }
-    /// <summary>Sample rate in Hz, carried for convenience.</summary>
-    public int SampleRate { get; init; } = 22050;
+    /// <summary>Sample rate in Hz of the audio analysed (librosa <c>sr</c>); <see cref="Stft.Forward(SpecLora.Audio.AudioClip)"/>
+    /// takes it from the clip.</summary>
+    public int SampleRate { get; init; } = LibrosaDefaults.SampleRate;
 
     /// <summary>|X|^power in librosa's layout [Bins × Frames] (power 1 = magnitude, 2 = power).</summary>
     public Spectrogram ToMagnitude(double power = 1.0)

@@ -5,9 +5,9 @@ namespace SpecLora.Spectrograms;
 public sealed record MelOptions
 {
     /// <summary>Sample rate in Hz (librosa <c>sr</c>). Default 22050.</summary>
-    public int SampleRate { get; init; } = 22050;
+    public int SampleRate { get; init; } = LibrosaDefaults.SampleRate;
     /// <summary>Number of mel bands (librosa <c>n_mels</c>). Default 128.</summary>
-    public int NMels { get; init; } = 128;
+    public int NMels { get; init; } = LibrosaDefaults.NMels;
     /// <summary>Lowest band edge in Hz (librosa <c>fmin</c>). Default 0.</summary>
     public double FMinHz { get; init; } = 0.0;
     /// <summary>Highest band edge in Hz (librosa <c>fmax</c>); <c>null</c> = sr/2.</summary>
@@ -23,6 +23,21 @@ public sealed record MelOptions
 
     /// <summary>The upper edge actually used, in Hz.</summary>
     public double EffectiveFMaxHz => FMaxHz ?? SampleRate / 2.0;
+
+    /// <summary>The options for audio sampled at <paramref name="sampleRate"/> Hz, validated: librosa's defaults at
+    /// that rate when <paramref name="options"/> is null (as <c>melspectrogram(y=y, sr=sr)</c>); otherwise
+    /// <paramref name="options"/>, whose <see cref="SampleRate"/> must be that rate (a filterbank laid out for one rate
+    /// applied to audio at another puts every band at the wrong frequency).</summary>
+    /// <exception cref="ArgumentException">The rates differ (the message quotes both), or an option is invalid.</exception>
+    public static MelOptions ForRate(int sampleRate, MelOptions? options)
+    {
+        if (options is null) return new MelOptions { SampleRate = sampleRate }.Validate();
+        if (options.SampleRate != sampleRate)
+            throw new ArgumentException(
+                $"the audio is sampled at {sampleRate} Hz but MelOptions.SampleRate is {options.SampleRate} Hz: load the audio at " +
+                $"{options.SampleRate} Hz (AudioLoadOptions.SampleRate = {options.SampleRate}) or set MelOptions.SampleRate = {sampleRate}", nameof(options));
+        return options.Validate();
+    }
 
     /// <summary>Throws one <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public MelOptions Validate()

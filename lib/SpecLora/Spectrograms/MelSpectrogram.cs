@@ -9,12 +9,24 @@ namespace SpecLora.Spectrograms;
 /// <summary>Mel power spectrogram (librosa <c>feature.melspectrogram</c>): M = A·|STFT|^power.</summary>
 public static class MelSpectrogram
 {
-    /// <summary>Computes the mel spectrogram [NMels × Frames] of <paramref name="y"/>. The input is not modified.
-    /// Fused and parallel: each block of frames goes window → FFT → |X|^power → filterbank without an intermediate
-    /// STFT array.</summary>
-    public static Spectrogram Compute(ReadOnlySpan<float> y, MelOptions? options = null)
+    /// <summary>Computes the mel spectrogram [NMels × Frames] of <paramref name="clip"/> (librosa
+    /// <c>feature.melspectrogram(y=y, sr=sr)</c>). The samples are not modified. Fused and parallel: each block of frames
+    /// goes window → FFT → |X|^power → filterbank without an intermediate STFT array.</summary>
+    /// <param name="clip">The audio and its rate.</param>
+    /// <param name="options">null = librosa's defaults at the clip's rate; otherwise their
+    /// <see cref="MelOptions.SampleRate"/> must be the clip's (see <see cref="MelOptions.ForRate"/>).</param>
+    /// <exception cref="ArgumentException">The rates differ (both are quoted), an option is invalid, or the clip is empty.</exception>
+    public static Spectrogram Compute(SpecLora.Audio.AudioClip clip, MelOptions? options = null)
     {
-        var o = (options ?? new MelOptions()).Validate();
+        ArgumentNullException.ThrowIfNull(clip);
+        return Compute(clip.Samples, clip.SampleRate, options);
+    }
+
+    /// <summary>As <see cref="Compute(SpecLora.Audio.AudioClip, MelOptions?)"/> for bare samples taken at
+    /// <paramref name="sampleRate"/> Hz (e.g. a golden array); the rate is checked against the options the same way.</summary>
+    public static Spectrogram Compute(ReadOnlySpan<float> y, int sampleRate, MelOptions? options = null)
+    {
+        var o = MelOptions.ForRate(sampleRate, options);
         return Compute(y, o, Plans.GetOrAdd(o.Stft, static s => new Stft(s)));
     }
 
@@ -22,7 +34,7 @@ public static class MelSpectrogram
     /// (folders processed in parallel) are safe and repeated calls allocate no FFT plans or buffers.</summary>
     private static readonly ConcurrentDictionary<StftOptions, Stft> Plans = new();
 
-    /// <summary>As <see cref="Compute(ReadOnlySpan{float}, MelOptions?)"/> with a caller-kept plan (its options must be
+    /// <summary>As <see cref="Compute(ReadOnlySpan{float}, int, MelOptions?)"/> with a caller-kept plan (its options must be
     /// <paramref name="options"/>.Stft), so that repeated calls reuse its workers.</summary>
     internal static unsafe Spectrogram Compute(ReadOnlySpan<float> y, MelOptions options, Stft plan)
     {
@@ -147,10 +159,12 @@ public static class MelSpectrogram
     }
 
     /// <summary>Applies the filterbank to an STFT: M[m,t] = Σ_k A[m,k]·|X[k,t]|^power.</summary>
+    /// <param name="stft">The STFT; its <see cref="ComplexSpectrogram.SampleRate"/> is the audio's rate.</param>
+    /// <param name="options">null = librosa's defaults at the STFT's rate; otherwise their rate must be the STFT's.</param>
     public static Spectrogram FromStft(ComplexSpectrogram stft, MelOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(stft);
-        var o = (options ?? new MelOptions()).Validate();
+        var o = MelOptions.ForRate(stft.SampleRate, options ?? new MelOptions { SampleRate = stft.SampleRate, Stft = stft.Options });
         var fb = MelFilterBank.Get(o);
         if (fb.NBins != stft.Bins) throw new ArgumentException($"STFT has {stft.Bins} bins but the filterbank expects {fb.NBins}", nameof(stft));
         int frames = stft.Frames, bins = stft.Bins, nMels = fb.NMels;

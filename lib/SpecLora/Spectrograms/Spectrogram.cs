@@ -34,11 +34,11 @@ public sealed record Spectrogram
     /// <summary>Number of frames (columns).</summary>
     public required int Frames { get; init; }
     /// <summary>Sample rate in Hz of the audio the spectrogram describes (librosa <c>sr</c>).</summary>
-    public int SampleRate { get; init; } = 22050;
+    public int SampleRate { get; init; } = LibrosaDefaults.SampleRate;
     /// <summary>Hop in samples between frames (librosa <c>hop_length</c>).</summary>
-    public int HopLength { get; init; } = 512;
+    public int HopLength { get; init; } = LibrosaDefaults.HopLength;
     /// <summary>FFT length in samples (librosa <c>n_fft</c>).</summary>
-    public int NFft { get; init; } = 2048;
+    public int NFft { get; init; } = LibrosaDefaults.NFft;
     /// <summary>Magnitude, power or dB.</summary>
     public SpectrogramScale Scale { get; init; } = SpectrogramScale.Power;
     /// <summary>Linear STFT bins or mel bands.</summary>
@@ -66,7 +66,7 @@ public sealed record Spectrogram
 
     /// <summary>Creates a spectrogram after checking that <paramref name="data"/> has bins·frames values.</summary>
     public static Spectrogram Create(float[] data, int bins, int frames, SpectrogramScale scale, FrequencyAxis axis,
-        int sampleRate = 22050, int hopLength = 512, int nFft = 2048)
+        int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength, int nFft = LibrosaDefaults.NFft)
     {
         ArgumentNullException.ThrowIfNull(data);
         if (bins <= 0) throw new ArgumentOutOfRangeException(nameof(bins), bins, $"bins={bins} must be > 0");

@@ -45,10 +45,23 @@ public sealed class Stft
     /// <summary>Number of frequency bins, 1 + NFft/2.</summary>
     public int Bins => Options.NFft / 2 + 1;
 
-    /// <summary>Complex STFT of <paramref name="y"/> (librosa <c>stft</c>). The input is not modified.</summary>
-    /// <exception cref="ArgumentException">The signal is empty, or too short when not centred.</exception>
-    public ComplexSpectrogram Forward(ReadOnlySpan<float> y, int sampleRate = 22050)
+    /// <summary>Complex STFT of <paramref name="clip"/> (librosa <c>stft</c>); the result carries the clip's rate. The
+    /// samples are not modified.</summary>
+    /// <exception cref="ArgumentException">The clip is empty, or too short when not centred.</exception>
+    public ComplexSpectrogram Forward(SpecLora.Audio.AudioClip clip)
     {
+        ArgumentNullException.ThrowIfNull(clip);
+        return Forward(clip.Samples, clip.SampleRate);
+    }
+
+    /// <summary>Complex STFT of samples <paramref name="y"/> taken at <paramref name="sampleRate"/> Hz (librosa
+    /// <c>stft</c>; the rate only labels the result). Prefer <see cref="Forward(SpecLora.Audio.AudioClip)"/>. The input is
+    /// not modified.</summary>
+    /// <exception cref="ArgumentException">The signal is empty, or too short when not centred.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="sampleRate"/> ≤ 0.</exception>
+    public ComplexSpectrogram Forward(ReadOnlySpan<float> y, int sampleRate)
+    {
+        if (sampleRate <= 0) throw new ArgumentOutOfRangeException(nameof(sampleRate), sampleRate, $"sampleRate={sampleRate} must be > 0 Hz (librosa sr)");
         int frames = CheckSignal(y);
         var real = new float[frames * Bins];
         var imag = new float[frames * Bins];

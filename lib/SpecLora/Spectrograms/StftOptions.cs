@@ -14,7 +14,7 @@ public enum PadMode
 public sealed record StftOptions
 {
     /// <summary>FFT length in samples (librosa <c>n_fft</c>). Default 2048. Must be a power of two ≥ 16.</summary>
-    public int NFft { get; init; } = 2048;
+    public int NFft { get; init; } = LibrosaDefaults.NFft;
     /// <summary>Hop in samples (librosa <c>hop_length</c>); <c>null</c> = <see cref="EffectiveWinLength"/>/4.</summary>
     public int? HopLength { get; init; }
     /// <summary>Window length in samples (librosa <c>win_length</c>); <c>null</c> = <see cref="NFft"/>.</summary>

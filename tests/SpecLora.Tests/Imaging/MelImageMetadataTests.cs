@@ -89,4 +89,15 @@ public class MelImageMetadataTests
             pos += i + 1;
         }
     }
+
+    [Fact]
+    public void Mel_options_at_another_rate_than_the_spectrogram_are_refused_quoting_both()
+    {
+        var db = Spectrogram.Create(new float[128 * 4], 128, 4, SpectrogramScale.Db, FrequencyAxis.Mel, sampleRate: 44100);
+        var ex = Assert.Throws<ArgumentException>(() => MelImageMetadata.From(db, mel: new MelOptions()));
+        Assert.Contains("44100 Hz", ex.Message);
+        Assert.Contains("22050 Hz", ex.Message);
+        Assert.Equal(44100, MelImageMetadata.From(db, mel: new MelOptions { SampleRate = 44100 }).SampleRate);
+        Assert.Equal(22050, MelImageMetadata.From(db, mel: null).FMaxHz);
+    }
 }

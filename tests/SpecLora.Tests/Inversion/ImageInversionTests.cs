@@ -20,7 +20,7 @@ public class ImageInversionTests(ITestOutputHelper output)
 
     private static (string Path, float RefPower) SavePng(AudioClip clip, string dir, RenderOptions? render = null)
     {
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples), DbOptions.MakeMels, out float refPower);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip), DbOptions.MakeMels, out float refPower);
         var path = System.IO.Path.Combine(dir, "clip.png");
         MelImage.Save(path, db, render, MelImageMetadata.From(db, render, null, refPower, clip.DurationSeconds));
         return (path, refPower);
@@ -87,7 +87,7 @@ public class ImageInversionTests(ITestOutputHelper output)
     public void Jpeg_without_metadata_uses_frames_per_column_or_duration()
     {
         using var files = new AudioTestFiles();
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(Clip().Samples), DbOptions.MakeMels);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(Clip()), DbOptions.MakeMels);
         var jpg = System.IO.Path.Combine(files.Dir, "clip.jpg");
         MelImage.Save(jpg, db, new RenderOptions { Width = 64, Height = 128 });
         var decoded = SpectrogramImageDecoder.Decode(jpg);

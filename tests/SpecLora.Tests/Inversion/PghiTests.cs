@@ -8,14 +8,14 @@ namespace SpecLora.Tests.Inversion;
 public class PghiTests
 {
     private static AudioClip PhaseOnly(float[] y, PhaseMethod method) =>
-        new MelInverter(new InversionOptions { Method = method, PeakDbfs = null }).FromMagnitude(new Stft().Forward(y).ToMagnitude(1.0));
+        new MelInverter(new InversionOptions { Method = method, PeakDbfs = null }).FromMagnitude(new Stft().Forward(y, LibrosaDefaults.SampleRate).ToMagnitude(1.0));
 
     /// <summary>PGHI alone (no iterations): phase from <see cref="Pghi.EstimatePhase"/>, one iSTFT, SC (dB) of the result's
     /// |STFT| against <paramref name="y"/>'s.</summary>
     private static double PghiAloneScDb(float[] y, PghiOptions? options = null)
     {
         var stft = new Stft();
-        var c = stft.Forward(y);
+        var c = stft.Forward(y, LibrosaDefaults.SampleRate);
         var mag = c.ToMagnitude(1.0);
         var phase = Pghi.EstimatePhase(mag, options);   // bin-major like mag
         var re = new float[c.Real.Length];
@@ -28,7 +28,7 @@ public class PghiTests
                 im[t * mag.Bins + b] = a * MathF.Sin(p);
             }
         var yHat = stft.Inverse(c with { Real = re, Imag = im }, y.Length);
-        return QualityMetrics.SpectralConvergenceDb(mag, stft.Forward(yHat).ToMagnitude(1.0));
+        return QualityMetrics.SpectralConvergenceDb(mag, stft.Forward(yHat, LibrosaDefaults.SampleRate).ToMagnitude(1.0));
     }
 
     /// <summary>ltfat's choices: Gaussian-line gradients and first-pass tolerance 0.1.</summary>
@@ -80,7 +80,7 @@ public class PghiTests
     [Fact]
     public void Deterministic_and_wrapped()
     {
-        var mag = new Stft().Forward(Golden.Fixture("synth2s_y.f32")).ToMagnitude(1.0);
+        var mag = new Stft().Forward(Golden.Fixture("synth2s_y.f32"), LibrosaDefaults.SampleRate).ToMagnitude(1.0);
         var a = Pghi.EstimatePhase(mag);
         Assert.Equal(a, Pghi.EstimatePhase(mag));
         Assert.All(a, v => Assert.InRange(v, -MathF.PI - 1e-5f, MathF.PI + 1e-5f));

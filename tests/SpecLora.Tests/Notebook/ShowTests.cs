@@ -10,7 +10,7 @@ public class ShowTests
     public void Facade_builds_the_views_with_self_contained_html()
     {
         var clip = new AudioClip(Enumerable.Range(0, 2205).Select(i => MathF.Sin(i * 0.1f) * 0.3f).ToArray(), 22050);
-        var mel = MelSpectrogram.Compute(clip.Samples);
+        var mel = MelSpectrogram.Compute(clip);
         IHtmlView[] views =
         [
             Show.Audio(clip, "a"),

@@ -30,7 +30,7 @@ public class MelOptionsTests
         var o = new MelOptions { SampleRate = sr, NMels = nMels, FMinHz = fMin, FMaxHz = fMax, Power = power };
         var ex = Assert.Throws<ArgumentException>(() => o.Validate());
         Assert.Contains(message, ex.Message);
-        Assert.Throws<ArgumentException>(() => MelSpectrogram.Compute(new float[4096], o));
+        Assert.Throws<ArgumentException>(() => MelSpectrogram.Compute(new float[4096], o.SampleRate, o));
     }
 
     [Fact]

@@ -18,7 +18,7 @@ public class StftTests
     {
         var y = Golden.Fixture("synth2s_y.f32");
         var expected = Golden.Fixture("synth2s_stft_mag.f32"); // [1025 × 87]
-        var mag = new Stft().Forward(y).ToMagnitude();
+        var mag = new Stft().Forward(y, LibrosaDefaults.SampleRate).ToMagnitude();
         Assert.Equal(1025, mag.Bins);
         Assert.Equal(87, mag.Frames);
         double rel = Golden.RelFrobenius(mag.Data, expected);
@@ -38,7 +38,7 @@ public class StftTests
         var y = Noise(20 * 22050, 5);
         var copy = (float[])y.Clone();
         var plan = new Stft();
-        var stft = plan.Forward(y);
+        var stft = plan.Forward(y, LibrosaDefaults.SampleRate);
         Assert.Equal(copy, y);
         var back = plan.Inverse(stft, y.Length);
         Assert.Equal(y.Length, back.Length);
@@ -51,7 +51,7 @@ public class StftTests
     public void Inverse_default_length_is_hop_times_frames_minus_one()
     {
         var plan = new Stft();
-        var stft = plan.Forward(Noise(10000, 1));
+        var stft = plan.Forward(Noise(10000, 1), LibrosaDefaults.SampleRate);
         Assert.Equal(1 + 10000 / 512, stft.Frames);
         Assert.Equal(512 * (stft.Frames - 1), plan.Inverse(stft).Length);
         var longer = plan.Inverse(stft, 20000);
@@ -140,15 +140,15 @@ public class StftTests
     public void Reflect_padding_needs_more_than_half_a_window()
     {
         var plan = new Stft(new StftOptions { PadMode = PadMode.Reflect });
-        var ex = Assert.Throws<ArgumentException>(() => plan.Forward(new float[1024]));
+        var ex = Assert.Throws<ArgumentException>(() => plan.Forward(new float[1024], LibrosaDefaults.SampleRate));
         Assert.Contains("NFft/2=1024", ex.Message);
     }
 
     [Fact]
     public void Empty_or_too_short_signals_are_rejected_with_the_length()
     {
-        Assert.Contains("0 samples", Assert.Throws<ArgumentException>(() => new Stft().Forward(ReadOnlySpan<float>.Empty)).Message);
-        var ex = Assert.Throws<ArgumentException>(() => new Stft(new StftOptions { Center = false }).Forward(new float[100]));
+        Assert.Contains("0 samples", Assert.Throws<ArgumentException>(() => new Stft().Forward(ReadOnlySpan<float>.Empty, LibrosaDefaults.SampleRate)).Message);
+        var ex = Assert.Throws<ArgumentException>(() => new Stft(new StftOptions { Center = false }).Forward(new float[100], LibrosaDefaults.SampleRate));
         Assert.Contains("100 samples", ex.Message);
     }
 
@@ -156,7 +156,7 @@ public class StftTests
     public void Inverse_rejects_mismatched_bins_and_buffers()
     {
         var plan = new Stft();
-        var other = new Stft(new StftOptions { NFft = 1024 }).Forward(Noise(4096, 2));
+        var other = new Stft(new StftOptions { NFft = 1024 }).Forward(Noise(4096, 2), LibrosaDefaults.SampleRate);
         Assert.Contains("513 bins", Assert.Throws<ArgumentException>(() => plan.Inverse(other)).Message);
         Assert.Contains("are needed", Assert.Throws<ArgumentException>(() => plan.InverseInto(new float[10], new float[10], 3, new float[100])).Message);
         Assert.Contains("are needed", Assert.Throws<ArgumentException>(() => plan.ForwardInto(new float[5000], new float[10], new float[10])).Message);
@@ -170,7 +170,7 @@ public class StftTests
     {
         var y = Noise(40 * nFft + 3, nFft);
         var plan = new Stft(new StftOptions { NFft = nFft, HopLength = hop });
-        var back = plan.Inverse(plan.Forward(y), y.Length);
+        var back = plan.Inverse(plan.Forward(y, LibrosaDefaults.SampleRate), y.Length);
         double err = 0;
         for (int i = nFft; i < y.Length - nFft; i++) err = Math.Max(err, Math.Abs(back[i] - y[i]));
         Assert.True(err < 1e-5, $"n_fft={nFft} hop={hop}: max error {err:E3} ≥ 1e-5");
@@ -181,9 +181,9 @@ public class StftTests
     {
         var plan = new Stft();
         var signals = Enumerable.Range(0, 4).Select(i => Noise(100 * 512 + 37 * i, 20 + i)).ToArray();
-        var serial = signals.Select(y => plan.Inverse(plan.Forward(y), y.Length)).ToArray();
+        var serial = signals.Select(y => plan.Inverse(plan.Forward(y, LibrosaDefaults.SampleRate), y.Length)).ToArray();
         var parallel = new float[signals.Length][];
-        Parallel.For(0, signals.Length, i => parallel[i] = plan.Inverse(plan.Forward(signals[i]), signals[i].Length));
+        Parallel.For(0, signals.Length, i => parallel[i] = plan.Inverse(plan.Forward(signals[i], LibrosaDefaults.SampleRate), signals[i].Length));
         for (int i = 0; i < signals.Length; i++) Assert.Equal(serial[i], parallel[i]);
     }
 
@@ -201,7 +201,7 @@ public class StftTests
     {
         var y = Golden.Fixture("synth2s_y.f32");
         var plan = new Stft();
-        var c = plan.Forward(y);
+        var c = plan.Forward(y, LibrosaDefaults.SampleRate);
         var re = new float[c.Real.Length]; var im = new float[c.Imag.Length];
         var visits = new int[c.Frames];
         plan.ForwardPadded(ZeroPadded(plan, y, c.Frames), c.Frames, re, im, (t0, count, w) =>
@@ -219,11 +219,11 @@ public class StftTests
     {
         var y = Golden.Fixture("synth2s_y.f32");
         var plan = new Stft();
-        var c = plan.Forward(y);
+        var c = plan.Forward(y, LibrosaDefaults.SampleRate);
         var padded = new float[plan.PaddedLength(c.Frames)];
         Array.Fill(padded, 7f); // must be overwritten
         plan.InversePadded(c.Real, c.Imag, c.Frames, padded);
-        var expected = new Stft().Inverse(new Stft().Forward(y));
+        var expected = new Stft().Inverse(new Stft().Forward(y, LibrosaDefaults.SampleRate));
         Assert.Equal(plan.OutputLength(c.Frames), expected.Length);
         double err = Golden.MaxAbsDiff(padded.AsSpan(plan.Pad, expected.Length), expected);
         Assert.True(err < 1e-6, $"max abs diff {err:E3} ≥ 1e-6");
@@ -238,11 +238,24 @@ public class StftTests
         var plan = new Stft(o);
         Assert.True(plan.InverseBlockFrames * 2 >= 256);
         var y = Golden.Fixture("synth2s_y.f32")[..3000];
-        var c = plan.Forward(y);
+        var c = plan.Forward(y, LibrosaDefaults.SampleRate);
         var padded = new float[plan.PaddedLength(c.Frames)];
         plan.InversePadded(c.Real, c.Imag, c.Frames, padded);
-        var expected = new Stft(o).Inverse(new Stft(o).Forward(y));
+        var expected = new Stft(o).Inverse(new Stft(o).Forward(y, LibrosaDefaults.SampleRate));
         double err = Golden.MaxAbsDiff(padded.AsSpan(plan.Pad, expected.Length), expected);
         Assert.True(err < 1e-5, $"max abs diff {err:E3} ≥ 1e-5");
+    }
+
+    [Fact]
+    public void Forward_of_a_clip_carries_its_rate_and_a_bare_span_needs_a_positive_rate()
+    {
+        var y = Noise(4096, 3);
+        var plan = new Stft();
+        var c = plan.Forward(new SpecLora.Audio.AudioClip(y, 48000));
+        Assert.Equal(48000, c.SampleRate);
+        Assert.Equal(48000, c.ToMagnitude().SampleRate);
+        Assert.Equal(plan.Forward(y, 48000).Real, c.Real);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => plan.Forward(y, 0));
+        Assert.Contains("sampleRate=0", ex.Message);
     }
 }

@@ -37,7 +37,7 @@ public class InvertCommandTests(ITestOutputHelper log)
     private static RgbaImage SmallMel(int width = 96, int height = 64)
     {
         var clip = PianoSynth.RenderFurEliseOpening();
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples.AsSpan(0, 22050 * 2)), DbOptions.MakeMels);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples.AsSpan(0, 22050 * 2), LibrosaDefaults.SampleRate), DbOptions.MakeMels);
         return SpectrogramRenderer.Render(db, new RenderOptions { Width = width, Height = height });
     }
 
