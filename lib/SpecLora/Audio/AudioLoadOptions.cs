@@ -27,7 +27,8 @@ public sealed record AudioLoadOptions
 
     /// <summary>The ffmpeg executable (or the folder holding it) for compressed formats. <c>null</c> (default) uses
     /// the <c>FFMPEG_PATH</c> environment variable, then <c>PATH</c>. An explicit path that does not exist is an
-    /// error rather than a silent fallback.</summary>
+    /// error (rather than a silent fallback) for the formats that need ffmpeg; Ogg Vorbis and MP3 with a LAME tag are
+    /// decoded without it (see <see cref="AudioLoader"/>).</summary>
     public string? FfmpegPath { get; init; }
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first invalid setting.</summary>

@@ -7,8 +7,9 @@ namespace SpecLora.Audio;
 /// <remarks>
 /// <para>WAV (RIFF/WAVE PCM or float, recognised by its header, whatever the extension) is read natively by
 /// <see cref="WavFile"/>, seeking straight to the offset. Ogg Vorbis (mono or stereo) is decoded by the managed
-/// NVorbis decoder (<see cref="VorbisDecoder"/>: the same frames as ffmpeg, so no ffmpeg is needed; a stream it cannot
-/// read falls back to ffmpeg). Everything else (MP3, Opus, FLAC, M4A, WAV with compressed codecs, …) is decoded by ffmpeg through FFMpegCore to float32 PCM at the native rate, gaplessly
+/// NVorbis decoder (<see cref="VorbisDecoder"/>); MP3 with a LAME tag goes to ffmpeg when ffmpeg is found, else to the
+/// managed NLayer decoder cut gaplessly (<see cref="Mp3Decoder"/>). Both managed decoders give libsndfile's exact frames,
+/// so no ffmpeg is needed for them; a stream they cannot read falls back to ffmpeg. Everything else (Opus, FLAC, M4A, MP3 without a LAME tag, WAV with compressed codecs, …) is decoded by ffmpeg through FFMpegCore to float32 PCM at the native rate, gaplessly
 /// (MP3 encoder delay and padding removed), then cut. ffmpeg is found through
 /// <see cref="AudioLoadOptions.FfmpegPath"/>, the <c>FFMPEG_PATH</c> environment variable, or <c>PATH</c>.</para>
 /// <para>Resampling: <see cref="Resampler"/> (polyphase Kaiser sinc designed like soxr HQ, librosa's default
@@ -71,7 +72,7 @@ public static class AudioLoader
         ct.ThrowIfCancellationRequested();
 
         RawAudio audio;
-        var (nativeWav, oggVorbis) = Sniff(path);
+        var (nativeWav, oggVorbis, mp3) = Sniff(path);
         if (nativeWav is { } layout)
         {
             // Seek straight to the requested frames.
@@ -87,11 +88,14 @@ public static class AudioLoader
         else
         {
             RawAudio full;
-            if (oggVorbis)
+            // Ogg Vorbis: NVorbis first (libsndfile's frames; ffmpeg 5.1 leaves the last page of short files untrimmed).
+            // MP3: ffmpeg when there is one (the same frames, ~3× faster than NLayer: a 3-minute MP3 in 1.1 s vs 4.1 s,
+            // load average 40); NLayer + the LAME cut otherwise, so that ffmpeg is optional.
+            if (oggVorbis || (mp3 is not null && !FfmpegDecoder.IsAvailable(options.FfmpegPath)))
             {
-                // Managed first (no ffmpeg needed); a stream NVorbis cannot read goes to ffmpeg when there is one.
+                // Managed first (no ffmpeg needed); a stream the managed decoder cannot read goes to ffmpeg when there is one.
                 double? limit = options.DurationSeconds is { } d ? options.OffsetSeconds + d : null;
-                try { full = VorbisDecoder.Decode(path, limit, ct); }
+                try { full = mp3 is not null ? Mp3Decoder.Decode(path, mp3, limit, ct) : VorbisDecoder.Decode(path, limit, ct); }
                 catch (AudioFormatException managed)
                 {
                     try { full = await FfmpegDecoder.DecodeAsync(path, options.FfmpegPath, null, synchronous, ct).ConfigureAwait(false); }
@@ -124,10 +128,10 @@ public static class AudioLoader
         return audio;
     }
 
-    /// <summary>The WAV layout when <paramref name="path"/> is a RIFF/WAVE (or RF64) file we decode natively, and
-    /// whether it is Ogg Vorbis (decoded by NVorbis); (null, false) when ffmpeg should decode it. Throws for non-regular
-    /// and empty files and broken WAV headers.</summary>
-    private static (WavFile.WavLayout? Wav, bool OggVorbis) Sniff(string path)
+    /// <summary>The WAV layout when <paramref name="path"/> is a RIFF/WAVE (or RF64) file we decode natively, whether it
+    /// is Ogg Vorbis (decoded by NVorbis), and the gapless info of an MP3 with a LAME tag (decoded by NLayer); all empty
+    /// when ffmpeg should decode it. Throws for non-regular and empty files and broken WAV headers.</summary>
+    private static (WavFile.WavLayout? Wav, bool OggVorbis, Mp3Decoder.GaplessInfo? Mp3) Sniff(string path)
     {
         using var fs = WavFile.OpenRead(path);
         if (fs.Length == 0)
@@ -139,14 +143,15 @@ public static class AudioLoader
         {
             fs.Position = 0;
             var layout = WavFile.ReadHeader(fs, path);   // throws for truncated/broken headers
-            return (layout.IsSupported ? layout : null, false);     // compressed WAV codecs go to ffmpeg
+            return (layout.IsSupported ? layout : null, false, null);     // compressed WAV codecs go to ffmpeg
         }
-        if (VorbisDecoder.IsOggVorbis(head)) return (null, true);
+        if (VorbisDecoder.IsOggVorbis(head)) return (null, true, null);
+        if (Mp3Decoder.ReadGaplessInfo(fs) is { } mp3) return (null, false, mp3);
         var ext = Path.GetExtension(path).ToLowerInvariant();
         if (ext is ".wav" or ".wave")
             throw new AudioFormatException(path, "named .wav but not a RIFF/WAVE file (no \"RIFF....WAVE\" or \"RF64....WAVE\" header)",
                 "Check what the file really is (e.g. with the `file` command) and give it the right extension");
-        return (null, false);
+        return (null, false, null);
     }
 
     private static ArgumentOutOfRangeException BeyondEnd(string path, double offset, long frames, int rate) =>

@@ -46,6 +46,14 @@ internal static class FfmpegDecoder
             : throw new FfmpegNotFoundException(file, "FFMPEG_PATH is unset and no ffmpeg on PATH");
     }
 
+    /// <summary>True when <see cref="LocateBinaryFolder"/> finds ffmpeg (through <paramref name="explicitPath"/>,
+    /// <c>FFMPEG_PATH</c> or <c>PATH</c>).</summary>
+    internal static bool IsAvailable(string? explicitPath)
+    {
+        try { LocateBinaryFolder("probe", explicitPath); return true; }
+        catch (FfmpegNotFoundException) { return false; }
+    }
+
     /// <summary>Decodes <paramref name="path"/>; <paramref name="maxSeconds"/> (if set) lets ffmpeg stop early.</summary>
     internal static async Task<RawAudio> DecodeAsync(string path, string? ffmpegPath, double? maxSeconds, bool synchronous, CancellationToken ct)
     {
