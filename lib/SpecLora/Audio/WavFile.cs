@@ -216,22 +216,12 @@ public static class WavFile
             if (id == "ds64" && rf64 && ds64 is null)
             {
                 if (size < 24) throw new AudioFormatException(name, $"the RF64 \"ds64\" chunk has {size} bytes (at least 24 needed)", "Re-export the file as a standard WAV or RF64");
-                var body = new byte[Math.Min(size, 4096)];
-                got = ReadFull(s, body);
-                if (got < body.Length) throw TruncatedHeader(name, pos + got);
-                Skip(s, size - body.Length + (size & 1));
-                pos += size + (size & 1);
-                ds64 = ParseDs64(body, name);
+                ds64 = ParseDs64(ReadChunkBody(s, size, name, ref pos), name);
             }
             else if (id == "fmt ")
             {
                 if (size < 16) throw new AudioFormatException(name, $"the \"fmt \" chunk has {size} bytes (at least 16 needed)", "Re-export the file as a standard WAV");
-                var body = new byte[Math.Min(size, 4096)];
-                got = ReadFull(s, body);
-                if (got < body.Length) throw TruncatedHeader(name, pos + got);
-                Skip(s, size - body.Length + (size & 1));
-                pos += size + (size & 1);
-                fmt = ParseFmt(body, name);
+                fmt = ParseFmt(ReadChunkBody(s, size, name, ref pos), name);
             }
             else if (id == "data")
             {
@@ -263,6 +253,18 @@ public static class WavFile
                 pos += size + (size & 1);
             }
         }
+    }
+
+    /// <summary>The first 4096 bytes (at most) of a chunk body of <paramref name="size"/> bytes; the rest and the pad
+    /// byte are skipped, and <paramref name="pos"/> advances past them.</summary>
+    private static byte[] ReadChunkBody(Stream s, long size, string name, ref long pos)
+    {
+        var body = new byte[Math.Min(size, 4096)];
+        int got = ReadFull(s, body);
+        if (got < body.Length) throw TruncatedHeader(name, pos + got);
+        Skip(s, size - body.Length + (size & 1));
+        pos += size + (size & 1);
+        return body;
     }
 
     /// <summary>The 64-bit sizes of an RF64 file (EBU Tech 3306 §3): RIFF size, data size, and the table of other
