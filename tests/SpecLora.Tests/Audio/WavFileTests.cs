@@ -306,6 +306,15 @@ public class WavFileTests
     }
 
     [SkippableFact]
+    public void A_character_device_is_refused_instead_of_read_forever()
+    {
+        Skip.IfNot(File.Exists("/dev/zero"), "no /dev/zero here");
+        var ex = Assert.Throws<AudioFormatException>(() => AudioLoader.Load("/dev/zero"));   // never ends if read
+        Assert.Contains("/dev/zero", ex.Message);
+        Assert.Contains("character device", ex.Message);
+    }
+
+    [SkippableFact]
     public void A_folder_named_wav_is_refused_naming_it()
     {
         Skip.If(OperatingSystem.IsWindows(), "the file-type check runs on Linux and macOS");
