@@ -65,6 +65,8 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     public int ProcessingPolls = 3;
     public double WaitScale = 0.01;                 // Prefer: wait=N holds N*WaitScale s; Cancel-After likewise
     public string Outcome = "succeeded";            // or "failed", or any unknown status
+    public Func<JsonObject, bool>? FailIf;          // predictions whose input matches fail (the others follow Outcome)
+    public byte[] OutputPng = PngBytes;             // what delivery URLs and data URIs serve
     public bool OutputDuringProcessing;
     public bool DataUriOutputs;
     public string? OutputHost;                      // e.g. "localhost": delivery URLs on another host name
@@ -102,7 +104,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     {
         if (Clock is TestClock old) _ = old.DisposeAsync().AsTask();
         Clock = new TestClock();
-        StartingPolls = 1; ProcessingPolls = 3; WaitScale = 1; Outcome = "succeeded";
+        StartingPolls = 1; ProcessingPolls = 3; WaitScale = 1; Outcome = "succeeded"; FailIf = null; OutputPng = PngBytes;
         OutputDuringProcessing = false; DataUriOutputs = false; OutputHost = null;
         CreateFaults.Clear(); GetFaults.Clear();
         RetryAfterSeconds = 0.05; HangMilliseconds = 3000; CancelDelayPolls = 0; BillingRequired = false;
@@ -222,19 +224,20 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                 if (OutputDuringProcessing && k == ProcessingPolls) p.Output = OutputFor(p);
                 return;
             }
-            if (Outcome == "succeeded")
+            var outcome = FailIf?.Invoke(p.Input) == true ? "failed" : Outcome;
+            if (outcome == "succeeded")
             {
                 p.Logs.Append("100%|██████████| 50/50 [00:05<00:00,  9.10it/s]\n");
                 p.Output = OutputFor(p);
                 Finish(p, "succeeded");
             }
-            else if (Outcome == "failed")
+            else if (outcome == "failed")
             {
                 p.Logs.Append("Traceback (most recent call last):\n  File \"predict.py\", line 120, in predict\nRuntimeError: CUDA out of memory\n");
                 p.Error = "CUDA out of memory. Tried to allocate 2.00 GiB" + (LeakTokenInLogs ? " (token " + Token + ")" : "");
                 Finish(p, "failed");
             }
-            else Finish(p, Outcome);
+            else Finish(p, outcome);
         }
     }
 
@@ -255,7 +258,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         var n = p.Input["num_outputs"]?.GetValue<int>() ?? 1;
         var arr = new JsonArray();
         for (var i = 0; i < n; i++)
-            arr.Add(DataUriOutputs ? "data:image/png;base64," + Convert.ToBase64String(PngBytes) : $"{host}delivery/{p.Id}/out-{i}.png");
+            arr.Add(DataUriOutputs ? "data:image/png;base64," + Convert.ToBase64String(OutputPng) : $"{host}delivery/{p.Id}/out-{i}.png");
         return arr;
     }
 
@@ -485,7 +488,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         {
             if (Expired) return Results.StatusCode(ExpiredStatus);
             if (!Predictions.ContainsKey(id)) return Results.NotFound();
-            return file.EndsWith(".tar", StringComparison.Ordinal) ? Results.Bytes(TarBytes, "application/x-tar") : Results.Bytes(PngBytes, "image/png");
+            return file.EndsWith(".tar", StringComparison.Ordinal) ? Results.Bytes(TarBytes, "application/x-tar") : Results.Bytes(OutputPng, "image/png");
         });
     }
 
