@@ -75,7 +75,7 @@ internal static class SweepCommand
 
     private static Table Table(GuidanceSweepResult result)
     {
-        var measureNames = result.Points.Where(p => p.Measures != null).SelectMany(p => p.Measures!.Select(kv => kv.Key)).Distinct().ToArray();
+        var measureNames = GuidanceSweep.TableMeasures.Where(m => result.Points.Any(p => p.Measures?.ContainsKey(m) == true)).ToArray();
         var table = new Table().AddColumn("guidance").AddColumn("status").AddColumn("prediction").AddColumn("image");
         foreach (var m in measureNames) table.AddColumn(new TableColumn(m).RightAligned());
         foreach (var p in result.Points)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpecLora.Analysis;
 using SpecLora.Audio;
 using SpecLora.Imaging;
 using SpecLora.Inversion;
@@ -23,11 +24,17 @@ public sealed record GuidanceSweepOptions
     /// <summary>When true (default), each picture is decoded, inverted to a WAV beside it and analysed.</summary>
     public bool Invert { get; init; } = true;
 
+    /// <summary>When true (default, with <see cref="Invert"/>), each picture also gets the music analysis
+    /// (<see cref="MusicAnalyzer.AnalyzePicture(DecodedSpectrogramImage, AnalysisOptions?, CancellationToken)"/>): tempo,
+    /// key and its clarity, pulse clarity, tempo stability, repetition, harmonic ratio, flatness.</summary>
+    public bool Analyze { get; init; } = true;
+
     /// <summary>Decoding of the generated pictures (defaults: SDXL outputs are generic magma pictures).</summary>
     public ImageDecodeOptions? Decode { get; init; }
 
-    /// <summary>Inversion of the decoded pictures (defaults: NNLS + PGHI + FGLA 32, 4 frames per column).</summary>
-    public InversionOptions Inversion { get; init; } = new();
+    /// <summary>The music analysis, whose <see cref="AnalysisOptions.Inversion"/> also makes the WAVs (defaults: librosa's
+    /// analysis settings; NNLS + PGHI + FGLA 32 at 4 frames per column).</summary>
+    public AnalysisOptions Analysis { get; init; } = new();
 
     /// <summary>Parses <c>1,3,5,7.5</c> (invariant culture) into guidance values.</summary>
     /// <exception cref="ArgumentException">Empty, not a number, or a repeated value; the message quotes it.</exception>
@@ -51,7 +58,7 @@ public sealed record GuidanceSweepOptions
         if (GuidanceScales.Distinct().Count() != GuidanceScales.Count)
             throw new ArgumentOutOfRangeException(nameof(GuidanceScales), $"guidance values {string.Join(",", GuidanceScales.Select(g => g.ToString(CultureInfo.InvariantCulture)))} repeat one: each is run once");
         if (Seed < 0) throw new ArgumentOutOfRangeException(nameof(Seed), $"seed={Seed} must be ≥ 0");
-        Inversion.Validate();
+        Analysis.Validate();
         return this;
     }
 }
@@ -64,7 +71,8 @@ public sealed record GuidanceSweepOptions
 /// <param name="ManifestPath">Its manifest (the full input, guidance and seed included).</param>
 /// <param name="AudioPath">The reconstruction (WAV), when inverted.</param>
 /// <param name="Error">Why it failed (token-free), else null.</param>
-/// <param name="Measures">Measures of the picture and its reconstruction (see <see cref="GuidanceSweep.BasicMeasures"/>).</param>
+/// <param name="Measures">Measures of the picture and its reconstruction (<see cref="GuidanceSweep.BasicMeasures"/>, then the
+/// music analysis's scalars: see <see cref="GuidanceSweep.AnalysisMeasures"/>).</param>
 public sealed record SweepPoint(double GuidanceScale, string Status, string? PredictionId, string? ImagePath, string? ManifestPath, string? AudioPath, string? Error, JsonObject? Measures)
 {
     /// <summary>True when the prediction succeeded and its picture was saved (and analysed, when asked).</summary>
@@ -103,20 +111,21 @@ public sealed class GuidanceSweep
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
     private readonly IPredictionBackend _backend;
     private readonly Func<string?, string> _redact;
-    private readonly Func<DecodedSpectrogramImage, AudioClip, CancellationToken, JsonObject> _measure;
+    private readonly Func<DecodedSpectrogramImage, AudioClip, CancellationToken, JsonObject>? _measure;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the sweep.</summary>
     /// <param name="backend">Replicate (<see cref="ReplicateBackend"/>) or a local Cog container.</param>
     /// <param name="redact">Removes secrets from anything written (e.g. <see cref="ReplicateClient.Redact"/>).</param>
-    /// <param name="measure">Measures a decoded picture and its reconstruction; default <see cref="BasicMeasures"/>.</param>
+    /// <param name="measure">Measures a decoded picture and its reconstruction; default <see cref="BasicMeasures"/> plus, when
+    /// <see cref="GuidanceSweepOptions.Analyze"/>, <see cref="AnalysisMeasures"/>.</param>
     /// <param name="timeProvider">Clock of the summary's timestamp (default <see cref="TimeProvider.System"/>).</param>
     public GuidanceSweep(IPredictionBackend backend, Func<string?, string>? redact = null,
         Func<DecodedSpectrogramImage, AudioClip, CancellationToken, JsonObject>? measure = null, TimeProvider? timeProvider = null)
     {
         _backend = backend ?? throw new ArgumentNullException(nameof(backend));
         _redact = redact ?? (s => s ?? "");
-        _measure = measure ?? BasicMeasures;
+        _measure = measure;
         _time = timeProvider ?? TimeProvider.System;
     }
 
@@ -196,10 +205,23 @@ public sealed class GuidanceSweep
         try
         {
             var decoded = SpectrogramImageDecoder.Decode(file.Path, o.Decode);
-            var audio = ImageInversion.FromImage(decoded, o.Inversion, true, null, cancellationToken);
+            var audio = ImageInversion.FromImage(decoded, o.Analysis.Inversion, true, null, cancellationToken);
             var wav = PredictionManifest.UniquePath(dir, Path.GetFileNameWithoutExtension(file.Path), ".wav");
             WavFile.Write(wav, audio);
-            return new SweepPoint(g, "succeeded", saved.Prediction.Id, file.Path, file.ManifestPath, wav, null, _measure(decoded, audio, cancellationToken));
+            JsonObject measures;
+            if (_measure != null) measures = _measure(decoded, audio, cancellationToken);
+            else
+            {
+                measures = BasicMeasures(decoded, audio, cancellationToken);
+                if (o.Analyze)
+                {
+                    stage?.Invoke("analysing");
+                    // AnalyzePicture inverts the picture again with the same (seeded) options; an overload taking the
+                    // reconstruction would halve the cost per point.
+                    foreach (var (k, v) in AnalysisMeasures(MusicAnalyzer.AnalyzePicture(decoded, o.Analysis, cancellationToken))) measures[k] = v?.DeepClone();
+                }
+            }
+            return new SweepPoint(g, "succeeded", saved.Prediction.Id, file.Path, file.ManifestPath, wav, null, measures);
         }
         catch (Exception e) when (e is SpecLoraException or ArgumentException or IOException && !cancellationToken.IsCancellationRequested)
         {
@@ -239,6 +261,32 @@ public sealed class GuidanceSweep
             ["rms_dbfs"] = rms > 0 ? Math.Round(20 * Math.Log10(rms), 2) : null,
         };
     }
+
+    /// <summary>The scalars of a music analysis a sweep records per point (arrays such as beat frames are left to
+    /// <c>speclora analyze</c>): tempo_bpm, key, key_clarity, pulse_clarity, tempo_stability, repetition_score,
+    /// harmonic_ratio, flatness_mean, onsets and beats (counts), and which source each part was measured on.</summary>
+    public static JsonObject AnalysisMeasures(MusicAnalysis analysis)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        return new JsonObject
+        {
+            ["tempo_bpm"] = Math.Round(analysis.TempoBpm, 2),
+            ["key"] = analysis.Key,
+            ["key_clarity"] = Math.Round(analysis.KeyClarity, 3),
+            ["pulse_clarity"] = Math.Round(analysis.PulseClarity, 3),
+            ["tempo_stability"] = Math.Round(analysis.TempoStability, 3),
+            ["repetition_score"] = Math.Round(analysis.RepetitionScore, 3),
+            ["harmonic_ratio"] = Math.Round(analysis.HarmonicRatio, 3),
+            ["flatness_mean"] = Math.Round(analysis.FlatnessMean, 4),
+            ["onsets"] = analysis.OnsetFrames.Length,
+            ["beats"] = analysis.BeatFrames.Length,
+            ["sources"] = new JsonObject(analysis.Sources.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
+        };
+    }
+
+    /// <summary>The measures a summary table shows, in order (the JSON has them all).</summary>
+    public static IReadOnlyList<string> TableMeasures { get; } =
+        ["duration_s", "tempo_bpm", "key", "key_clarity", "pulse_clarity", "harmonic_ratio", "flatness_mean", "image_consistency_db"];
 
     private JsonObject Summary(ReadmeSetting setting, GuidanceSweepOptions o, IReadOnlyList<SweepPoint> points, string dir)
     {

@@ -53,6 +53,11 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
             Assert.Equal(2, m["readme_setting"]!.GetValue<int>());
             Assert.InRange(p.Measures!["duration_s"]!.GetValue<double>(), 0.9, 1.1); // the picture's metadata gives its true length
             Assert.True(new FileInfo(p.AudioPath!).Length > 44);
+            // the music analysis of the picture: rhythm from its decoded mel, harmony from the reconstruction
+            Assert.Contains("decoded mel", p.Measures["sources"]!["rhythm"]!.GetValue<string>());
+            Assert.Contains("reconstruction", p.Measures["sources"]!["harmony"]!.GetValue<string>());
+            Assert.InRange(p.Measures["harmonic_ratio"]!.GetValue<double>(), 0.5, 1.0); // a steady chord is harmonic
+            Assert.Matches("^[A-G]#? (major|minor)$", p.Measures["key"]!.GetValue<string>());
         }
 
         var summary = JsonNode.Parse(File.ReadAllText(result.SummaryPath))!;
@@ -106,6 +111,18 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
         Assert.Equal("analysis_failed", p.Status);
         Assert.True(File.Exists(p.ImagePath));
         Assert.Contains("too small", p.Error);
+    }
+
+    [Fact]
+    public async Task Without_inversion_only_pictures_and_manifests_are_written()
+    {
+        var fake = fixture.Server.Reset();
+        using var dir = new TempDir();
+        using var client = fake.NewClient();
+        var result = await new GuidanceSweep(new ReplicateBackend(client)).RunAsync(ReadmeSettings.Get(3), dir.Path, new GuidanceSweepOptions { GuidanceScales = [2, 4], Invert = false });
+        Assert.All(result.Points, p => Assert.True(p.Succeeded && p.Measures == null && p.AudioPath == null));
+        Assert.Empty(Directory.GetFiles(dir.Path, "*.wav"));
+        Assert.Equal(2, Directory.GetFiles(dir.Path, "sweep_g*.png.json").Length);
     }
 
     [Fact]
