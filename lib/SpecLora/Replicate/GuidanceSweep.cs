@@ -277,7 +277,7 @@ public sealed class GuidanceSweep
             ["tempo_stability"] = Math.Round(analysis.TempoStability, 3),
             ["repetition_score"] = Math.Round(analysis.RepetitionScore, 3),
             ["harmonic_ratio"] = Math.Round(analysis.HarmonicRatio, 3),
-            ["flatness_mean"] = Math.Round(analysis.FlatnessMean, 4),
+            ["flatness_mean"] = double.Parse(analysis.FlatnessMean.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), // tiny for tones: 4 significant digits
             ["onsets"] = analysis.OnsetFrames.Length,
             ["beats"] = analysis.BeatFrames.Length,
             ["sources"] = new JsonObject(analysis.Sources.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
