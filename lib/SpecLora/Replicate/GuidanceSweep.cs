@@ -103,7 +103,8 @@ public sealed record SweepProgress(int Index, int Count, double GuidanceScale, s
 /// each created exactly once through an <see cref="IPredictionBackend"/> (so the client's rules hold: retries only
 /// where nothing can be created twice), saved atomically with a manifest beside it (never overwriting), then decoded,
 /// inverted and measured. A failing prediction is recorded and the others still run; the summary JSON
-/// (<c>sweep.json</c>, or <c>sweep-2.json</c>, …) names it.
+/// (<c>sweep.json</c>, or <c>sweep-2.json</c>, …) names it. Cancelled, it still writes the summary of the values that
+/// finished (<c>"cancelled": true</c>) and says which were not run.
 /// </summary>
 /// <remarks>CLI: <c>speclora sweep</c>. Measures come from <see cref="BasicMeasures"/> unless another analysis is given.</remarks>
 public sealed class GuidanceSweep
@@ -162,20 +163,39 @@ public sealed class GuidanceSweep
         var o = (options ?? new GuidanceSweepOptions()).Validate();
         Directory.CreateDirectory(outputDirectory);
         var points = new List<SweepPoint>();
-        for (var i = 0; i < o.GuidanceScales.Count; i++)
+        try
         {
-            var g = o.GuidanceScales[i];
-            var index = i;
-            progress?.Report(new SweepProgress(i, o.GuidanceScales.Count, g, "predicting", null));
-            var inner = progress == null ? null : new InlineProgress<PredictionProgress>(p => progress.Report(new SweepProgress(index, o.GuidanceScales.Count, g, "predicting", p)));
-            var point = await RunOneAsync(setting, g, o, outputDirectory, inner, progress == null ? null : s => progress.Report(new SweepProgress(index, o.GuidanceScales.Count, g, s, null)), cancellationToken).ConfigureAwait(false);
-            points.Add(point);
-            progress?.Report(new SweepProgress(i, o.GuidanceScales.Count, g, point.Succeeded ? "done" : "failed", null));
+            for (var i = 0; i < o.GuidanceScales.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var g = o.GuidanceScales[i];
+                var index = i;
+                progress?.Report(new SweepProgress(i, o.GuidanceScales.Count, g, "predicting", null));
+                var inner = progress == null ? null : new InlineProgress<PredictionProgress>(p => progress.Report(new SweepProgress(index, o.GuidanceScales.Count, g, "predicting", p)));
+                var point = await RunOneAsync(setting, g, o, outputDirectory, inner, progress == null ? null : s => progress.Report(new SweepProgress(index, o.GuidanceScales.Count, g, s, null)), cancellationToken).ConfigureAwait(false);
+                points.Add(point);
+                progress?.Report(new SweepProgress(i, o.GuidanceScales.Count, g, point.Succeeded ? "done" : "failed", null));
+            }
         }
-        var summaryPath = PredictionManifest.UniquePath(outputDirectory, "sweep", ".json");
-        var summary = Summary(setting, o, points, outputDirectory);
-        AtomicFile.WriteAllText(summaryPath, summary.ToJsonString(Indented), overwrite: false);
+        catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+        {
+            // what was finished stays usable: a complete summary of those values, marked cancelled
+            var partial = WriteSummary(setting, o, points, outputDirectory, cancelled: true);
+            var left = o.GuidanceScales.Skip(points.Count).Select(Format);
+            throw new OperationCanceledException(
+                $"Sweep cancelled after {points.Count} of {o.GuidanceScales.Count} guidance values; not run: {string.Join(", ", left)}. Summary of the finished ones: {partial}", e, cancellationToken);
+        }
+        var summaryPath = WriteSummary(setting, o, points, outputDirectory, cancelled: false);
         return new GuidanceSweepResult(setting, o.Seed, points, summaryPath);
+    }
+
+    private string WriteSummary(ReadmeSetting setting, GuidanceSweepOptions o, IReadOnlyList<SweepPoint> points, string dir, bool cancelled)
+    {
+        var path = PredictionManifest.UniquePath(dir, "sweep", ".json");
+        var summary = Summary(setting, o, points, dir);
+        summary["cancelled"] = cancelled;
+        AtomicFile.WriteAllText(path, summary.ToJsonString(Indented), overwrite: false);
+        return path;
     }
 
     private async Task<SweepPoint> RunOneAsync(ReadmeSetting setting, double g, GuidanceSweepOptions o, string dir, IProgress<PredictionProgress>? progress,

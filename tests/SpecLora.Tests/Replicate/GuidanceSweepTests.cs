@@ -126,6 +126,24 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
     }
 
     [Fact]
+    public async Task Cancelled_it_keeps_a_summary_of_the_finished_values_and_says_which_were_not_run()
+    {
+        var fake = fixture.Server.Reset();
+        using var dir = new TempDir();
+        using var client = fake.NewClient();
+        using var cts = new CancellationTokenSource();
+        var progress = new SyncProgress<SweepProgress>(p => { if (p.Index == 0 && p.Stage == "done") cts.Cancel(); });
+        var e = await Assert.ThrowsAnyAsync<OperationCanceledException>(() => new GuidanceSweep(new ReplicateBackend(client))
+            .RunAsync(ReadmeSettings.Get(1), dir.Path, new GuidanceSweepOptions { GuidanceScales = [1, 3, 5], Invert = false }, progress, cts.Token));
+        Assert.Contains("after 1 of 3", e.Message);
+        Assert.Contains("not run: 3, 5", e.Message);
+        Assert.Equal(1, fake.CreateRequests);
+        var summary = JsonNode.Parse(File.ReadAllText(dir.Sub("sweep.json")))!;
+        Assert.True(summary["cancelled"]!.GetValue<bool>());
+        Assert.Single(summary["points"]!.AsArray());
+    }
+
+    [Fact]
     public async Task A_rejected_token_stops_the_sweep_instead_of_failing_every_value()
     {
         var fake = fixture.Server.Reset();
