@@ -71,7 +71,7 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
         dir.AssertNoSecret();
 
         // a second sweep into the same folder adds files and a second summary; nothing is overwritten
-        var again = await sweep.RunAsync(ReadmeSettings.Get(2), dir.Path, options with { GuidanceScales = [5] });
+        var again = await sweep.RunAsync(ReadmeSettings.Get(2), dir.Path, options with { GuidanceScales = [5], Invert = false });
         Assert.Equal("sweep-2.json", Path.GetFileName(again.SummaryPath));
         Assert.Equal(4, Directory.GetFiles(dir.Path, "sweep_g*.png").Length);
         Assert.Equal(4, fake.CreateRequests);
@@ -81,12 +81,11 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
     public async Task A_failing_prediction_is_named_in_the_summary_while_the_others_complete()
     {
         var fake = fixture.Server.Reset();
-        fake.OutputPng = MelPicture();
         fake.FailIf = input => input["guidanceScale"]!.GetValue<double>() == 15;
         using var dir = new TempDir();
         using var client = fake.NewClient();
         var sweep = new GuidanceSweep(new ReplicateBackend(client), client.Redact);
-        var result = await sweep.RunAsync(ReadmeSettings.Get(1), dir.Path, new GuidanceSweepOptions { GuidanceScales = [10, 15, 20] });
+        var result = await sweep.RunAsync(ReadmeSettings.Get(1), dir.Path, new GuidanceSweepOptions { GuidanceScales = [10, 15, 20], Invert = false });
         Assert.Equal(3, fake.CreateRequests); // the failure was not retried
         var failed = Assert.Single(result.Failed);
         Assert.Equal(15, failed.GuidanceScale);

@@ -58,7 +58,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     // ---- clock
     public TimeProvider Clock { get; private set; } = TimeProvider.System;
     public TestClock? TestClock => Clock as TestClock;
-    public TimeSpan HoldStep = TimeSpan.FromMilliseconds(100);   // a Prefer: wait hold advances the prediction once per step
+    public TimeSpan HoldStep = TimeSpan.FromMilliseconds(1);     // a Prefer: wait hold advances the prediction once per step (100 ms on a TestClock)
 
     // ---- knobs
     public int StartingPolls = 1;
@@ -104,6 +104,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     {
         if (Clock is TestClock old) _ = old.DisposeAsync().AsTask();
         Clock = new TestClock();
+        HoldStep = TimeSpan.FromMilliseconds(100);
         StartingPolls = 1; ProcessingPolls = 3; WaitScale = 1; Outcome = "succeeded"; FailIf = null; OutputPng = PngBytes;
         OutputDuringProcessing = false; DataUriOutputs = false; OutputHost = null;
         CreateFaults.Clear(); GetFaults.Clear();
