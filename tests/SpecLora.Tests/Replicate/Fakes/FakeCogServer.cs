@@ -103,6 +103,7 @@ public sealed class FakeCogServer : IAsyncDisposable
             if (HoldUntilCancel)
             {
                 var tcs = _running.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                // held until the test cancels; not a TimedWait, so the test clock stays still meanwhile (10 s real: a safety net only)
                 await Task.WhenAny(tcs.Task, Task.Delay(10_000, ctx.RequestAborted).ContinueWith(_ => { }));
                 return Json(new JsonObject { ["status"] = "canceled", ["output"] = null, ["logs"] = "canceled\n" });
             }
