@@ -13,6 +13,7 @@ internal static class CommandRegistry
         yield return DatasetCommand.Create();
         yield return TrainCommand.Create();
         yield return GenerateCommand.Create();
+        yield return SweepCommand.Create();
         yield return NotebooksCommand.Create();
         yield return BenchCommand.Create();
     }

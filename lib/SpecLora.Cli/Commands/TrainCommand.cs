@@ -41,17 +41,19 @@ internal static class TrainCommand
             };
             if (r.GetValue(trainerVersion) is { } tv) options = options with { TrainerVersion = tv };
             options.Validate();
+            var outDir = GenerateCommand.OutputFolder(r.GetValue(output));
             var zip = r.GetValue(dataset)!;
             var report = TrainingDataset.Inspect(zip);
             AnsiConsole.MarkupLine(Markup.Escape($"dataset {report}"));
             var clientOptions = ReplicateClientOptions.FromEnvironment();
+            clientOptions.Validate(); // https or loopback http only, no credentials: nothing is sent otherwise
             clientOptions.RequireToken();
             using var client = ReplicateClient.Create(clientOptions);
             LoraTrainingResult result = null!;
             await AnsiConsole.Progress().AutoClear(false).StartAsync(async ctx =>
             {
                 var task = ctx.AddTask("training", maxValue: 100);
-                result = await new LoraTrainer(client).TrainAsync(zip, r.GetValue(output)!, options, CommandSupport.For(task, "training"), ct);
+                result = await new LoraTrainer(client).TrainAsync(zip, outDir, options, CommandSupport.For(task, "training"), ct);
                 task.Value = 100;
             });
             AnsiConsole.MarkupLine(Markup.Escape($"weights: {result.WeightsPath}"));

@@ -8,11 +8,30 @@ public static class SeedData
     /// <summary>Where the files come from: the original repository's raw files (branch main).</summary>
     public const string DefaultSourceBase = "https://raw.githubusercontent.com/GeorgeDavila/SDXL-LoRA-beethoven-melspectrogram/main/";
 
+    /// <summary>How many training mels the original repository holds (8).</summary>
+    public const int MelCount = 8;
+
+    /// <summary>How many published results the original README shows (7, one per setting).</summary>
+    public const int ResultCount = 7;
+
+    /// <summary>Training mel <paramref name="index"/> (0–7), relative to the seed folder: <c>mels/mel{index}.jpg</c>.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not 0–7.</exception>
+    public static string MelFile(int index) =>
+        index is >= 0 and < MelCount ? $"mels/mel{index}.jpg"
+        : throw new ArgumentOutOfRangeException(nameof(index), index, $"mel index={index} must be 0–{MelCount - 1}");
+
+    /// <summary>The published result of README setting <paramref name="setting"/> (1–7), relative to the seed folder:
+    /// <c>results/res{setting}.png</c>. The one place that knows the original repository's layout.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Not 1–7.</exception>
+    public static string ResultFile(int setting) =>
+        setting is >= 1 and <= ResultCount ? $"results/res{setting}.png"
+        : throw new ArgumentOutOfRangeException(nameof(setting), setting, $"setting={setting} must be 1–{ResultCount}");
+
     /// <summary>The eight training mel images, relative to the seed folder.</summary>
-    public static IReadOnlyList<string> MelFiles { get; } = Enumerable.Range(0, 8).Select(i => $"mels/mel{i}.jpg").ToArray();
+    public static IReadOnlyList<string> MelFiles { get; } = Enumerable.Range(0, MelCount).Select(MelFile).ToArray();
 
     /// <summary>The seven published results, relative to the seed folder (README settings 1…7).</summary>
-    public static IReadOnlyList<string> ResultFiles { get; } = Enumerable.Range(1, 7).Select(i => $"results/res{i}.png").ToArray();
+    public static IReadOnlyList<string> ResultFiles { get; } = Enumerable.Range(1, ResultCount).Select(ResultFile).ToArray();
 
     /// <summary>Every seed file.</summary>
     public static IReadOnlyList<string> AllFiles { get; } = MelFiles.Concat(ResultFiles).ToArray();

@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using SpecLora.IO;
 
 namespace SpecLora.Replicate;
 
@@ -40,25 +41,37 @@ public sealed class CogClient : IPredictionBackend, IDisposable
     private readonly HttpClient _http;
     private readonly bool _owns;
     private readonly string _base;
+    private readonly TimeProvider _time;
     private bool _ready;
     private JsonObject? _openApi;
 
     /// <summary>Creates the client over <paramref name="httpClient"/> (its own timeout should be infinite).</summary>
-    public CogClient(HttpClient httpClient, CogClientOptions? options = null) : this(httpClient, options ?? new CogClientOptions(), false) { }
+    /// <param name="httpClient">Sends the requests.</param>
+    /// <param name="options">Settings (default <see cref="CogClientOptions"/>).</param>
+    /// <param name="timeProvider">Clock for health polling and every timeout (default <see cref="TimeProvider.System"/>; tests pass a fake one).</param>
+    /// <exception cref="ArgumentOutOfRangeException">The URL is not absolute http(s), or carries a user name or password (not repeated).</exception>
+    public CogClient(HttpClient httpClient, CogClientOptions? options = null, TimeProvider? timeProvider = null)
+        : this(httpClient, options ?? new CogClientOptions(), false, timeProvider) { }
 
-    private CogClient(HttpClient http, CogClientOptions options, bool owns)
+    private CogClient(HttpClient http, CogClientOptions options, bool owns, TimeProvider? timeProvider)
     {
         _http = http ?? throw new ArgumentNullException(nameof(http));
         Options = options;
-        if (!options.BaseAddress.IsAbsoluteUri || options.BaseAddress.Scheme is not ("http" or "https"))
-            throw new ArgumentOutOfRangeException(nameof(options), options.BaseAddress, $"cog url={options.BaseAddress} must be an absolute http(s) URL such as http://localhost:5000");
-        _base = options.BaseAddress.ToString().TrimEnd('/');
+        var url = options.BaseAddress;
+        if (url is null || !url.IsAbsoluteUri || url.Scheme is not ("http" or "https"))
+            throw new ArgumentOutOfRangeException(nameof(options), $"cog url={Secrets.MaskUserInfo(url?.OriginalString)} must be an absolute http(s) URL such as http://localhost:5000");
+        if (url.UserInfo.Length > 0)
+            throw new ArgumentOutOfRangeException(nameof(options), $"cog url={Secrets.Display(url)} holds a user name or password (shown as ***): a Cog server takes none; remove the part before the '@'.");
+        _base = url.ToString().TrimEnd('/');
         _owns = owns;
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Builds a client with its own <see cref="HttpClient"/>.</summary>
-    public static CogClient Create(CogClientOptions? options = null) =>
-        new(new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan }, options ?? new CogClientOptions(), true);
+    /// <param name="options">Settings (default <see cref="CogClientOptions"/>).</param>
+    /// <param name="timeProvider">Clock for health polling and every timeout (default <see cref="TimeProvider.System"/>).</param>
+    public static CogClient Create(CogClientOptions? options = null, TimeProvider? timeProvider = null) =>
+        new(new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan }, options ?? new CogClientOptions(), true, timeProvider);
 
     /// <summary>The options in use.</summary>
     public CogClientOptions Options { get; }
@@ -79,8 +92,8 @@ public sealed class CogClient : IPredictionBackend, IDisposable
     /// <exception cref="CogServerException">Nothing answers at the URL.</exception>
     public async Task<JsonObject> GetHealthAsync(CancellationToken cancellationToken = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(Options.RequestTimeout);
+        using var timeout = new CancellationTokenSource(Options.RequestTimeout, _time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
             using var resp = await _http.GetAsync(Url("health-check"), cts.Token).ConfigureAwait(false);
@@ -97,7 +110,7 @@ public sealed class CogClient : IPredictionBackend, IDisposable
     /// <exception cref="CogServerException">Unreachable, <c>SETUP_FAILED</c> (with the setup logs), <c>DEFUNCT</c>, or still starting after <see cref="CogClientOptions.SetupTimeout"/>.</exception>
     public async Task WaitUntilReadyAsync(CancellationToken cancellationToken = default)
     {
-        var start = DateTime.UtcNow;
+        var start = _time.GetTimestamp();
         var answered = false;
         while (true)
         {
@@ -107,8 +120,8 @@ public sealed class CogClient : IPredictionBackend, IDisposable
                 health = await GetHealthAsync(cancellationToken).ConfigureAwait(false);
                 answered = true;
             }
-            catch (CogServerException) when (!answered && DateTime.UtcNow - start < Options.UnreachableTimeout) { }
-            catch (CogServerException) when (answered && DateTime.UtcNow - start < Options.SetupTimeout) { }
+            catch (CogServerException) when (!answered && _time.GetElapsedTime(start) < Options.UnreachableTimeout) { }
+            catch (CogServerException) when (answered && _time.GetElapsedTime(start) < Options.SetupTimeout) { }
             var status = Prediction.Str(health, "status");
             switch (status)
             {
@@ -121,9 +134,9 @@ public sealed class CogClient : IPredictionBackend, IDisposable
                 case "DEFUNCT" or "UNHEALTHY":
                     throw new CogServerException($"Cog server at {_base} is {status}: restart the container.");
             }
-            if (DateTime.UtcNow - start > Options.SetupTimeout)
+            if (_time.GetElapsedTime(start) > Options.SetupTimeout)
                 throw new CogServerException($"Cog server at {_base} is still {status ?? "unreachable"} after {Options.SetupTimeout}; check its logs (docker logs).");
-            await Task.Delay(Options.HealthPollInterval, cancellationToken).ConfigureAwait(false);
+            await Task.Delay(Options.HealthPollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -136,8 +149,8 @@ public sealed class CogClient : IPredictionBackend, IDisposable
         {
             try
             {
-                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-                cts.CancelAfter(Options.RequestTimeout);
+                using var timeout = new CancellationTokenSource(Options.RequestTimeout, _time);
+                using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
                 using var resp = await _http.GetAsync(Url("openapi.json"), cts.Token).ConfigureAwait(false);
                 if (resp.IsSuccessStatusCode) _openApi = JsonNode.Parse(await resp.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false)) as JsonObject;
             }
@@ -177,9 +190,9 @@ public sealed class CogClient : IPredictionBackend, IDisposable
         var id = NewId();
         var body = new JsonObject { ["id"] = id, ["input"] = input.DeepClone() };
         progress?.Report(new PredictionProgress(id, PredictionStatus.Processing, null, null));
-        var started = DateTimeOffset.UtcNow;
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(Options.PredictionTimeout);
+        var started = _time.GetUtcNow();
+        using var timeout = new CancellationTokenSource(Options.PredictionTimeout, _time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         HttpResponseMessage resp;
         try
         {
@@ -228,7 +241,7 @@ public sealed class CogClient : IPredictionBackend, IDisposable
             {
                 CreatedAt = p.CreatedAt ?? started,
                 StartedAt = p.StartedAt ?? started,
-                CompletedAt = p.CompletedAt ?? DateTimeOffset.UtcNow,
+                CompletedAt = p.CompletedAt ?? _time.GetUtcNow(),
             };
             progress?.Report(LogProgress.Of(p));
             return ReplicateClient.EnsureSucceeded(p, "local Cog prediction");
@@ -239,8 +252,8 @@ public sealed class CogClient : IPredictionBackend, IDisposable
     /// <returns>True when the server accepted the cancel (200), false on 404.</returns>
     public async Task<bool> CancelAsync(string id, CancellationToken cancellationToken = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        cts.CancelAfter(Options.RequestTimeout);
+        using var timeout = new CancellationTokenSource(Options.RequestTimeout, _time);
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         using var resp = await _http.PostAsync(Url($"predictions/{Uri.EscapeDataString(id)}/cancel"), new StringContent("{}", Encoding.UTF8, "application/json"), cts.Token).ConfigureAwait(false);
         return resp.IsSuccessStatusCode;
     }

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SpecLora.IO;
 
 namespace SpecLora.Replicate;
 
@@ -10,9 +11,14 @@ namespace SpecLora.Replicate;
 /// <param name="Height">Output height in pixels (<c>outHeight</c>).</param>
 /// <param name="GuidanceScale">Classifier-free guidance (<c>guidanceScale</c>).</param>
 /// <param name="NumInferenceSteps">Denoising steps (<c>num_inference_steps</c>).</param>
-/// <param name="OriginalImageFileName">The README's result image (<c>res1.png</c> … <c>res7.png</c>, under <c>seed/results</c>).</param>
-public sealed record ReadmeSetting(int Number, string Prompt, string? NegativePrompt, int Width, int Height, double GuidanceScale, int NumInferenceSteps, string OriginalImageFileName)
+public sealed record ReadmeSetting(int Number, string Prompt, string? NegativePrompt, int Width, int Height, double GuidanceScale, int NumInferenceSteps)
 {
+    /// <summary>The README's result image, relative to a seed folder (<see cref="SeedData.ResultFile"/>: <c>results/resN.png</c>).</summary>
+    public string OriginalImage => SeedData.ResultFile(Number);
+
+    /// <summary>File name of <see cref="OriginalImage"/> (<c>res1.png</c> … <c>res7.png</c>).</summary>
+    public string OriginalImageFileName => Path.GetFileName(OriginalImage);
+
     /// <summary>The model input for this setting (georgedavila/sdxl-beethoven-spectrograms-lora names), one output.</summary>
     /// <param name="seed">Seed; left out when null (the model then picks one).</param>
     public JsonObject ToInput(long? seed = null)
@@ -47,13 +53,13 @@ public static class ReadmeSettings
     /// <summary>Settings 1–7 in README order.</summary>
     public static IReadOnlyList<ReadmeSetting> All { get; } =
     [
-        new(1, Spectrogram, null, 1024, 1024, 7.5, 50, "res1.png"),
-        new(2, Spectrogram, "fuzzy, lone pixels", 1024, 1024, 7.5, 50, "res2.png"),
-        new(3, Spectrogram, null, 640, 480, 7.5, 50, "res3.png"),
-        new(4, Spectrogram, "noisy", 640, 480, 7.5, 50, "res4.png"),
-        new(5, Spectrogram, "noisy", 1024, 1024, 7.5, 50, "res5.png"),
-        new(6, Dog, "noisy", 1024, 1024, 7.5, 50, "res6.png"),
-        new(7, Dog, "noisy", 1024, 1024, 40.0, 100, "res7.png"),
+        new(1, Spectrogram, null, 1024, 1024, 7.5, 50),
+        new(2, Spectrogram, "fuzzy, lone pixels", 1024, 1024, 7.5, 50),
+        new(3, Spectrogram, null, 640, 480, 7.5, 50),
+        new(4, Spectrogram, "noisy", 640, 480, 7.5, 50),
+        new(5, Spectrogram, "noisy", 1024, 1024, 7.5, 50),
+        new(6, Dog, "noisy", 1024, 1024, 7.5, 50),
+        new(7, Dog, "noisy", 1024, 1024, 40.0, 100),
     ];
 
     /// <summary>Setting <paramref name="number"/> (1–7).</summary>
@@ -73,6 +79,10 @@ public static class ReadmeSettings
             : throw new ArgumentOutOfRangeException(nameof(text), text, $"setting={p} is not a README setting: use 1–7, a list such as 1,3 or 'all'")).ToArray();
     }
 
-    /// <summary>Path of a setting's original image under a <c>seed</c> folder (<c>seed/results/resN.png</c>).</summary>
-    public static string OriginalImagePath(ReadmeSetting setting, string seedFolder) => Path.Combine(seedFolder, "results", setting.OriginalImageFileName);
+    /// <summary>Path of a setting's original image under a seed folder (<paramref name="seedFolder"/>/<see cref="ReadmeSetting.OriginalImage"/>).</summary>
+    public static string OriginalImagePath(ReadmeSetting setting, string seedFolder)
+    {
+        ArgumentNullException.ThrowIfNull(setting);
+        return Path.Combine(seedFolder, setting.OriginalImage);
+    }
 }

@@ -6,6 +6,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
+using SpecLora.IO;
 
 namespace SpecLora.Replicate;
 
@@ -33,13 +34,18 @@ public sealed partial class ReplicateClient : IDisposable
     [System.Diagnostics.DebuggerBrowsable(System.Diagnostics.DebuggerBrowsableState.Never)]
     private readonly string _token;
     private readonly string _base;
+    private readonly TimeProvider _time;
 
     /// <summary>Creates a client over <paramref name="httpClient"/> (its own timeout should be infinite; per-request timeouts come from <paramref name="options"/>).</summary>
+    /// <param name="httpClient">Sends the requests.</param>
+    /// <param name="options">Settings (default <see cref="ReplicateClientOptions.FromEnvironment"/>).</param>
+    /// <param name="timeProvider">Clock for polling, backoff, <c>Retry-After</c> and every timeout (default <see cref="TimeProvider.System"/>; tests pass a fake one).</param>
     /// <exception cref="ReplicateTokenMissingException">No or malformed token; nothing is sent.</exception>
-    public ReplicateClient(HttpClient httpClient, ReplicateClientOptions? options = null)
-        : this(httpClient, options ?? ReplicateClientOptions.FromEnvironment(), false) { }
+    /// <exception cref="ArgumentOutOfRangeException">A bad setting, e.g. a plain-http API root that is not loopback; nothing is sent.</exception>
+    public ReplicateClient(HttpClient httpClient, ReplicateClientOptions? options = null, TimeProvider? timeProvider = null)
+        : this(httpClient, options ?? ReplicateClientOptions.FromEnvironment(), false, timeProvider) { }
 
-    private ReplicateClient(HttpClient httpClient, ReplicateClientOptions options, bool owns)
+    private ReplicateClient(HttpClient httpClient, ReplicateClientOptions options, bool owns, TimeProvider? timeProvider)
     {
         ArgumentNullException.ThrowIfNull(httpClient);
         options.Validate();
@@ -49,11 +55,15 @@ public sealed partial class ReplicateClient : IDisposable
         Options = options;
         _token = options.ApiToken!;
         _base = options.BaseAddress.ToString().TrimEnd('/');
+        _time = timeProvider ?? TimeProvider.System;
     }
 
     /// <summary>Builds a client with its own <see cref="HttpClient"/> (sockets handler, 10 s connect timeout, no global timeout).</summary>
+    /// <param name="options">Settings (default <see cref="ReplicateClientOptions.FromEnvironment"/>).</param>
+    /// <param name="timeProvider">Clock for polling, backoff, <c>Retry-After</c> and every timeout (default <see cref="TimeProvider.System"/>).</param>
     /// <exception cref="ReplicateTokenMissingException">No or malformed token; nothing is sent.</exception>
-    public static ReplicateClient Create(ReplicateClientOptions? options = null)
+    /// <exception cref="ArgumentOutOfRangeException">A bad setting, e.g. a plain-http API root that is not loopback; nothing is sent.</exception>
+    public static ReplicateClient Create(ReplicateClientOptions? options = null, TimeProvider? timeProvider = null)
     {
         options ??= ReplicateClientOptions.FromEnvironment();
         options.Validate();
@@ -64,11 +74,14 @@ public sealed partial class ReplicateClient : IDisposable
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.All,
         };
-        return new ReplicateClient(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options, true);
+        return new ReplicateClient(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options, true, timeProvider);
     }
 
     /// <summary>The options in use.</summary>
     public ReplicateClientOptions Options { get; }
+
+    /// <summary>The clock every wait and timeout runs on.</summary>
+    public TimeProvider TimeProvider => _time;
 
     /// <inheritdoc/>
     public void Dispose()
@@ -144,7 +157,7 @@ public sealed partial class ReplicateClient : IDisposable
         var headers = new List<(string, string)>();
         if (Options.PreferWaitSeconds is { } wait) headers.Add(("Prefer", $"wait={wait}"));
         if (Options.CancelAfter != null) headers.Add(("Cancel-After", Options.CancelAfterHeader));
-        var t0 = DateTimeOffset.UtcNow;
+        var t0 = _time.GetUtcNow();
         try
         {
             using var resp = await SendCreateAsync(Api("predictions"), body, headers, cancellationToken).ConfigureAwait(false);
@@ -162,7 +175,7 @@ public sealed partial class ReplicateClient : IDisposable
             // Cancelled while the server held the POST (Prefer: wait): the prediction may exist; cancel it there too.
             try
             {
-                using var cleanup = new CancellationTokenSource(Options.RequestTimeout);
+                using var cleanup = new CancellationTokenSource(Options.RequestTimeout, _time);
                 if (await FindCreatedAsync(request, t0, cleanup.Token).ConfigureAwait(false) is { IsTerminal: false } orphan)
                     await CancelPredictionAsync(orphan.Id, cleanup.Token).ConfigureAwait(false);
             }
@@ -351,7 +364,7 @@ public sealed partial class ReplicateClient : IDisposable
     private async Task<Prediction> WaitCoreAsync(Prediction prediction, bool training, IProgress<PredictionProgress>? progress, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(prediction);
-        using var timeoutCts = new CancellationTokenSource(timeout);
+        using var timeoutCts = new CancellationTokenSource(timeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutCts.Token);
         var p = prediction;
         var interval = Options.PollInterval;
@@ -361,7 +374,7 @@ public sealed partial class ReplicateClient : IDisposable
             {
                 progress?.Report(LogProgress.Of(p) with { LastLogLine = Redact(LogProgress.Of(p).LastLogLine) });
                 if (p.IsTerminal) return p;
-                await Task.Delay(interval, linked.Token).ConfigureAwait(false);
+                await Task.Delay(interval, _time, linked.Token).ConfigureAwait(false);
                 p = training ? await GetTrainingAsync(p.Id, linked.Token).ConfigureAwait(false)
                              : await GetPredictionAsync(p.Id, linked.Token).ConfigureAwait(false);
                 interval = TimeSpan.FromTicks(Math.Min(Options.MaxPollInterval.Ticks, (long)(interval.Ticks * Options.PollBackoffFactor)));
@@ -371,7 +384,7 @@ public sealed partial class ReplicateClient : IDisposable
         {
             try
             {
-                using var cancelCts = new CancellationTokenSource(Options.RequestTimeout);
+                using var cancelCts = new CancellationTokenSource(Options.RequestTimeout, _time);
                 if (training) await CancelTrainingAsync(p.Id, cancelCts.Token).ConfigureAwait(false);
                 else await CancelPredictionAsync(p.Id, cancelCts.Token).ConfigureAwait(false);
             }
@@ -408,7 +421,8 @@ public sealed partial class ReplicateClient : IDisposable
 
     private static string Esc(string s) => Uri.EscapeDataString(s);
 
-    private static string SafeUrl(Uri u) => u.GetLeftPart(UriPartial.Path);
+    /// <summary>The URL without query, fragment or credentials (for messages).</summary>
+    private static string SafeUrl(Uri u) => u.UserInfo.Length == 0 ? u.GetLeftPart(UriPartial.Path) : Secrets.Display(new Uri(u.GetLeftPart(UriPartial.Path)));
 
     private HttpRequestMessage NewRequest(HttpMethod method, Uri uri)
     {
@@ -444,8 +458,8 @@ public sealed partial class ReplicateClient : IDisposable
         for (var attempt = 0; ; attempt++)
         {
             using var req = NewRequest(method, uri);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(Options.RequestTimeout);
+            using var deadline = new CancellationTokenSource(Options.RequestTimeout, _time);
+            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             HttpResponseMessage resp;
             try
             {
@@ -455,7 +469,7 @@ public sealed partial class ReplicateClient : IDisposable
             {
                 if (attempt >= Options.MaxRetries)
                     throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} failed after {attempt + 1} attempts: {(e is OperationCanceledException ? $"no response within {Options.RequestTimeout}" : Redact(e.Message))}", null, null, null, e);
-                await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                await Task.Delay(Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             if (resp.IsSuccessStatusCode) return resp;
@@ -465,7 +479,7 @@ public sealed partial class ReplicateClient : IDisposable
             {
                 var hint = code == 429 ? await RetryHintAsync(resp, cancellationToken).ConfigureAwait(false) : null;
                 resp.Dispose();
-                await Task.Delay(hint is { } h ? Min(h, Options.MaxRetryDelay) : Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                await DelayBeforeRetryAsync(hint, attempt, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             using (resp) throw await MapErrorAsync(resp, method, uri, id, attempt, cancellationToken).ConfigureAwait(false);
@@ -488,8 +502,8 @@ public sealed partial class ReplicateClient : IDisposable
             var content = makeContent();
             req.Content = content;
             foreach (var (k, v) in extraHeaders ?? []) req.Headers.TryAddWithoutValidation(k, v);
-            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            cts.CancelAfter(timeout);
+            using var deadline = new CancellationTokenSource(timeout, _time);
+            using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
             HttpResponseMessage resp;
             try
             {
@@ -500,7 +514,7 @@ public sealed partial class ReplicateClient : IDisposable
                 var notSent = !TrackingContent.AnyStarted(content) && e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
                 if (notSent && attempt < Options.MaxRetries)
                 {
-                    await Task.Delay(Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                    await Task.Delay(Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
                 var what = e is OperationCanceledException ? $"no response within {timeout}" : Redact(e.Message);
@@ -514,7 +528,7 @@ public sealed partial class ReplicateClient : IDisposable
             {
                 var hint = await RetryHintAsync(resp, cancellationToken).ConfigureAwait(false);
                 resp.Dispose();
-                await Task.Delay(hint is { } h ? Min(h, Options.MaxRetryDelay) : Backoff(attempt), cancellationToken).ConfigureAwait(false);
+                await DelayBeforeRetryAsync(hint, attempt, cancellationToken).ConfigureAwait(false);
                 continue;
             }
             using (resp)
@@ -539,13 +553,14 @@ public sealed partial class ReplicateClient : IDisposable
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
-    /// <summary>How long a 429 asks us to wait: Retry-After header, then body <c>retry_after</c>, then <c>~Ns</c> in detail.</summary>
-    internal static TimeSpan? RetryHint(HttpResponseHeaders headers, string? body)
+    /// <summary>How long a 429 asks us to wait: Retry-After header (seconds, or a date compared with <paramref name="now"/>),
+    /// then body <c>retry_after</c>, then <c>~Ns</c> in detail.</summary>
+    internal static TimeSpan? RetryHint(HttpResponseHeaders headers, string? body, DateTimeOffset now)
     {
         if (headers.RetryAfter is { } ra)
         {
             if (ra.Delta is { } d) return d;
-            if (ra.Date is { } date) return date > DateTimeOffset.UtcNow ? date - DateTimeOffset.UtcNow : TimeSpan.Zero;
+            if (ra.Date is { } date) return date > now ? date - now : TimeSpan.Zero;
         }
         JsonObject? json = null;
         try { json = string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
@@ -555,11 +570,15 @@ public sealed partial class ReplicateClient : IDisposable
         return null;
     }
 
-    private static async Task<TimeSpan?> RetryHintAsync(HttpResponseMessage resp, CancellationToken cancellationToken)
+    private async Task<TimeSpan?> RetryHintAsync(HttpResponseMessage resp, CancellationToken cancellationToken)
     {
         var body = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
-        return RetryHint(resp.Headers, body);
+        return RetryHint(resp.Headers, body, _time.GetUtcNow());
     }
+
+    /// <summary>Waits before retry <paramref name="attempt"/>: the server's hint (capped at <see cref="ReplicateClientOptions.MaxRetryDelay"/>), else jittered backoff.</summary>
+    private Task DelayBeforeRetryAsync(TimeSpan? hint, int attempt, CancellationToken cancellationToken) =>
+        Task.Delay(hint is { } h ? Min(h, Options.MaxRetryDelay) : Backoff(attempt), _time, cancellationToken);
 
     private async Task<ReplicateApiException> MapErrorAsync(HttpResponseMessage resp, HttpMethod method, Uri uri, string? id, int retries, CancellationToken cancellationToken)
     {
@@ -591,7 +610,7 @@ public sealed partial class ReplicateClient : IDisposable
                 return new ReplicateValidationException(head + "." + list, title, detail, fields);
             }
             case 429:
-                return new ReplicateRateLimitException(head + $". Still throttled after {retries} retries; wait and try again (low credit lowers the limit to 6/min).", title, detail, RetryHint(resp.Headers, body));
+                return new ReplicateRateLimitException(head + $". Still throttled after {retries} retries; wait and try again (low credit lowers the limit to 6/min).", title, detail, RetryHint(resp.Headers, body, _time.GetUtcNow()));
             case >= 500:
                 return new ReplicateServerException(head + (method == HttpMethod.Get ? $" (after {retries} retries)." : "."), resp.StatusCode, title, detail);
             default:
@@ -636,8 +655,8 @@ internal sealed class TrackingContent : HttpContent
     }
 }
 
-/// <summary>Keeps secrets out of text.</summary>
-internal static class Secrets
+/// <summary>Keeps secrets out of text: the token, and credentials written into a URL.</summary>
+internal static partial class Secrets
 {
     public static string Redact(string? text, string? secret)
     {
@@ -645,37 +664,22 @@ internal static class Secrets
         if (string.IsNullOrEmpty(secret)) return text;
         return text.Replace(secret, "***", StringComparison.Ordinal);
     }
-}
 
-/// <summary>Decodes <c>data:[mime][;base64],…</c> URIs (Cog outputs, and briefly Replicate sync outputs).</summary>
-public static class DataUri
-{
-    /// <summary>True when <paramref name="uri"/> is a data URI; gives its bytes and MIME type.</summary>
-    public static bool TryDecode(string uri, out byte[] bytes, out string mediaType)
+    /// <summary><paramref name="uri"/> as text with any <c>user:password@</c> replaced by <c>***@</c>.</summary>
+    public static string Display(Uri uri)
     {
-        bytes = [];
-        mediaType = "";
-        if (!uri.StartsWith("data:", StringComparison.OrdinalIgnoreCase)) return false;
-        var comma = uri.IndexOf(',');
-        if (comma < 0) return false;
-        var meta = uri[5..comma];
-        var payload = uri[(comma + 1)..];
-        var isBase64 = meta.EndsWith(";base64", StringComparison.OrdinalIgnoreCase);
-        mediaType = (isBase64 ? meta[..^7] : meta).Split(';')[0];
-        if (mediaType.Length == 0) mediaType = "text/plain";
-        bytes = isBase64 ? Convert.FromBase64String(payload) : Encoding.UTF8.GetBytes(Uri.UnescapeDataString(payload));
-        return true;
+        ArgumentNullException.ThrowIfNull(uri);
+        if (!uri.IsAbsoluteUri) return MaskUserInfo(uri.OriginalString);
+        if (uri.UserInfo.Length == 0) return uri.ToString();
+        var b = new UriBuilder(uri) { UserName = "", Password = "" };
+        var text = b.Uri.ToString();
+        var at = text.IndexOf("//", StringComparison.Ordinal);
+        return at < 0 ? text : text[..(at + 2)] + "***@" + text[(at + 2)..];
     }
 
-    /// <summary>File extension for a MIME type (<c>.png</c>, <c>.jpg</c>, <c>.webp</c>, <c>.tar</c>, …), or <c>.bin</c>.</summary>
-    public static string Extension(string? mediaType) => mediaType?.ToLowerInvariant() switch
-    {
-        "image/png" => ".png",
-        "image/jpeg" or "image/jpg" => ".jpg",
-        "image/webp" => ".webp",
-        "application/x-tar" => ".tar",
-        "application/zip" => ".zip",
-        "application/json" => ".json",
-        _ => ".bin",
-    };
+    /// <summary>Masks <c>user:password@</c> in free text that may not parse as a URI.</summary>
+    public static string MaskUserInfo(string? text) => string.IsNullOrEmpty(text) ? text ?? "" : UserInfo().Replace(text, "$1***@");
+
+    [GeneratedRegex(@"(^|//|\s)[^/\s@]+@")]
+    private static partial Regex UserInfo();
 }

@@ -81,11 +81,12 @@ public sealed record ReplicateClientOptions
         if (problem != null) throw new ReplicateTokenMissingException(problem);
     }
 
-    /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the bad one.</summary>
+    /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the bad one. Nothing is sent
+    /// before this passes: <see cref="BaseAddress"/> must be https, or plain http to a loopback host (a local fake
+    /// server), and must not carry a user name or password (which no message repeats).</summary>
     public void Validate()
     {
-        if (!BaseAddress.IsAbsoluteUri || (BaseAddress.Scheme != Uri.UriSchemeHttps && BaseAddress.Scheme != Uri.UriSchemeHttp))
-            throw new ArgumentOutOfRangeException(nameof(BaseAddress), BaseAddress, $"BaseAddress={BaseAddress} must be an absolute http(s) URL (REPLICATE_BASE_URL)");
+        if (DescribeBaseAddressProblem(BaseAddress) is { } problem) throw new ArgumentOutOfRangeException(nameof(BaseAddress), problem);
         if (PollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, $"PollInterval={PollInterval} must be > 0");
         if (MaxPollInterval < PollInterval) throw new ArgumentOutOfRangeException(nameof(MaxPollInterval), MaxPollInterval, $"MaxPollInterval={MaxPollInterval} must be ≥ PollInterval={PollInterval}");
         if (PollBackoffFactor < 1) throw new ArgumentOutOfRangeException(nameof(PollBackoffFactor), PollBackoffFactor, $"PollBackoffFactor={PollBackoffFactor} must be ≥ 1");
@@ -107,7 +108,7 @@ public sealed record ReplicateClientOptions
     // replaces the compiler-generated member printer, which would list ApiToken in clear
     private bool PrintMembers(StringBuilder builder)
     {
-        builder.Append($"ApiToken = {(HasToken ? "***" : "(none)")}, BaseAddress = {BaseAddress}, PollInterval = {PollInterval}, MaxPollInterval = {MaxPollInterval}, Timeout = {Timeout}, RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}, PreferWaitSeconds = {PreferWaitSeconds}, CancelAfter = {CancelAfter}");
+        builder.Append($"ApiToken = {(HasToken ? "***" : "(none)")}, BaseAddress = {Secrets.Display(BaseAddress)}, PollInterval = {PollInterval}, MaxPollInterval = {MaxPollInterval}, Timeout = {Timeout}, RequestTimeout = {RequestTimeout}, MaxRetries = {MaxRetries}, PreferWaitSeconds = {PreferWaitSeconds}, CancelAfter = {CancelAfter}");
         return true;
     }
 
@@ -144,14 +145,34 @@ public sealed record ReplicateClientOptions
     private static Uri BaseFromEnvironment() => ParseBaseUrl(Environment.GetEnvironmentVariable(BaseUrlVariable));
 
     /// <summary><see cref="DefaultBaseAddress"/> when <paramref name="value"/> is unset or blank, else the URL it holds.</summary>
-    /// <exception cref="ArgumentException">Not an absolute http(s) URL: a typo must not silently send the token to the real API.</exception>
+    /// <exception cref="ArgumentException">Not an absolute http(s) URL (a typo must not silently send the token to the
+    /// real API), or one carrying credentials (never repeated in the message).</exception>
     internal static Uri ParseBaseUrl(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) return DefaultBaseAddress;
         if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp) && u.IdnHost.Length > 0)
+        {
+            if (u.UserInfo.Length > 0) throw new ArgumentException(CredentialsProblem(Secrets.Display(u)), BaseUrlVariable);
             return u;
+        }
         throw new ArgumentException(
-            $"{BaseUrlVariable}=\"{value}\" is not a valid API root: it must be an absolute http(s) URL such as https://api.replicate.com/v1 "
+            $"{BaseUrlVariable}=\"{Secrets.MaskUserInfo(value)}\" is not a valid API root: it must be an absolute http(s) URL such as https://api.replicate.com/v1 "
             + $"(or http://127.0.0.1:5000/v1 for a local server). Fix it, or unset {BaseUrlVariable} to use {DefaultBaseAddress}.", BaseUrlVariable);
     }
+
+    /// <summary>Null when <paramref name="uri"/> may be the API root, else why not (never quoting credentials).</summary>
+    internal static string? DescribeBaseAddressProblem(Uri? uri)
+    {
+        if (uri is null || !uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.IdnHost.Length == 0)
+            return $"BaseAddress={(uri is null ? "(null)" : Secrets.MaskUserInfo(uri.OriginalString))} must be an absolute https URL such as {DefaultBaseAddress} ({BaseUrlVariable})";
+        if (uri.UserInfo.Length > 0) return CredentialsProblem(Secrets.Display(uri));
+        if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopbackHost(uri))
+            return $"{BaseUrlVariable}={Secrets.Display(uri)} uses plain http to a host that is not this machine; nothing was sent. "
+                 + $"Only https (such as {DefaultBaseAddress}) or plain http to a loopback host (localhost, 127.0.0.1, [::1]: a local fake server) is allowed.";
+        return null;
+    }
+
+    private static string CredentialsProblem(string shown) =>
+        $"{BaseUrlVariable}={shown} holds a user name or password (shown as ***); nothing was sent. Credentials do not belong in the URL: "
+        + $"the token is read from {TokenVariable} and sent as a header. Remove the part before the '@'.";
 }

@@ -38,7 +38,7 @@ public sealed class SettingGenerator
         var extra = new JsonObject
         {
             ["readme_setting"] = setting.Number,
-            ["original_image"] = "seed/results/" + setting.OriginalImageFileName,
+            ["original_image"] = "seed/" + setting.OriginalImage,
         };
         return await PredictionManifest.SaveAsync(_backend, prediction, input, outputDirectory, $"setting{setting.Number}", extra, _redact, cancellationToken).ConfigureAwait(false);
     }

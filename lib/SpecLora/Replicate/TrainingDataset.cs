@@ -1,5 +1,5 @@
 using System.IO.Compression;
-using SkiaSharp;
+using SpecLora.Imaging;
 using SpecLora.IO;
 
 namespace SpecLora.Replicate;
@@ -125,13 +125,7 @@ public static class TrainingDataset
         entries.Add(new DatasetEntry(name, data.Length));
     }
 
-    private static byte[] Resize(string path, int side)
-    {
-        using var src = SKBitmap.Decode(path) ?? throw new TrainingDatasetException($"{path} is not a readable image.");
-        using var dst = src.Resize(new SKImageInfo(side, side, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKCubicResampler.Mitchell))
-            ?? throw new TrainingDatasetException($"Could not resize {path} to {side}×{side}.");
-        using var image = SKImage.FromBitmap(dst);
-        using var png = image.Encode(SKEncodedImageFormat.Png, 100);
-        return png.ToArray();
-    }
+    private static byte[] Resize(string path, int side) =>
+        ImageResize.TryResize(File.ReadAllBytes(path), side, side, MelImageFormat.Png)
+        ?? throw new TrainingDatasetException($"{path} is not a readable image; remove it from the folder or re-export it as PNG or JPEG.");
 }

@@ -16,6 +16,20 @@ public class SeedDataTests
     }
 
     [Fact]
+    public void One_owner_of_the_original_layout_the_readme_settings_use()
+    {
+        Assert.Equal("results/res7.png", SeedData.ResultFile(7));
+        Assert.Equal("mels/mel0.jpg", SeedData.MelFile(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SeedData.ResultFile(8));
+        Assert.Throws<ArgumentOutOfRangeException>(() => SeedData.MelFile(8));
+        foreach (var s in SpecLora.Replicate.ReadmeSettings.All)
+        {
+            Assert.Equal(SeedData.ResultFile(s.Number), s.OriginalImage);
+            Assert.Equal(Path.Combine("seed", "results", $"res{s.Number}.png"), SpecLora.Replicate.ReadmeSettings.OriginalImagePath(s, "seed"));
+        }
+    }
+
+    [Fact]
     public async Task Offline_mode_never_touches_the_network_and_says_what_to_do()
     {
         var dir = Directory.CreateTempSubdirectory("speclora-seed-").FullName;

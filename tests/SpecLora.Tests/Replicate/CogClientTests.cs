@@ -6,25 +6,16 @@ using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Replicate;
 
-public class CogClientTests
+public class CogClientTests(FakeCogFixture fixture) : IClassFixture<FakeCogFixture>
 {
-    private static CogClient Client(Uri root, TimeSpan? unreachable = null) =>
-        new(new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, new CogClientOptions
-        {
-            BaseAddress = root,
-            HealthPollInterval = TimeSpan.FromMilliseconds(2),
-            UnreachableTimeout = unreachable ?? TimeSpan.FromMilliseconds(200),
-            SetupTimeout = TimeSpan.FromSeconds(5),
-            RequestTimeout = TimeSpan.FromSeconds(2),
-        });
 
     [Fact]
     public async Task Waits_for_READY_then_saves_data_uri_outputs_with_the_same_manifest()
     {
-        await using var cog = await FakeCogServer.StartAsync();
+        var cog = fixture.Server.Reset();
         cog.StartingChecks = 3;
         using var dir = new TempDir();
-        using var client = Client(cog.Root);
+        using var client = cog.NewClient();
         var r = await new SettingGenerator(client).GenerateAsync(ReadmeSettings.Get(5), dir.Path, seed: 77);
         Assert.True(cog.HealthChecks >= 4);
         var id = Assert.Single(cog.PutIds);
@@ -43,9 +34,9 @@ public class CogClientTests
     [Fact]
     public async Task Setup_failed_is_a_clear_error_with_setup_logs()
     {
-        await using var cog = await FakeCogServer.StartAsync();
+        var cog = fixture.Server.Reset();
         cog.SetupFails = true;
-        using var client = Client(cog.Root);
+        using var client = cog.NewClient();
         var e = await Assert.ThrowsAsync<CogServerException>(() => client.PredictAsync(ReadmeSettings.Get(1).ToInput(1)));
         Assert.Contains("SETUP_FAILED", e.Message);
         Assert.Contains("lora.safetensors not found", e.Message);
@@ -57,8 +48,12 @@ public class CogClientTests
     {
         int port;
         using (var l = new TcpListener(IPAddress.Loopback, 0)) { l.Start(); port = ((IPEndPoint)l.LocalEndpoint).Port; }
-        using var client = Client(new Uri($"http://127.0.0.1:{port}"));
+        var cog = fixture.Server.Reset();
+        using var client = cog.NewClient(new Uri($"http://127.0.0.1:{port}"));
+        var t0 = cog.Clock.GetUtcNow();
         var e = await Assert.ThrowsAsync<CogServerException>(() => client.PrepareAsync(ReadmeSettings.Get(1).ToInput(1)));
+        // kept trying once a second (fake clock) for UnreachableTimeout = 10 s, then gave up
+        Assert.InRange(cog.Clock.Since(t0), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(12));
         Assert.Contains("docker run", e.Message);
         Assert.Contains($"127.0.0.1:{port}", e.Message);
     }
@@ -66,8 +61,8 @@ public class CogClientTests
     [Fact]
     public async Task Busy_not_ready_and_validation_errors_are_typed()
     {
-        await using var cog = await FakeCogServer.StartAsync();
-        using var client = Client(cog.Root);
+        var cog = fixture.Server.Reset();
+        using var client = cog.NewClient();
         cog.Busy = true;
         var busy = await Assert.ThrowsAsync<CogServerException>(() => client.PredictAsync(ReadmeSettings.Get(1).ToInput(1)));
         Assert.Equal(HttpStatusCode.Conflict, busy.StatusCode);
@@ -88,9 +83,9 @@ public class CogClientTests
     [Fact]
     public async Task Failed_as_200_surfaces_error_and_logs()
     {
-        await using var cog = await FakeCogServer.StartAsync();
+        var cog = fixture.Server.Reset();
         cog.FailPrediction = true;
-        using var client = Client(cog.Root);
+        using var client = cog.NewClient();
         var e = await Assert.ThrowsAsync<ReplicatePredictionFailedException>(() => client.PredictAsync(ReadmeSettings.Get(1).ToInput(1)));
         Assert.Equal("failed", e.Prediction.Status);
         Assert.Contains("CUDA out of memory", e.Message);
@@ -100,9 +95,9 @@ public class CogClientTests
     [Fact]
     public async Task Cancelling_sends_cancel_for_the_running_id()
     {
-        await using var cog = await FakeCogServer.StartAsync();
+        var cog = fixture.Server.Reset();
         cog.HoldUntilCancel = true;
-        using var client = Client(cog.Root);
+        using var client = cog.NewClient();
         using var cts = new CancellationTokenSource();
         var run = client.PredictAsync(ReadmeSettings.Get(1).ToInput(1), null, cts.Token);
         var id = await cog.WaitForRunningAsync();
@@ -114,8 +109,8 @@ public class CogClientTests
     [Fact]
     public async Task Schema_from_openapi_json_is_checked_before_the_put()
     {
-        await using var cog = await FakeCogServer.StartAsync();
-        using var client = Client(cog.Root);
+        var cog = fixture.Server.Reset();
+        using var client = cog.NewClient();
         var input = ReadmeSettings.Get(1).ToInput(1);
         input["bogus"] = 1;
         Assert.Equal("bogus", (await Assert.ThrowsAsync<ReplicateInputException>(() => client.PredictAsync(input))).Field);
@@ -137,5 +132,14 @@ public class CogClientTests
     public void Bad_url_is_rejected()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new CogClient(new HttpClient(), new CogClientOptions { BaseAddress = new Uri("ftp://x/") }));
+    }
+
+    [Fact]
+    public void Credentials_in_the_url_are_refused_without_being_repeated()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CogClient(new HttpClient(), new CogClientOptions { BaseAddress = new Uri("http://admin:hunter2@localhost:5000") }));
+        Assert.Contains("user name or password", e.Message);
+        Assert.DoesNotContain("hunter2", e.ToString());
+        Assert.DoesNotContain("admin", e.ToString());
     }
 }

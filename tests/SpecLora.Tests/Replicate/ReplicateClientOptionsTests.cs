@@ -89,6 +89,7 @@ public class ReplicateClientOptionsTests
         Assert.Equal("PreferWaitSeconds", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { PreferWaitSeconds = 0 }).Validate()).ParamName);
         Assert.Equal("MaxRetries", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { MaxRetries = -1 }).Validate()).ParamName);
         Assert.Equal("BaseAddress", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { BaseAddress = new Uri("ftp://x/") }).Validate()).ParamName);
+        Assert.Equal("BaseAddress", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { BaseAddress = new Uri("http://api.example.com/v1") }).Validate()).ParamName);
         Assert.Equal("CancelAfter", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { CancelAfter = TimeSpan.Zero }).Validate()).ParamName);
     }
 
@@ -100,5 +101,68 @@ public class ReplicateClientOptionsTests
         Assert.Equal("90s", (o with { CancelAfter = TimeSpan.FromSeconds(90) }).CancelAfterHeader);
         Assert.Equal("1s", (o with { CancelAfter = TimeSpan.FromMilliseconds(10) }).CancelAfterHeader);
         Assert.Equal("", o.CancelAfterHeader);
+    }
+
+    [Theory]
+    [InlineData("http://api.replicate.com/v1")]
+    [InlineData("http://10.0.0.7:5000/v1")]
+    [InlineData("http://my-fake.example/v1")]
+    public void A_plain_http_REPLICATE_BASE_URL_that_is_not_loopback_is_refused_before_any_request(string url)
+    {
+        var o = new ReplicateClientOptions { ApiToken = "r8_abcdefghijklmnopqrstuvwxyz0123456789", BaseAddress = ReplicateClientOptions.ParseBaseUrl(url) };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(o.Validate);
+        Assert.Contains("only https", e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("loopback", e.Message);
+        Assert.Contains("nothing was sent", e.Message);
+        var handler = new CountingHandler();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReplicateClient(new HttpClient(handler), o));
+        Assert.Throws<ArgumentOutOfRangeException>(() => ReplicateClient.Create(o));
+        Assert.Equal(0, handler.Calls);
+    }
+
+    [Theory]
+    [InlineData("http://127.0.0.1:5000/v1")]
+    [InlineData("http://localhost:8080/v1")]
+    [InlineData("http://[::1]:8080/v1")]
+    [InlineData("https://api.replicate.com/v1")]
+    [InlineData("https://proxy.example.org/replicate/v1")]
+    public void Https_or_loopback_http_is_allowed(string url)
+    {
+        var o = new ReplicateClientOptions { ApiToken = "r8_abcdefghijklmnopqrstuvwxyz0123456789", BaseAddress = ReplicateClientOptions.ParseBaseUrl(url) };
+        o.Validate();
+    }
+
+    [Theory]
+    [InlineData("http://user:s3cr3tpw@127.0.0.1:5000/v1")]
+    [InlineData("https://user:s3cr3tpw@api.replicate.com/v1")]
+    [InlineData("http://user:s3cr3tpw@api.example.com/v1")]
+    [InlineData("htps://user:s3cr3tpw@api.replicate.com/v1")]
+    [InlineData("user:s3cr3tpw@api.replicate.com/v1")]
+    public void Credentials_in_REPLICATE_BASE_URL_are_refused_and_never_repeated(string url)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ReplicateClientOptions.ParseBaseUrl(url));
+        Assert.Equal("REPLICATE_BASE_URL", e.ParamName);
+        Assert.DoesNotContain("s3cr3tpw", e.ToString());
+        Assert.DoesNotContain("user:", e.ToString());
+        // set in code rather than through the environment: Validate refuses it the same way
+        if (Uri.TryCreate(url, UriKind.Absolute, out var u) && u.Scheme.StartsWith("http"))
+        {
+            var o = new ReplicateClientOptions { ApiToken = "r8_abcdefghijklmnopqrstuvwxyz0123456789", BaseAddress = u };
+            var v = Assert.Throws<ArgumentOutOfRangeException>(o.Validate);
+            Assert.Contains("user name or password", v.Message);
+            Assert.DoesNotContain("s3cr3tpw", v.ToString());
+            Assert.DoesNotContain("s3cr3tpw", o.ToString());
+        }
+    }
+
+    private sealed class CountingHandler : HttpMessageHandler
+    {
+        public int Calls;
+
+        protected override Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref Calls);
+            return Task.FromResult(new HttpResponseMessage(System.Net.HttpStatusCode.OK));
+        }
     }
 }

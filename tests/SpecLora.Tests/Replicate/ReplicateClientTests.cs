@@ -74,13 +74,15 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     {
         var fake = fixture.Server.Reset();
         fake.StartingPolls = 100_000; // never finishes within the hold
-        fake.WaitScale = 0.01;        // wait=2 → 20 ms
-        using var client = fake.NewClient(o => o with { PreferWaitSeconds = 2, Timeout = TimeSpan.FromMilliseconds(300) });
+        using var client = fake.NewClient(o => o with { PreferWaitSeconds = 2, Timeout = TimeSpan.FromMinutes(1) });
+        var t0 = fake.Clock.GetUtcNow();
         var created = await client.CreatePredictionAsync(Request());
         Assert.Equal(PredictionStatus.Starting, created.Status);
         Assert.Null(created.Output);
+        Assert.Equal(TimeSpan.FromSeconds(2), fake.TestClock!.Since(t0)); // held exactly wait=2 s of (fake) time
         await Assert.ThrowsAsync<ReplicateTimeoutException>(() => client.WaitAsync(created));
         Assert.Contains(created.Id, fake.CancelRequests);
+        Assert.True(fake.TestClock.Since(t0) >= TimeSpan.FromMinutes(1) + TimeSpan.FromSeconds(2), "gave up before the overall timeout");
     }
 
     [Fact]
@@ -140,8 +142,7 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     public async Task Cancelling_during_a_prefer_wait_hold_cancels_the_prediction_on_the_server()
     {
         var fake = fixture.Server.Reset();
-        fake.StartingPolls = 100_000;
-        fake.WaitScale = 1; // wait=5 → held 5 s
+        fake.StartingPolls = 100_000; // wait=5 → held 5 s (fake clock)
         using var client = fake.NewClient(o => o with { PreferWaitSeconds = 5 });
         using var cts = new CancellationTokenSource();
         var run = client.RunAsync(Request(), null, cts.Token);
@@ -176,8 +177,7 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     public async Task Cancel_After_gives_aborted_before_start_and_canceled_while_running_both_terminal()
     {
         var fake = fixture.Server.Reset();
-        fake.WaitScale = 0.01; // "1s" → 10 ms
-        fake.StartingPolls = 100_000;
+        fake.StartingPolls = 100_000; // Cancel-After: 1s on the fake clock; polls every 0.5 s and more
         using var client = fake.NewClient(o => o with { CancelAfter = TimeSpan.FromSeconds(1) });
         var e = await Assert.ThrowsAsync<ReplicatePredictionFailedException>(() => client.RunAsync(Request()));
         Assert.Equal(PredictionStatus.Aborted, e.Prediction.Status);
@@ -204,7 +204,7 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     public async Task Create_429_is_retried_after_the_servers_wait_and_creates_once()
     {
         var fake = fixture.Server.Reset();
-        fake.RetryAfterSeconds = 0.1;
+        fake.RetryAfterSeconds = 30; // "Your rate limit resets in ~30s", as the real API says
         fake.CreateFaults.Enqueue("429");
         fake.CreateFaults.Enqueue("429");
         using var client = fake.NewClient();
@@ -212,22 +212,58 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         Assert.Equal(PredictionStatus.Succeeded, p.Status);
         Assert.Equal(3, fake.CreateRequests);
         Assert.Equal(1, fake.PredictionsCreated);
-        var times = fake.CreateRequestTimes.ToArray();
-        Assert.True(times[1] - times[0] >= TimeSpan.FromMilliseconds(90), $"client retried after {(times[1] - times[0]).TotalMilliseconds} ms, before retry_after=100 ms");
-        Assert.True(times[2] - times[1] >= TimeSpan.FromMilliseconds(90));
+        var times = fake.CreateRequestTimes.ToArray(); // fake-clock times: exact, whatever the machine's load
+        Assert.Equal(TimeSpan.FromSeconds(30), times[1] - times[0]);
+        Assert.Equal(TimeSpan.FromSeconds(30), times[2] - times[1]);
+    }
+
+    [Fact]
+    public async Task Polling_starts_at_half_a_second_and_grows_by_half_up_to_five_seconds()
+    {
+        var fake = fixture.Server.Reset();
+        fake.StartingPolls = 3;
+        fake.ProcessingPolls = 6;
+        using var client = fake.NewClient();
+        var created = await client.CreatePredictionAsync(Request());
+        var t0 = fake.Clock.GetUtcNow();
+        var done = await client.WaitAsync(created);
+        Assert.Equal(PredictionStatus.Succeeded, done.Status);
+        var times = new[] { t0 }.Concat(fake.GetRequestTimes).ToArray();
+        var gaps = times.Zip(times.Skip(1), (a, b) => (b - a).TotalSeconds).ToArray();
+        double[] expected = [0.5, 0.75, 1.125, 1.6875, 2.53125, 3.796875, 5, 5, 5, 5];
+        Assert.Equal(expected.Length, gaps.Length);
+        for (var i = 0; i < gaps.Length; i++) Assert.Equal(expected[i], gaps[i], 0.001); // the fake clock's timers tick in whole ms
+    }
+
+    [Fact]
+    public async Task Get_backoff_doubles_from_half_a_second_with_jitter()
+    {
+        var fake = fixture.Server.Reset();
+        using var client = fake.NewClient();
+        var created = await client.CreatePredictionAsync(Request());
+        foreach (var f in new[] { "503", "503", "503" }) fake.GetFaults.Enqueue(f);
+        await client.GetPredictionAsync(created.Id);
+        var t = fake.GetRequestTimes.ToArray();
+        Assert.Equal(4, t.Length);
+        Assert.InRange((t[1] - t[0]).TotalSeconds, 0.4, 0.6);   // 0.5 s ± 20 %
+        Assert.InRange((t[2] - t[1]).TotalSeconds, 0.8, 1.2);
+        Assert.InRange((t[3] - t[2]).TotalSeconds, 1.6, 2.4);
     }
 
     [Fact]
     public async Task Create_429_in_burst_mode_gives_a_rate_limit_error_after_max_retries()
     {
         var fake = fixture.Server.Reset();
-        fake.RetryAfterSeconds = 0.001;
+        fake.RetryAfterSeconds = 120; // above MaxRetryDelay: capped at 60 s
         for (var i = 0; i < 10; i++) fake.CreateFaults.Enqueue("429");
         using var client = fake.NewClient(o => o with { MaxRetries = 2 });
         var e = await Assert.ThrowsAsync<ReplicateRateLimitException>(() => client.CreatePredictionAsync(Request()));
         Assert.Equal(HttpStatusCode.TooManyRequests, e.StatusCode);
         Assert.Equal(3, fake.CreateRequests);
         Assert.Equal(0, fake.PredictionsCreated);
+        var times = fake.CreateRequestTimes.ToArray();
+        Assert.Equal(TimeSpan.FromSeconds(60), times[1] - times[0]);
+        Assert.Equal(TimeSpan.FromSeconds(60), times[2] - times[1]);
     }
 
     [Fact]
@@ -235,11 +271,16 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     {
         using var withHeader = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
         withHeader.Headers.RetryAfter = new RetryConditionHeaderValue(TimeSpan.FromSeconds(3));
-        Assert.Equal(TimeSpan.FromSeconds(3), ReplicateClient.RetryHint(withHeader.Headers, "{\"retry_after\":30}"));
+        var now = new DateTimeOffset(2026, 1, 2, 3, 4, 5, TimeSpan.Zero);
+        Assert.Equal(TimeSpan.FromSeconds(3), ReplicateClient.RetryHint(withHeader.Headers, "{\"retry_after\":30}", now));
         using var none = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
-        Assert.Equal(TimeSpan.FromSeconds(30), ReplicateClient.RetryHint(none.Headers, "{\"detail\":\"~7s\",\"retry_after\":30}"));
-        Assert.Equal(TimeSpan.FromSeconds(7), ReplicateClient.RetryHint(none.Headers, "{\"detail\":\"Request was throttled. Your rate limit resets in ~7s.\"}"));
-        Assert.Null(ReplicateClient.RetryHint(none.Headers, "<html>busy</html>"));
+        Assert.Equal(TimeSpan.FromSeconds(30), ReplicateClient.RetryHint(none.Headers, "{\"detail\":\"~7s\",\"retry_after\":30}", now));
+        Assert.Equal(TimeSpan.FromSeconds(7), ReplicateClient.RetryHint(none.Headers, "{\"detail\":\"Request was throttled. Your rate limit resets in ~7s.\"}", now));
+        Assert.Null(ReplicateClient.RetryHint(none.Headers, "<html>busy</html>", now));
+        using var dated = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        dated.Headers.RetryAfter = new RetryConditionHeaderValue(now.AddSeconds(12));
+        Assert.Equal(TimeSpan.FromSeconds(12), ReplicateClient.RetryHint(dated.Headers, null, now));           // a date: measured from the given clock
+        Assert.Equal(TimeSpan.Zero, ReplicateClient.RetryHint(dated.Headers, null, now.AddMinutes(1)));       // already past
     }
 
     [Fact]
@@ -248,9 +289,9 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         var fake = fixture.Server.Reset();
         fake.CreateFaults.Enqueue("429h"); // Retry-After: 0, body retry_after 30
         using var client = fake.NewClient(o => o with { MaxRetryDelay = TimeSpan.FromSeconds(30) });
-        var started = DateTimeOffset.UtcNow;
         await client.CreatePredictionAsync(Request());
-        Assert.True(DateTimeOffset.UtcNow - started < TimeSpan.FromSeconds(10), "waited for the body's 30 s although Retry-After said 0");
+        var times = fake.CreateRequestTimes.ToArray();
+        Assert.True(times[1] - times[0] < TimeSpan.FromSeconds(30), "waited for the body's 30 s although Retry-After said 0");
         Assert.Equal(1, fake.PredictionsCreated);
     }
 
@@ -258,10 +299,12 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     public async Task Get_5xx_html_reset_and_hang_are_retried_without_a_second_create()
     {
         var fake = fixture.Server.Reset();
-        fake.HangMilliseconds = 2000;
+        fake.HangMilliseconds = 5 * 60_000; // hangs 5 min; the client gives up after RequestTimeout = 30 s
         foreach (var f in new[] { "500", "502html", "503", "504", "reset", "hang", "429" }) fake.GetFaults.Enqueue(f);
-        using var client = fake.NewClient(o => o with { MaxRetries = 8, RequestTimeout = TimeSpan.FromMilliseconds(250) });
+        using var client = fake.NewClient(o => o with { MaxRetries = 8, RequestTimeout = TimeSpan.FromSeconds(30) });
+        var t0 = fake.Clock.GetUtcNow();
         var p = await client.RunAsync(Request());
+        Assert.InRange(fake.TestClock!.Since(t0), TimeSpan.FromSeconds(30), TimeSpan.FromMinutes(5)); // waited out one request timeout, not the hang
         Assert.Equal(PredictionStatus.Succeeded, p.Status);
         Assert.True(fake.GetFaults.IsEmpty);
         Assert.Equal(1, fake.CreateRequests);
@@ -311,13 +354,16 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
     {
         var fake = fixture.Server.Reset();
         fake.CreateFaults.Enqueue("reset"); // aborted before creating
-        using var client = fake.NewClient(o => o with { RequestTimeout = TimeSpan.FromMilliseconds(200) });
+        using var client = fake.NewClient(o => o with { RequestTimeout = TimeSpan.FromSeconds(30) });
         var e = await Assert.ThrowsAsync<ReplicateServerException>(() => client.CreatePredictionAsync(Request()));
         Assert.Contains("not retried", e.Message);
         Assert.Equal(1, fake.CreateRequests);
         fake.CreateFaults.Enqueue("hang");
-        fake.HangMilliseconds = 1000;
-        await Assert.ThrowsAsync<ReplicateServerException>(() => client.CreatePredictionAsync(Request(2)));
+        fake.HangMilliseconds = 10 * 60_000;
+        var t0 = fake.Clock.GetUtcNow();
+        var hung = await Assert.ThrowsAsync<ReplicateServerException>(() => client.CreatePredictionAsync(Request(2)));
+        Assert.Contains("no response within 00:00:30.5", hung.Message); // RequestTimeout + 0.5 s margin, on the fake clock
+        Assert.Equal(TimeSpan.FromSeconds(30.5), fake.TestClock!.Since(t0));
         Assert.Equal(2, fake.CreateRequests);
         Assert.Equal(0, fake.PredictionsCreated);
     }
@@ -410,14 +456,14 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         var fake = fixture.Server.Reset();
         fake.PageSize = 2;
         using var client = fake.NewClient();
-        var t0 = DateTimeOffset.UtcNow.AddSeconds(-1);
+        var t0 = fake.Clock.GetUtcNow().AddSeconds(-1);
         for (var i = 0; i < 5; i++) await client.CreatePredictionAsync(Request(i));
         var all = new List<Prediction>();
         await foreach (var p in client.ListPredictionsAsync(t0)) all.Add(p);
         Assert.Equal(5, all.Count);
         Assert.Equal(5, all.Select(p => p.Id).Distinct().Count());
         var none = new List<Prediction>();
-        await foreach (var p in client.ListPredictionsAsync(DateTimeOffset.UtcNow.AddMinutes(1))) none.Add(p);
+        await foreach (var p in client.ListPredictionsAsync(fake.Clock.GetUtcNow().AddMinutes(1))) none.Add(p);
         Assert.Empty(none);
     }
 
@@ -433,7 +479,7 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         Assert.Equal("data.zip", f.Name);
         Assert.Equal(1234, f.Size);
         Assert.Equal("application/zip", f.ContentType);
-        Assert.InRange((f.ExpiresAt!.Value - DateTimeOffset.UtcNow).TotalHours, 23.9, 24.1);
+        Assert.InRange((f.ExpiresAt!.Value - fake.Clock.GetUtcNow()).TotalHours, 23.9, 24.1);
         Assert.StartsWith(fake.BaseAddress.ToString(), f.GetUrl.ToString());
 
         var big = dir.Sub("big.zip");
@@ -460,18 +506,14 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         Assert.False(client.MaySendToken(new Uri("https://example.com/x.png")));
         Assert.False(client.MaySendToken(new Uri("http://replicate.delivery/x.png")));
         Assert.False(client.MaySendToken(new Uri($"http://localhost:{fake.Port}/delivery/x.png")));
-        // plain http: only to a loopback API host, never elsewhere even when it is the configured host
-        using (var plain = new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri("http://api.example.com/v1") }))
-        {
-            Assert.False(plain.MaySendToken(new Uri("http://api.example.com/v1/predictions")));
-        }
+        // plain http: only to a loopback API host; any other plain-http API root is refused before anything is sent
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri("http://api.example.com/v1") }));
         foreach (var loopback in new[] { "http://127.0.0.1:8080/v1", "http://127.5.6.7:8080/v1", "http://[::1]:8080/v1", "http://localhost:8080/v1" })
         {
             using var local = new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri(loopback) });
             Assert.True(local.MaySendToken(new Uri(local.Options.BaseAddress, "v1/predictions")), loopback);
         }
-        using (var http80 = new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri("http://api.replicate.com/v1") }))
-            Assert.False(http80.MaySendToken(new Uri("http://api.replicate.com/v1/predictions")));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReplicateClient(new HttpClient(), new ReplicateClientOptions { ApiToken = FakeReplicateServer.Token, BaseAddress = new Uri("http://api.replicate.com/v1") }));
 
         var p = await client.RunAsync(Request());
         using (var ms = new MemoryStream()) await client.DownloadAsync(p.OutputUrls()[0], ms, p.Id);
@@ -521,10 +563,6 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         using var ms = new MemoryStream();
         await client.DownloadAsync(url, ms, p.Id);
         Assert.Equal(FakeReplicateServer.PngBytes, ms.ToArray());
-        Assert.True(DataUri.TryDecode("data:,hello%20world", out var text, out var mime));
-        Assert.Equal("hello world", System.Text.Encoding.UTF8.GetString(text));
-        Assert.Equal("text/plain", mime);
-        Assert.False(DataUri.TryDecode("https://x/y.png", out _, out _));
     }
 
     [Fact]

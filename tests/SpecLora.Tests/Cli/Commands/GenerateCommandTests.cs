@@ -107,4 +107,51 @@ public class GenerateCommandTests
         Assert.Contains("No Cog server answers", output);
         Assert.Contains("docker run", output);
     }
+
+    [Theory]
+    [InlineData("http://api.replicate.com/v1")]
+    [InlineData("http://192.0.2.10:5000/v1")]
+    public async Task A_plain_http_base_url_that_is_not_loopback_is_refused_before_any_request(string url)
+    {
+        var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = url };
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "-o", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("plain http", output);
+        Assert.Contains("Only https", output);
+        Assert.Contains("nothing was sent", output);
+        Assert.DoesNotContain("401", output);
+        Assert.DoesNotContain("Parameter", output);
+        Assert.DoesNotContain(FakeReplicateServer.Token, output);
+    }
+
+    [Theory]
+    [InlineData("http://alice:pa55word@127.0.0.1:9/v1")]
+    [InlineData("https://alice:pa55word@api.replicate.com/v1")]
+    [InlineData("ftp://alice:pa55word@example.com/v1")]
+    public async Task Credentials_in_the_base_url_are_never_repeated(string url)
+    {
+        var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = url };
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1");
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("pa55word", output);
+        Assert.DoesNotContain("alice", output);
+        Assert.DoesNotContain("Exception", output);
+        (code, output) = await CliHarness.RunAsync(CliHarness.NoToken(), "generate", "--setting", "1", "--backend", "cog", "--cog-url", url.Replace("/v1", ""));
+        Assert.Equal(2, code);
+        Assert.DoesNotContain("pa55word", output);
+    }
+
+    [Fact]
+    public async Task An_output_that_is_a_file_is_refused_before_any_request()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        using var dir = new TempDir();
+        File.WriteAllText(dir.Sub("taken"), "x");
+        var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = fake.BaseAddress.ToString() };
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "-o", dir.Sub("taken"));
+        Assert.Equal(2, code);
+        Assert.Contains("is an existing file", output);
+        Assert.Equal(0, fake.CreateRequests + fake.GetRequests);
+    }
 }

@@ -49,5 +49,12 @@ public class TrainCommandTests
         (code, output) = await CliHarness.RunAsync(CliHarness.NoToken(), "train", "--dataset", dir.Sub("ok.zip"));
         Assert.Equal(2, code);
         Assert.Contains("export REPLICATE_API_TOKEN=r8_", output);
+
+        // a plain-http API root that is not this machine: refused before the upload
+        env[SpecLora.Replicate.ReplicateClientOptions.BaseUrlVariable] = "http://api.replicate.com/v1";
+        (code, output) = await CliHarness.RunAsync(env, "train", "--dataset", dir.Sub("ok.zip"));
+        Assert.Equal(2, code);
+        Assert.Contains("plain http", output);
+        Assert.DoesNotContain("401", output);
     }
 }

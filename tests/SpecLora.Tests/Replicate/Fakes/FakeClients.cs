@@ -1,30 +1,38 @@
 using SpecLora.Replicate;
+using SpecLora.Tests.TestSupport;
 
 namespace SpecLora.Tests.Replicate.Fakes;
 
-/// <summary>Clients wired to the fakes with millisecond poll/backoff so the suite stays fast.</summary>
+/// <summary>
+/// Clients wired to the fakes. After <see cref="FakeReplicateServer.Reset"/> they run on the server's
+/// <see cref="TestClock"/> with the spec's real intervals (poll 0.5 s → 5 s, backoff from 0.5 s): the clock jumps over
+/// every wait, so nothing sleeps and no timeout races the machine's load. Request and overall timeouts sit beyond the
+/// clock's horizon unless a test sets them, so only a test about a timeout ever reaches one.
+/// </summary>
 public static class FakeClients
 {
     public static ReplicateClientOptions FastOptions(this FakeReplicateServer server) => new()
     {
         ApiToken = FakeReplicateServer.Token,
         BaseAddress = server.BaseAddress,
-        PollInterval = TimeSpan.FromMilliseconds(2),
-        MaxPollInterval = TimeSpan.FromMilliseconds(10),
-        RetryBaseDelay = TimeSpan.FromMilliseconds(5),
-        MaxRetryDelay = TimeSpan.FromSeconds(2),
-        RequestTimeout = TimeSpan.FromSeconds(5),
+        PollInterval = TimeSpan.FromSeconds(0.5),
+        MaxPollInterval = TimeSpan.FromSeconds(5),
+        RetryBaseDelay = TimeSpan.FromSeconds(0.5),
+        MaxRetryDelay = TimeSpan.FromSeconds(60),
+        RequestTimeout = TimeSpan.FromHours(1),
         PreferWaitSeconds = null,
-        Timeout = TimeSpan.FromSeconds(20),
-        TrainingTimeout = TimeSpan.FromSeconds(20),
+        Timeout = TimeSpan.FromHours(2),
+        TrainingTimeout = TimeSpan.FromHours(4),
     };
 
     public static ReplicateClient NewClient(this FakeReplicateServer server, Func<ReplicateClientOptions, ReplicateClientOptions>? tweak = null, HttpMessageHandler? handler = null)
     {
         var options = server.FastOptions();
         if (tweak != null) options = tweak(options);
-        var http = new HttpClient(handler ?? new SocketsHttpHandler()) { Timeout = Timeout.InfiniteTimeSpan };
-        return new ReplicateClient(http, options);
+        handler ??= new SocketsHttpHandler();
+        if (server.TestClock is { } clock) handler = clock.Wrap(handler);
+        var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
+        return new ReplicateClient(http, options, server.Clock);
     }
 }
 

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SpecLora.Replicate;
+using SpecLora.Tests.TestSupport;
 
 namespace SpecLora.Tests.Replicate.Fakes;
 
@@ -32,6 +34,32 @@ public sealed class FakeCogServer : IAsyncDisposable
 
     private FakeCogServer() { }
 
+    /// <summary>The clock of the clients of this test (a new <see cref="TestClock"/> per <see cref="Reset"/>).</summary>
+    public TestClock Clock { get; private set; } = new();
+
+    /// <summary>Back to defaults, no counts, a new clock (one server per test class).</summary>
+    public FakeCogServer Reset()
+    {
+        _ = Clock.DisposeAsync().AsTask();
+        Clock = new TestClock();
+        StartingChecks = 1; SetupFails = Busy = NotReady503 = FailPrediction = HoldUntilCancel = false; ServeOpenApi = true;
+        HealthChecks = 0;
+        PutIds.Clear(); CanceledIds.Clear(); Inputs.Clear();
+        foreach (var t in _running.Values) t.TrySetResult();
+        _running.Clear();
+        return this;
+    }
+
+    /// <summary>A client of <paramref name="root"/> (default: this server) on <see cref="Clock"/>, with the default intervals
+    /// (health poll 1 s, unreachable after 10 s); request and prediction timeouts lie beyond the clock's horizon.</summary>
+    public CogClient NewClient(Uri? root = null) =>
+        new(new HttpClient(Clock.Wrap(new SocketsHttpHandler())) { Timeout = Timeout.InfiniteTimeSpan }, new CogClientOptions
+        {
+            BaseAddress = root ?? Root,
+            RequestTimeout = TimeSpan.FromHours(1),
+            PredictionTimeout = TimeSpan.FromHours(1),
+        }, Clock);
+
     public Uri Root { get; private set; } = null!;
 
     public static async Task<FakeCogServer> StartAsync()
@@ -43,6 +71,7 @@ public sealed class FakeCogServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        await Clock.DisposeAsync();
         foreach (var t in _running.Values) t.TrySetResult();
         await _app.StopAsync();
         await _app.DisposeAsync();
@@ -74,6 +103,7 @@ public sealed class FakeCogServer : IAsyncDisposable
             if (HoldUntilCancel)
             {
                 var tcs = _running.GetOrAdd(id, _ => new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously));
+                // held until the test cancels; not a TimedWait, so the test clock stays still meanwhile (10 s real: a safety net only)
                 await Task.WhenAny(tcs.Task, Task.Delay(10_000, ctx.RequestAborted).ContinueWith(_ => { }));
                 return Json(new JsonObject { ["status"] = "canceled", ["output"] = null, ["logs"] = "canceled\n" });
             }
@@ -107,4 +137,14 @@ public sealed class FakeCogServer : IAsyncDisposable
         }
         throw new TimeoutException("no prediction started on the fake Cog server");
     }
+}
+
+/// <summary>One fake Cog server per test class; each test calls <see cref="FakeCogServer.Reset"/>.</summary>
+public sealed class FakeCogFixture : IAsyncLifetime
+{
+    public FakeCogServer Server { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Server = await FakeCogServer.StartAsync();
+
+    public async Task DisposeAsync() => await Server.DisposeAsync();
 }

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using SpecLora.Tests.TestSupport;
 
 namespace SpecLora.Tests.Replicate.Fakes;
 
@@ -23,7 +24,7 @@ public sealed class FakePrediction
     public readonly StringBuilder Logs = new();
     public JsonNode? Output;
     public string? Error;
-    public DateTimeOffset CreatedAt = DateTimeOffset.UtcNow;
+    public required DateTimeOffset CreatedAt;
     public DateTimeOffset? StartedAt, CompletedAt, Deadline;
     public int Step;
     public bool CancelRequested;
@@ -35,7 +36,9 @@ public sealed class FakePrediction
 /// A faithful fake of the Replicate API v1 on Kestrel (127.0.0.1, port 0) with the behaviours of spec §5: state
 /// machine with tqdm logs, Prefer: wait holds, failures as 200, cancel, Cancel-After, 429/5xx/reset/hang
 /// injection, 422 bodies, 401/402/404, expiry, Files API, trainings, pagination, and create counting.
-/// State advances one step per GET (deterministic), so tests need no sleeps.
+/// State advances one step per GET (deterministic), so tests need no sleeps. Every wait of the fake (a hang, a
+/// <c>Prefer: wait</c> hold, a <c>Cancel-After</c> deadline) and every timestamp runs on <see cref="Clock"/>: the system
+/// clock for CLI tests, a <see cref="TestClock"/> after <see cref="Reset"/>, shared with the clients of <c>NewClient</c>.
 /// </summary>
 public sealed class FakeReplicateServer : IAsyncDisposable
 {
@@ -52,11 +55,18 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     private WebApplication _app = null!;
     private int _ids;
 
+    // ---- clock
+    public TimeProvider Clock { get; private set; } = TimeProvider.System;
+    public TestClock? TestClock => Clock as TestClock;
+    public TimeSpan HoldStep = TimeSpan.FromMilliseconds(1);     // a Prefer: wait hold advances the prediction once per step (100 ms on a TestClock)
+
     // ---- knobs
     public int StartingPolls = 1;
     public int ProcessingPolls = 3;
     public double WaitScale = 0.01;                 // Prefer: wait=N holds N*WaitScale s; Cancel-After likewise
     public string Outcome = "succeeded";            // or "failed", or any unknown status
+    public Func<JsonObject, bool>? FailIf;          // predictions whose input matches fail (the others follow Outcome)
+    public byte[] OutputPng = PngBytes;             // what delivery URLs and data URIs serve
     public bool OutputDuringProcessing;
     public bool DataUriOutputs;
     public string? OutputHost;                      // e.g. "localhost": delivery URLs on another host name
@@ -76,7 +86,8 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     public int CreateRequests;                        // POSTs to a create endpoint (predictions/trainings)
     public int PredictionsCreated;                    // actually created
     public int GetRequests;
-    public readonly ConcurrentQueue<DateTimeOffset> CreateRequestTimes = new();
+    public readonly ConcurrentQueue<DateTimeOffset> CreateRequestTimes = new();   // on Clock
+    public readonly ConcurrentQueue<DateTimeOffset> GetRequestTimes = new();      // GET /predictions/{id}, on Clock
     public readonly ConcurrentQueue<string> CancelRequests = new();
     public readonly ConcurrentQueue<(string Host, string Path, string? Auth)> DeliveryRequests = new();
     public readonly ConcurrentQueue<(string Name, long Bytes)> Uploads = new();
@@ -86,16 +97,21 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     private FakeReplicateServer() { }
 
 
-    /// <summary>Back to defaults with no predictions, models, faults or counts (one server per test class).</summary>
+    /// <summary>Back to defaults with no predictions, models, faults or counts (one server per test class), on a new
+    /// <see cref="TestClock"/>: waits and timestamps are fake-clock time, so <c>Prefer: wait=N</c> holds N s and
+    /// <c>Cancel-After: 1s</c> means 1 s (<see cref="WaitScale"/> = 1).</summary>
     public FakeReplicateServer Reset()
     {
-        StartingPolls = 1; ProcessingPolls = 3; WaitScale = 0.01; Outcome = "succeeded";
+        if (Clock is TestClock old) _ = old.DisposeAsync().AsTask();
+        Clock = new TestClock();
+        HoldStep = TimeSpan.FromMilliseconds(100);
+        StartingPolls = 1; ProcessingPolls = 3; WaitScale = 1; Outcome = "succeeded"; FailIf = null; OutputPng = PngBytes;
         OutputDuringProcessing = false; DataUriOutputs = false; OutputHost = null;
         CreateFaults.Clear(); GetFaults.Clear();
         RetryAfterSeconds = 0.05; HangMilliseconds = 3000; CancelDelayPolls = 0; BillingRequired = false;
         Expired = false; ExpiredStatus = 404; LeakTokenInLogs = false; PageSize = 100; MaxFileBytes = 100L * 1024 * 1024;
         CreateRequests = 0; PredictionsCreated = 0; GetRequests = 0;
-        CreateRequestTimes.Clear(); CancelRequests.Clear(); DeliveryRequests.Clear(); Uploads.Clear();
+        CreateRequestTimes.Clear(); GetRequestTimes.Clear(); CancelRequests.Clear(); DeliveryRequests.Clear(); Uploads.Clear();
         Predictions.Clear(); Models.Clear();
         return this;
     }
@@ -179,7 +195,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         lock (p)
         {
             if (p.Terminal) return;
-            var now = DateTimeOffset.UtcNow;
+            var now = Clock.GetUtcNow();
             if (p.Deadline is { } d && now > d)
             {
                 Finish(p, p.Status == "starting" ? "aborted" : "canceled");
@@ -209,27 +225,28 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                 if (OutputDuringProcessing && k == ProcessingPolls) p.Output = OutputFor(p);
                 return;
             }
-            if (Outcome == "succeeded")
+            var outcome = FailIf?.Invoke(p.Input) == true ? "failed" : Outcome;
+            if (outcome == "succeeded")
             {
                 p.Logs.Append("100%|██████████| 50/50 [00:05<00:00,  9.10it/s]\n");
                 p.Output = OutputFor(p);
                 Finish(p, "succeeded");
             }
-            else if (Outcome == "failed")
+            else if (outcome == "failed")
             {
                 p.Logs.Append("Traceback (most recent call last):\n  File \"predict.py\", line 120, in predict\nRuntimeError: CUDA out of memory\n");
                 p.Error = "CUDA out of memory. Tried to allocate 2.00 GiB" + (LeakTokenInLogs ? " (token " + Token + ")" : "");
                 Finish(p, "failed");
             }
-            else Finish(p, Outcome);
+            else Finish(p, outcome);
         }
     }
 
-    private static void Finish(FakePrediction p, string status)
+    private void Finish(FakePrediction p, string status)
     {
         p.Status = status;
-        p.StartedAt ??= DateTimeOffset.UtcNow;
-        p.CompletedAt = DateTimeOffset.UtcNow;
+        p.StartedAt ??= Clock.GetUtcNow();
+        p.CompletedAt = Clock.GetUtcNow();
     }
 
     private JsonNode OutputFor(FakePrediction p)
@@ -242,7 +259,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         var n = p.Input["num_outputs"]?.GetValue<int>() ?? 1;
         var arr = new JsonArray();
         for (var i = 0; i < n; i++)
-            arr.Add(DataUriOutputs ? "data:image/png;base64," + Convert.ToBase64String(PngBytes) : $"{host}delivery/{p.Id}/out-{i}.png");
+            arr.Add(DataUriOutputs ? "data:image/png;base64," + Convert.ToBase64String(OutputPng) : $"{host}delivery/{p.Id}/out-{i}.png");
         return arr;
     }
 
@@ -291,13 +308,21 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         switch (f)
         {
             case "reset": ctx.Abort(); return Results.Empty;
-            case "hang": await Task.Delay(HangMilliseconds, ctx.RequestAborted).ContinueWith(_ => { }); return Problem(504, "hung");
+            case "hang": await HangAsync(ctx); return Problem(504, "hung");
             case "502html": return Results.Content("<html><body><h1>502 Bad Gateway</h1>cloudflare</body></html>", "text/html", Encoding.UTF8, 502);
             case "500echo": return Problem(500, "upstream rejected Authorization: Bearer " + Token, "Internal Server Error");
             case "429": return Problem(429, "Request was throttled. Your rate limit resets in ~1s.", extra: new JsonObject { ["retry_after"] = RetryAfterSeconds });
             default: return Problem(int.Parse(f), "Internal server error");
         }
     }
+
+    /// <summary>A hung response: waits <see cref="HangMilliseconds"/> of clock time or until the client gives up.</summary>
+    private async Task HangAsync(HttpContext ctx)
+    {
+        using (TimedWait()) await Task.Delay(TimeSpan.FromMilliseconds(HangMilliseconds), Clock, ctx.RequestAborted).ContinueWith(_ => { });
+    }
+
+    private IDisposable? TimedWait() => TestClock?.TimedWait();
 
     private string NewId(string prefix) => prefix + Interlocked.Increment(ref _ids).ToString("D6", CultureInfo.InvariantCulture) + "xq7rrmbc";
 
@@ -344,7 +369,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         app.MapPost("/v1/predictions", async (HttpContext ctx) =>
         {
             Interlocked.Increment(ref CreateRequests);
-            CreateRequestTimes.Enqueue(DateTimeOffset.UtcNow);
+            CreateRequestTimes.Enqueue(Clock.GetUtcNow());
             var body = await Body(ctx);
             var after502 = false;
             if (CreateFaults.TryDequeue(out var fault))
@@ -357,7 +382,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                         ctx.Response.Headers.RetryAfter = "0";
                         return Problem(429, "Request was throttled. Your rate limit resets in ~30s.", extra: new JsonObject { ["retry_after"] = 30 });
                     case "reset": ctx.Abort(); return Results.Empty;
-                    case "hang": await Task.Delay(HangMilliseconds, ctx.RequestAborted).ContinueWith(_ => { }); return Problem(504, "hung");
+                    case "hang": await HangAsync(ctx); return Problem(504, "hung");
                     case "502after": after502 = true; break;
                     case "422echo": return Problem(422, "- input.token: got " + Token, "Input validation failed", new JsonObject { ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "enum", ["field"] = "input.x", ["description"] = "Bearer " + Token }) });
                     default: return Problem(int.Parse(fault), "Internal server error");
@@ -373,7 +398,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             else return Problem(422, "The specified version does not exist (or perhaps you don't have permission to use it?)", "Invalid version or not permitted");
             var input = body["input"] as JsonObject ?? new JsonObject();
             if (ValidateInput(input, schema) is { } invalid) return invalid;
-            var p = new FakePrediction { Id = NewId("p"), Version = version, Model = model, Input = (JsonObject)input.DeepClone(), IsTrainer = version == TrainerVersion, CancelWait = CancelDelayPolls };
+            var p = new FakePrediction { CreatedAt = Clock.GetUtcNow(), Id = NewId("p"), Version = version, Model = model, Input = (JsonObject)input.DeepClone(), IsTrainer = version == TrainerVersion, CancelWait = CancelDelayPolls };
             if (ctx.Request.Headers["Cancel-After"].FirstOrDefault() is { } ca) p.Deadline = p.CreatedAt + ParseDuration(ca) * WaitScale;
             if (StartingPolls == 0) Advance(p); // no cold boot: running at once
             Predictions[p.Id] = p;
@@ -383,11 +408,12 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             if (prefer != null && prefer.StartsWith("wait", StringComparison.Ordinal))
             {
                 var n = prefer.Contains('=') ? double.Parse(prefer[(prefer.IndexOf('=') + 1)..], CultureInfo.InvariantCulture) : 60;
-                var until = DateTimeOffset.UtcNow + TimeSpan.FromSeconds(n * WaitScale);
-                while (!p.Terminal && !(p.Status == "processing" && p.Output != null) && DateTimeOffset.UtcNow < until && !ctx.RequestAborted.IsCancellationRequested)
+                var until = Clock.GetUtcNow() + TimeSpan.FromSeconds(n * WaitScale);
+                while (!p.Terminal && !(p.Status == "processing" && p.Output != null) && Clock.GetUtcNow() < until && !ctx.RequestAborted.IsCancellationRequested)
                 {
                     Advance(p);
-                    await Task.Delay(1);
+                    var step = until - Clock.GetUtcNow() < HoldStep ? until - Clock.GetUtcNow() : HoldStep;
+                    using (TimedWait()) await Task.Delay(step > TimeSpan.Zero ? step : TimeSpan.Zero, Clock, ctx.RequestAborted).ContinueWith(_ => { });
                 }
             }
             if (!p.Terminal) ctx.Response.Headers.Location = $"{BaseAddress}/predictions/{p.Id}";
@@ -396,6 +422,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         app.MapGet("/v1/predictions/{id}", async (HttpContext ctx, string id) =>
         {
             Interlocked.Increment(ref GetRequests);
+            GetRequestTimes.Enqueue(Clock.GetUtcNow());
             if (await GetFault(ctx) is { } f) return f;
             if (!Predictions.TryGetValue(id, out var p) || p.IsTraining) return Problem(404, "The requested resource could not be found.");
             Advance(p);
@@ -424,7 +451,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             if (!Models.ContainsKey(dest)) return Problem(404, "The specified training destination does not exist");
             var input = body["input"] as JsonObject ?? new JsonObject();
             if (ValidateInput(input, TrainerSchema()) is { } invalid) return invalid;
-            var p = new FakePrediction { Id = NewId("t"), Version = vid, Model = $"{owner}/{name}", Input = (JsonObject)input.DeepClone(), IsTraining = true, Destination = dest, CancelWait = CancelDelayPolls };
+            var p = new FakePrediction { CreatedAt = Clock.GetUtcNow(), Id = NewId("t"), Version = vid, Model = $"{owner}/{name}", Input = (JsonObject)input.DeepClone(), IsTraining = true, Destination = dest, CancelWait = CancelDelayPolls };
             Predictions[p.Id] = p;
             Interlocked.Increment(ref PredictionsCreated);
             return Ok(Json(p), 201);
@@ -448,7 +475,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             if (file.Length > MaxFileBytes) return Problem(413, "File too large", "Payload Too Large");
             Uploads.Enqueue((file.FileName, file.Length));
             var id = NewId("f");
-            var now = DateTimeOffset.UtcNow;
+            var now = Clock.GetUtcNow();
             return Ok(new JsonObject
             {
                 ["id"] = id, ["name"] = file.FileName, ["content_type"] = form["type"].FirstOrDefault() ?? file.ContentType, ["size"] = file.Length,
@@ -462,7 +489,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         {
             if (Expired) return Results.StatusCode(ExpiredStatus);
             if (!Predictions.ContainsKey(id)) return Results.NotFound();
-            return file.EndsWith(".tar", StringComparison.Ordinal) ? Results.Bytes(TarBytes, "application/x-tar") : Results.Bytes(PngBytes, "image/png");
+            return file.EndsWith(".tar", StringComparison.Ordinal) ? Results.Bytes(TarBytes, "application/x-tar") : Results.Bytes(OutputPng, "image/png");
         });
     }
 
@@ -529,5 +556,9 @@ public sealed class FakeReplicateFixture : IAsyncLifetime
 
     public async Task InitializeAsync() => Server = await FakeReplicateServer.StartAsync();
 
-    public async Task DisposeAsync() => await Server.DisposeAsync();
+    public async Task DisposeAsync()
+    {
+        if (Server.TestClock is { } clock) await clock.DisposeAsync();
+        await Server.DisposeAsync();
+    }
 }
