@@ -107,10 +107,16 @@ internal static partial class CommandSupport
             var value = r.GetValueOrDefault<string>();
             if (value is null && !required) return;
             if (string.IsNullOrWhiteSpace(value)) { r.AddError("-o/--output is empty: give the folder for the outputs"); return; }
-            try { Batch.CheckOutputFolder(value); }
-            catch (OutputFolderException e) { r.AddError($"-o {value} {e.Reason}"); }
+            if (FolderProblem(value) is { } why) r.AddError($"-o {value} {why}");
         });
         return option;
+    }
+
+    /// <summary>Why <paramref name="folder"/> cannot become an output folder (<see cref="Batch.CheckOutputFolder"/>), or null.</summary>
+    public static string? FolderProblem(string folder)
+    {
+        try { Batch.CheckOutputFolder(folder); return null; }
+        catch (OutputFolderException e) { return e.Reason; }
     }
 
     /// <summary>Adds a check of <paramref name="option"/>'s value (skipped when the value did not parse: that is

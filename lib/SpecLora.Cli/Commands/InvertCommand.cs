@@ -64,10 +64,10 @@ internal static class InvertCommand
             foreach (var item in result.Items)
             {
                 var time = $"{item.Elapsed.TotalSeconds:F2} s";
-                if (!item.Succeeded) { table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), "", "", "", "", time, "", "", CommandSupport.Status(item)); continue; }
-                string details = withMetrics ? Markup.Escape($"{item.MedianDeltaE:F1}" + string.Concat(item.Warnings.Select(w => "; " + w))) : "";
-                table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), $"{item.SourceWidth}×{item.SourceHeight}", $"{item.Kind}/{item.Method}",
-                    $"{item.OffColormapFraction:P1}", $"{item.AudioSeconds:F1} s", time, $"{item.ConsistencyDb:F2} dB", details,
+                if (item.Decoded is not { } d) { table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), "", "", "", "", time, "", "", CommandSupport.Status(item)); continue; }
+                string details = withMetrics ? Markup.Escape($"{d.MedianDeltaE:F1}" + string.Concat(d.Warnings.Select(w => "; " + w))) : "";
+                table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), $"{d.SourceWidth}×{d.SourceHeight}", $"{d.Kind}/{d.Method}",
+                    $"{d.OffColormapFraction:P1}", $"{item.AudioSeconds:F1} s", time, $"{item.ConsistencyDb:F2} dB", details,
                     CommandSupport.Status(item, item.MostlyOffColormap ? " [yellow](mostly off the colormap)[/]" : ""));
             }
             AnsiConsole.Write(table);

@@ -38,27 +38,16 @@ public sealed record ImageBatchItem(string Input, string? Output, string? Error,
 {
     /// <summary>True when the WAV was written.</summary>
     public bool Succeeded => Error is null;
-    /// <summary>The picture's width in pixels.</summary>
-    public int SourceWidth { get; init; }
-    /// <summary>The picture's height in pixels.</summary>
-    public int SourceHeight { get; init; }
-    /// <summary>What the decoder took the picture for.</summary>
-    public ImageKind Kind { get; init; }
-    /// <summary>How its colours were read.</summary>
-    public ColorDecodeMethod Method { get; init; }
-    /// <summary>Fraction of pixels farther than the decoder's threshold from the colormap (0…1).</summary>
-    public double OffColormapFraction { get; init; }
-    /// <summary>Median CIELAB distance of the pixels to the colormap.</summary>
-    public double MedianDeltaE { get; init; }
-    /// <summary>The decoder's warnings.</summary>
-    public IReadOnlyList<string> Warnings { get; init; } = [];
+    /// <summary>The decoded picture (size, kind, colour method, off-colormap fraction, median ΔE, warnings, and the
+    /// dB mel itself: ≈ 1.5 MB for a 640×480 picture, kept so that a notebook can show it beside the audio).</summary>
+    public DecodedSpectrogramImage? Decoded { get; init; }
     /// <summary>Seconds of audio written.</summary>
     public double AudioSeconds { get; init; }
-    /// <summary>Image consistency (dB, <see cref="QualityMetrics.ImageConsistency(Spectrogram, AudioClip, SpecLora.Spectrograms.MelOptions?)"/>):
+    /// <summary>Image consistency (dB, <see cref="QualityMetrics.ImageConsistency(Spectrogram, AudioClip, MelOptions?)"/>):
     /// how far the reconstruction's mel is from the picture's, after the best level offset.</summary>
     public double ConsistencyDb { get; init; }
     /// <summary>True when more than half the picture is off the colormap (the audio is then a guess).</summary>
-    public bool MostlyOffColormap => OffColormapFraction > 0.5;
+    public bool MostlyOffColormap => Decoded is { OffColormapFraction: > 0.5 };
 }
 
 /// <summary>What <see cref="ImageBatch.Run"/> is doing: picture <see cref="Index"/> of <see cref="Count"/>, and how far
@@ -103,9 +92,7 @@ public static class ImageBatch
         progress?.Report(1);
         return new ImageBatchItem(input, outputPath, null, sw.Elapsed)
         {
-            SourceWidth = decoded.SourceWidth, SourceHeight = decoded.SourceHeight, Kind = decoded.Kind, Method = decoded.Method,
-            OffColormapFraction = decoded.OffColormapFraction, MedianDeltaE = decoded.MedianDeltaE, Warnings = decoded.Warnings,
-            AudioSeconds = audio.DurationSeconds, ConsistencyDb = consistency,
+            Decoded = decoded, AudioSeconds = audio.DurationSeconds, ConsistencyDb = consistency,
         };
     }
 

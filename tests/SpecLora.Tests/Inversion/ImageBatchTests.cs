@@ -41,9 +41,9 @@ public class ImageBatchTests
         {
             var wav = WavFile.Read(item.Output!);
             Assert.Equal(item.AudioSeconds, (double)wav.Frames / wav.SampleRate, 3);
-            Assert.InRange(item.OffColormapFraction, 0, 1);
+            Assert.InRange(item.Decoded!.OffColormapFraction, 0, 1);
             Assert.True(double.IsFinite(item.ConsistencyDb) && item.ConsistencyDb >= 0, $"consistency {item.ConsistencyDb}");
-            Assert.Equal((64, 48), (item.SourceWidth, item.SourceHeight));
+            Assert.Equal((64, 48), (item.Decoded.SourceWidth, item.Decoded.SourceHeight));
         }
         Assert.Equal(new[] { "a-2.wav", "a.wav" }, Directory.GetFiles(dir.Sub("out")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
         // Progress: one Finished report per picture, and the overall fraction never goes back.
