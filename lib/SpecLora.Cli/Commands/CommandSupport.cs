@@ -28,9 +28,6 @@ internal static partial class CommandSupport
         return code;
     }
 
-    /// <summary>The message without .NET's "(Parameter 'x')" / "Actual value was" suffixes.</summary>
-    public static string Clean(ArgumentException e) => Batch.Clean(e);
-
     /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>: parse errors become one line
     /// and exit 2 (see <see cref="UsageError"/>); anything unexpected escaping a verb becomes one sentence and exit 1.</summary>
     public static async Task<int> RunAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
@@ -145,7 +142,7 @@ internal static partial class CommandSupport
         catch (ReplicateInputException e) { return Error(e.Message, BadInput); }
         catch (TrainingDatasetException e) { return Error(e.Message, BadInput); }
         catch (OutputFolderException e) { return Error($"-o {e.Folder} {e.Reason}", BadInput); }
-        catch (ArgumentException e) { return Error(Clean(e), BadInput); }
+        catch (ArgumentException e) { return Error(Batch.Clean(e), BadInput); }
         catch (FileNotFoundException e) { return Error(Batch.Describe(e), BadInput); }   // our loaders' message names the file and the fix
         catch (CogServerException e) { return Error(e.Message, Failed); }
         catch (SpecLoraException e) { return Error(e.Message, Failed); }

@@ -152,11 +152,11 @@ public static class Batch
     /// Runs <paramref name="process"/> for each of <paramref name="inputs"/>, <paramref name="maxParallelism"/> at a
     /// time. An exception (other than cancellation or <see cref="OutputFolderException"/>, which stop the batch)
     /// becomes that file's failed item through <paramref name="failed"/> and the others go on. Each finished item is
-    /// reported to <paramref name="finished"/> (from the worker thread).
+    /// reported to <paramref name="finished"/> with its index (from the worker thread).
     /// </summary>
     /// <exception cref="BatchInterruptedException">Cancelled: lists the finished items and the inputs not finished.</exception>
     public static BatchResult<TItem> Run<TItem>(IReadOnlyList<string> inputs, int maxParallelism, Func<int, TItem> process,
-        Func<int, string, TimeSpan, TItem> failed, Action<TItem>? finished, CancellationToken cancellationToken) where TItem : class, IBatchItem
+        Func<int, string, TimeSpan, TItem> failed, Action<int, TItem>? finished, CancellationToken cancellationToken) where TItem : class, IBatchItem
     {
         ArgumentNullException.ThrowIfNull(inputs); ArgumentNullException.ThrowIfNull(process); ArgumentNullException.ThrowIfNull(failed);
         if (maxParallelism < 1) throw new ArgumentOutOfRangeException(nameof(maxParallelism), maxParallelism, $"maxParallelism={maxParallelism} must be ≥ 1");
@@ -173,7 +173,7 @@ public static class Batch
                 catch (OutputFolderException e) { Interlocked.CompareExchange(ref stop, e, null); state.Stop(); return; }
                 catch (Exception e) { item = failed(i, Describe(e), sw.Elapsed); }
                 results[i] = item;
-                finished?.Invoke(item);
+                finished?.Invoke(i, item);
             });
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { }

@@ -121,6 +121,6 @@ public static class MelBatch
             var output = Path.Combine(outputDirectory, names[i]);
             var db = ProcessFile(files[i], output, o);
             return new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null, db.DurationSeconds, db.Frames, null, sw.Elapsed);
-        }, (i, error, elapsed) => new MelBatchItem(files[i], null, null, 0, 0, error, elapsed), item => progress?.Report(item), cancellationToken);
+        }, (i, error, elapsed) => new MelBatchItem(files[i], null, null, 0, 0, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);
     }
 }

@@ -64,8 +64,8 @@ public sealed record ImageBatchProgress(int Index, int Count, string Input, doub
 }
 
 /// <summary>
-/// Spectrogram pictures (files or folders of them) → WAV files, one after the other: decode, invert
-/// (<see cref="ImageInversion"/>), write atomically, measure the image consistency. One bad picture never stops the
+/// Spectrogram pictures (files or folders of them) → WAV files, one after the other (memory stays that of one
+/// inversion): decode, invert (<see cref="ImageInversion"/>), write atomically, measure the image consistency. One bad picture never stops the
 /// others: it is reported with its sentence. The output folder is checked first and created with the first WAV.
 /// </summary>
 /// <remarks>Notebook: <c>notebooks/05-spectrogram-to-audio.ipynb</c>; CLI: <c>speclora invert</c>.</remarks>
@@ -108,18 +108,16 @@ public static class ImageBatch
         var o = (options ?? new ImageBatchOptions()).Validate();
         var files = ExpandInputs(inputs);
         var names = Batch.OutputNames(files, ".wav");
-        int index = 0;
         return Batch.Run(files, 1, i =>
         {
-            index = i;
             var within = progress is null ? null : new InlineProgress<double>(f => progress.Report(new ImageBatchProgress(i, files.Count, files[i], f, null)));
             return ProcessFile(files[i], Path.Combine(outputDirectory, names[i]), o, within, cancellationToken);
         }, (i, error, elapsed) => new ImageBatchItem(files[i], null, error, elapsed),
-        item => progress?.Report(new ImageBatchProgress(index, files.Count, item.Input, 1, item)), cancellationToken);
+        (i, item) => progress?.Report(new ImageBatchProgress(i, files.Count, item.Input, 1, item)), cancellationToken);
     }
 
-    /// <summary>Weights of the inversion stages within one picture (NNLS 10 %, time axis 5 %, PGHI 10 %,
-    /// iterations 70 %, synthesis 5 %: roughly their share of the time at the defaults).</summary>
+    /// <summary>Fixed weights of the inversion stages within one picture, for a steadily moving bar: NNLS 10 %,
+    /// time axis 5 %, PGHI 10 %, phase iterations 70 %, synthesis 5 %.</summary>
     internal static double Fraction(InversionProgress p) => p.Stage switch
     {
         InversionStage.MelToLinear => 0.1 * p.Completed / Math.Max(1, p.Total),

@@ -112,7 +112,7 @@ public static class RoundTrip
         try
         {
             return Batch.Run(files, 1, i => ProcessFile(files[i], Path.Combine(dir, names[i]), o, outputDirectory is not null, cancellationToken),
-                (i, error, elapsed) => new RoundTripItem(files[i], null, error, elapsed), item => progress?.Report(item), cancellationToken);
+                (i, error, elapsed) => new RoundTripItem(files[i], null, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);
         }
         finally
         {

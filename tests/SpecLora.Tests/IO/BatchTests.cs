@@ -56,7 +56,7 @@ public class BatchTests
         string[] inputs = ["a", "bad", "c"];
         var seen = new List<string>();
         var result = Batch.Run(inputs, 2, i => inputs[i] == "bad" ? throw new ArgumentException("bad: broken (Parameter 'x')") : new Item(inputs[i], inputs[i] + ".out", null),
-            (i, error, _) => new Item(inputs[i], null, error), item => { lock (seen) seen.Add(item.Input); }, CancellationToken.None);
+            (i, error, _) => new Item(inputs[i], null, error), (_, item) => { lock (seen) seen.Add(item.Input); }, CancellationToken.None);
         Assert.Equal(inputs, result.Items.Select(i => i.Input));
         Assert.Equal((2, 1), (result.Succeeded, result.Failed));
         Assert.Equal("bad: broken", result.Items[1].Error);
