@@ -125,6 +125,22 @@ public static class Batch
         }
     }
 
+    /// <summary>Creates the folder of <paramref name="path"/> and runs <paramref name="write"/> (which writes files
+    /// there, atomically). A failure to write there (no permission, read-only, disk full) would fail every other file
+    /// too, so it is an <see cref="OutputFolderException"/> that stops the batch, not one file's failure.</summary>
+    public static void WriteOutput(string path, Action write)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentNullException.ThrowIfNull(write);
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        CreateOutputFolder(folder);
+        try { write(); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OutputFolderException(folder, $"cannot be written to ({e.Message.TrimEnd('.')}); choose a folder you can write to", e);
+        }
+    }
+
     /// <summary>The sentence for a failed file: the exception's message, without .NET's "(Parameter 'x')" and
     /// "Actual value was …" suffixes and never with an exception type name.</summary>
     public static string Describe(Exception e)

@@ -88,7 +88,7 @@ public static class MelBatch
 
     /// <summary>Draws <paramref name="clip"/> as makeMels.py does and writes the picture (and .npy when asked) to
     /// <paramref name="outputPath"/>, JPEG or PNG by its extension; the folder is created now.</summary>
-    /// <exception cref="OutputFolderException">The picture's folder cannot be created.</exception>
+    /// <exception cref="OutputFolderException">The picture's folder cannot be created or written to.</exception>
     public static MelPicture Draw(AudioClip clip, string outputPath, MelBatchOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(clip);
@@ -97,9 +97,11 @@ public static class MelBatch
         var power = MelSpectrogram.Compute(clip.Samples, o.Mel);
         var db = Decibels.PowerToDb(power, DbOptions.MakeMels, out float refPower);
         var meta = MelImageMetadata.From(db, o.Render, o.Mel, refPower, clip.DurationSeconds);
-        Batch.CreateOutputFolder(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
-        meta = MelImage.Save(outputPath, db, o.Render, meta);
-        if (o.SaveNpy) NpyWriter.Write(Path.ChangeExtension(outputPath, ".npy"), db);
+        Batch.WriteOutput(outputPath, () =>
+        {
+            meta = MelImage.Save(outputPath, db, o.Render, meta);
+            if (o.SaveNpy) NpyWriter.Write(Path.ChangeExtension(outputPath, ".npy"), db);
+        });
         return new MelPicture(outputPath, db, meta);
     }
 

@@ -86,8 +86,7 @@ public static class ImageBatch
         var decoded = SpectrogramImageDecoder.Decode(input, o.Decode);
         var stages = progress is null ? null : new InlineProgress<InversionProgress>(p => progress.Report(Fraction(p)));
         var audio = ImageInversion.FromImage(decoded, o.Inversion, o.UseMetadata, stages, cancellationToken);
-        Batch.CreateOutputFolder(Path.GetDirectoryName(Path.GetFullPath(outputPath))!);
-        WavFile.Write(outputPath, audio);
+        Batch.WriteOutput(outputPath, () => WavFile.Write(outputPath, audio));
         double consistency = QualityMetrics.ImageConsistency(decoded.Db, audio, o.Inversion.Mel);
         progress?.Report(1);
         return new ImageBatchItem(input, outputPath, null, sw.Elapsed)

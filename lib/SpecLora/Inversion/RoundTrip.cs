@@ -88,7 +88,7 @@ public static class RoundTrip
                 wav = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(picturePath))!, Path.GetFileNameWithoutExtension(picturePath) + suffix + ".wav");
                 var samples = (float[])audio.Samples.Clone();
                 MelInverter.Finish(samples, o.Inversion.PeakDbfs);
-                WavFile.Write(wav, audio with { Samples = samples });
+                Batch.WriteOutput(wav, () => WavFile.Write(wav!, audio with { Samples = samples }));
             }
             results.Add(new RoundTripRun(name, audio.DurationSeconds, QualityMetrics.Compare(clip, audio, ours.Mel),
                 QualityMetrics.ImageConsistency(decoded.Db, audio, ours.Mel), wav));

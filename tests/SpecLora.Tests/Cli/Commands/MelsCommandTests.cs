@@ -166,6 +166,15 @@ public class MelsCommandTests(ITestOutputHelper log)
             Assert.Contains("choose a folder you can write to", output);
             AssertSentence(output);
             Assert.False(Directory.Exists(Path.Combine(ro, "out")));
+
+            // The read-only folder itself as -o: it exists, so the first write fails, and that stops the batch.
+            (code, output) = await Run("mels", input, "-o", ro, "--size", "64x48");
+            log.WriteLine(output);
+            Assert.Equal(2, code);
+            Assert.Contains("-o " + ro + " cannot be written to", output);
+            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("error:")));
+            AssertSentence(output);
+            Assert.Empty(Directory.GetFileSystemEntries(ro));
         }
         finally
         {
