@@ -13,11 +13,14 @@ internal static class BenchCommand
     internal static Command Create()
     {
         var quick = new Option<bool>("--quick", "-q") { Description = "Fewer repetitions: a rough table in a few seconds" };
-        var json = new Option<FileInfo?>("--json") { Description = "Also write the rows as JSON to this file" };
+        var json = new Option<FileInfo?>("--json") { Description = "Also write the rows as JSON to this file" }
+            .Check(f => f is null ? null
+                : Directory.Exists(f.FullName) ? $"--json {f} is a folder; give a file name"
+                : CommandSupport.FolderProblem(f.DirectoryName!) is { } why ? $"--json {f}: its folder {why}" : null);
         var command = new Command("bench", "Speed table: FFT, STFT, melspectrogram, inversion and mels end to end, each beside a reference measured in the same run, with the targets");
         command.Options.Add(quick);
         command.Options.Add(json);
-        command.SetAction((ParseResult r, CancellationToken ct) =>
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
             var options = new BenchOptions(r.GetValue(quick));
             string loadBefore = LoadAverage();
@@ -49,7 +52,7 @@ internal static class BenchCommand
                 AnsiConsole.MarkupLine($"rows written to [blue]{Markup.Escape(file.FullName)}[/]");
             }
             return Task.FromResult(rows.Any(x => x.Pass == false) ? 1 : 0);
-        });
+        }, ct));
         return command;
     }
 

@@ -1,30 +1,134 @@
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Text.RegularExpressions;
 using Spectre.Console;
+using SpecLora.IO;
 using SpecLora.Replicate;
 
 namespace SpecLora.Cli.Commands;
 
-/// <summary>Shared plumbing of the verbs: error reporting (typed errors → message + exit code) and progress.</summary>
-internal static class CommandSupport
+/// <summary>
+/// Shared plumbing of the verbs, one rule for all of them: a usage error (System.CommandLine's parse errors and our
+/// validators) is one line and exit 2; a typed failure is one sentence and exit 2 (bad input) or 1 (failed at run
+/// time); Ctrl+C is exit 130 with what was finished and what was not. Nothing prints a stack trace or a .NET type.
+/// </summary>
+internal static partial class CommandSupport
 {
-    /// <summary>Exit code for bad input (nothing billable happened).</summary>
+    /// <summary>Exit code for bad input or a usage error (nothing billable happened).</summary>
     public const int BadInput = 2;
     /// <summary>Exit code for a failure at run time.</summary>
     public const int Failed = 1;
     /// <summary>Exit code after Ctrl+C.</summary>
     public const int Cancelled = 130;
 
+    /// <summary>Prints "error: <paramref name="message"/>" (one line per message line) and returns <paramref name="code"/>.</summary>
     public static int Error(string message, int code)
     {
         AnsiConsole.MarkupLine("[red]error:[/] " + Markup.Escape(message));
         return code;
     }
 
-    /// <summary>The message without .NET's "(Parameter 'x')" / "Actual value was" suffixes.</summary>
-    public static string Clean(ArgumentException e)
+    /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>: parse errors become one line
+    /// and exit 2 (see <see cref="UsageError"/>); anything unexpected escaping a verb becomes one sentence and exit 1.</summary>
+    public static async Task<int> RunAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
     {
-        var m = e.Message.Split('\n')[0];
-        var i = m.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return (i >= 0 ? m[..i] : m).Trim();
+        // Our own Ctrl+C handler, installed before any verb starts: System.CommandLine's is installed only once the
+        // action has returned its Task, so a verb that works synchronously would be killed by the signal (exit 130,
+        // not a word). The first Ctrl+C cancels the token; a second one ends the process at once.
+        using var interrupt = new CancellationTokenSource();
+        using var sigint = System.Runtime.InteropServices.PosixSignalRegistration.Create(System.Runtime.InteropServices.PosixSignal.SIGINT, c =>
+        {
+            if (interrupt.IsCancellationRequested) return;
+            c.Cancel = true;
+            interrupt.Cancel();
+        });
+        try
+        {
+            var parse = root.Parse(args);
+            if (parse.Action is System.CommandLine.Invocation.ParseErrorAction)
+                return Error(UsageError(parse), BadInput);
+            configuration ??= new InvocationConfiguration();
+            configuration.EnableDefaultExceptionHandler = false;
+            configuration.ProcessTerminationTimeout = null;
+            return await parse.InvokeAsync(configuration, interrupt.Token);
+        }
+        catch (OperationCanceledException) when (interrupt.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine("[yellow]interrupted[/]: files already written are complete, nothing half-written is left");
+            return Cancelled;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            return Error(Batch.Describe(e) + " (unexpected; please report it with the command line)", Failed);
+        }
+    }
+
+    /// <summary>One line for a parse result's errors, with .NET type names replaced by words, and where to look.</summary>
+    public static string UsageError(ParseResult parse)
+    {
+        var messages = parse.Errors.Select(e => Sentence(e.Message).TrimEnd('.')).Distinct().ToList();
+        var verb = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;
+        return string.Join("; ", messages) + $" (see: speclora{verb} --help)";
+    }
+
+    [GeneratedRegex(@"Cannot parse argument '(?<value>.*)' for (?:option|argument) '(?<name>[^']*)' as expected type '(?<type>[^']*)'\.?")]
+    private static partial Regex CannotParse();
+
+    private static string Sentence(string message)
+    {
+        var m = CannotParse().Match(message);
+        if (m.Success)
+        {
+            var type = m.Groups["type"].Value.Replace("System.Nullable`1[", "").TrimEnd(']');
+            string what = type switch
+            {
+                "System.Int32" or "System.Int64" => "a whole number",
+                "System.Double" or "System.Single" => "a number (e.g. 2.5)",
+                "System.Boolean" => "true or false",
+                _ => "a valid value",
+            };
+            return $"{m.Groups["name"].Value} '{m.Groups["value"].Value}' must be {what}";
+        }
+        // "Argument 'gif' not recognized. Must be one of:\n\t'jpg'\n\t'png'" → one line.
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Length <= 1 ? message.Trim() : lines[0] + " " + string.Join(", ", lines.Skip(1));
+    }
+
+    /// <summary>The <c>-o/--output</c> folder option of a verb, validated at parse time (a usage error, exit 2, before
+    /// any work): not empty, not an existing file, not under a file.</summary>
+    public static Option<string> OutputFolderOption(string description, bool required = true)
+    {
+        var option = new Option<string>("--output", "-o") { Description = description, Required = required };
+        option.Validators.Add(r =>
+        {
+            var value = r.GetValueOrDefault<string>();
+            if (value is null && !required) return;
+            if (string.IsNullOrWhiteSpace(value)) { r.AddError("-o/--output is empty: give the folder for the outputs"); return; }
+            if (FolderProblem(value) is { } why) r.AddError($"-o {value} {why}");
+        });
+        return option;
+    }
+
+    /// <summary>Why <paramref name="folder"/> cannot become an output folder (<see cref="Batch.CheckOutputFolder"/>), or null.</summary>
+    public static string? FolderProblem(string folder)
+    {
+        try { Batch.CheckOutputFolder(folder); return null; }
+        catch (OutputFolderException e) { return e.Reason; }
+    }
+
+    /// <summary>Adds a check of <paramref name="option"/>'s value (skipped when the value did not parse: that is
+    /// already reported). <paramref name="error"/> returns the sentence, or null when the value is fine.</summary>
+    public static Option<T> Check<T>(this Option<T> option, Func<T, string?> error)
+    {
+        option.Validators.Add(r =>
+        {
+            if (r.Errors.Any()) return;
+            T value;
+            try { value = r.GetValueOrDefault<T>(); }
+            catch (InvalidOperationException) { return; }
+            if (error(value) is { } message) r.AddError(message);
+        });
+        return option;
     }
 
     /// <summary>Runs <paramref name="body"/>, mapping domain errors to messages and exit codes.</summary>
@@ -37,21 +141,34 @@ internal static class CommandSupport
         catch (ReplicateTokenMissingException e) { return Error(e.Message, BadInput); }
         catch (ReplicateInputException e) { return Error(e.Message, BadInput); }
         catch (TrainingDatasetException e) { return Error(e.Message, BadInput); }
-        catch (ArgumentException e) { return Error(Clean(e), BadInput); }
-        catch (FileNotFoundException e) { return Error(e.Message, BadInput); }   // our loaders' message names the file and the fix
+        catch (OutputFolderException e) { return Error($"-o {e.Folder} {e.Reason}", BadInput); }
+        catch (ArgumentException e) { return Error(Batch.Clean(e), BadInput); }
+        catch (FileNotFoundException e) { return Error(Batch.Describe(e), BadInput); }   // our loaders' message names the file and the fix
         catch (CogServerException e) { return Error(e.Message, Failed); }
         catch (SpecLoraException e) { return Error(e.Message, Failed); }
+        catch (BatchInterruptedException e) when (cancellationToken.IsCancellationRequested)
+        {
+            AnsiConsole.MarkupLine("[yellow]" + Markup.Escape(Interrupted(e)) + "[/]");
+            return Cancelled;
+        }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            AnsiConsole.MarkupLine("[yellow]cancelled[/] (running predictions were cancelled on the server)");
+            AnsiConsole.MarkupLine("[yellow]interrupted[/]: the work in progress was stopped (running predictions are cancelled on the server); files already written are complete, nothing half-written is left");
             return Cancelled;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return Error(Batch.Describe(e), Failed);
         }
     }
 
-    /// <summary>An <see cref="IProgress{T}"/> that calls back synchronously (no context hop, reports stay in order).</summary>
-    public sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
+    /// <summary>"interrupted: 3 of 8 written (1 failed); not written: d.wav, e.wav, … (5 files)".</summary>
+    public static string Interrupted(BatchInterruptedException e)
     {
-        public void Report(T value) => report(value);
+        int written = e.Finished.Count(i => i.Error is null), failed = e.Finished.Count - written, total = e.Finished.Count + e.NotFinished.Count;
+        var names = e.NotFinished.Select(Path.GetFileName).ToList();
+        string list = names.Count <= 5 ? string.Join(", ", names) : string.Join(", ", names.Take(5)) + $", … ({names.Count} files)";
+        return $"interrupted: {written} of {total} written" + (failed > 0 ? $" ({failed} failed)" : "") + $"; not written: {list}";
     }
 
     /// <summary>Updates a Spectre progress task from prediction progress.</summary>
@@ -60,4 +177,19 @@ internal static class CommandSupport
         if (p.Percent is { } pct) task.Value = pct;
         task.Description = Markup.Escape($"{label} {p.Status}{(p.Percent is { } x ? $" {x:F0}%" : "")}");
     });
+
+    /// <summary>A live progress display with the columns every verb uses.</summary>
+    public static Progress Progress() => AnsiConsole.Progress().AutoClear(false)
+        .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn());
+
+    /// <summary>The summary line after a batch: "N written, N failed → folder".</summary>
+    public static int Summary<TItem>(BatchResult<TItem> result, string? folder) where TItem : IBatchItem
+    {
+        AnsiConsole.MarkupLine($"{result.Succeeded} written, {result.Failed} failed" + (folder is null ? "" : $" → [blue]{Markup.Escape(Path.GetFullPath(folder))}[/]"));
+        return result.Failed == 0 ? 0 : Failed;
+    }
+
+    /// <summary>A failed item's status cell.</summary>
+    public static string Status(IBatchItem item, string okSuffix = "") =>
+        item.Error is null ? "[green]ok[/]" + okSuffix : "[red]" + Markup.Escape(item.Error) + "[/]";
 }

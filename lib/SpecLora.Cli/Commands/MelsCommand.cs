@@ -1,16 +1,17 @@
 using System.CommandLine;
+using SpecLora.Audio;
 using SpecLora.Imaging;
 using Spectre.Console;
 
 namespace SpecLora.Cli.Commands;
 
-/// <summary><c>speclora mels &lt;files or folders…&gt; -o &lt;dir&gt;</c>: the makeMels.py equivalent.</summary>
+/// <summary><c>speclora mels &lt;files or folders…&gt; -o &lt;dir&gt;</c>: the makeMels.py equivalent (<see cref="MelBatch"/>).</summary>
 internal static class MelsCommand
 {
     internal static Command Create()
     {
         var inputs = new Argument<string[]>("inputs") { Description = "Audio files or folders of them (WAV natively; MP3, FLAC, OGG, M4A through ffmpeg)", Arity = ArgumentArity.OneOrMore };
-        var output = new Option<string>("--output", "-o") { Description = "Folder for the pictures", Required = true };
+        var output = CommandSupport.OutputFolderOption("Folder for the pictures (created when the first picture is ready)");
         var format = new Option<string>("--format") { Description = "jpg (what makeMels.py writes) or png (lossless, with metadata for exact inversion)", DefaultValueFactory = _ => "jpg" };
         format.AcceptOnlyFromAmong("jpg", "jpeg", "png");
         var size = new Option<string>("--size") { Description = "Picture size WIDTHxHEIGHT", DefaultValueFactory = _ => "640x480" };
@@ -19,6 +20,7 @@ internal static class MelsCommand
         var duration = new Option<double?>("--duration") { Description = "Read at most this many seconds (librosa duration)" };
         var numbered = new Option<bool>("--numbered") { Description = "Name outputs mel0, mel1, … like the original script" };
         var colormap = new Option<string>("--colormap") { Description = "magma (default), viridis, inferno or gray", DefaultValueFactory = _ => "magma" };
+        colormap.AcceptOnlyFromAmong([.. Colormap.Names]);
         var command = new Command("mels", "Audio → mel spectrogram pictures exactly like the original makeMels.py (22050 Hz, 128 mels, ref=max, magma, 640×480)");
         command.Arguments.Add(inputs);
         foreach (var o in new Option[] { output, format, size, npy, offset, duration, numbered, colormap }) command.Options.Add(o);
@@ -35,23 +37,19 @@ internal static class MelsCommand
                 Numbered = r.GetValue(numbered),
             }.Validate();
             var files = MelBatch.ExpandInputs(r.GetValue(inputs)!);
-            if (files.Count == 0) throw new ArgumentException("no audio files found in the given folders (known extensions: " + string.Join(", ", SpecLora.Audio.AudioLoader.KnownExtensions) + ")");
+            if (files.Count == 0) throw new ArgumentException("no audio files found in the given folders (known extensions: " + string.Join(", ", AudioLoader.KnownExtensions) + ")");
             var outDir = r.GetValue(output)!;
-            MelBatchResult result = null!;
-            AnsiConsole.Progress().AutoClear(false).Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-                .Start(ctx =>
-                {
-                    var task = ctx.AddTask($"mels: {files.Count} file(s)", maxValue: files.Count);
-                    result = MelBatch.Run(files, outDir, options, new CommandSupport.InlineProgress<MelBatchItem>(_ => task.Increment(1)), ct);
-                });
+            var result = CommandSupport.Progress().Start(ctx =>
+            {
+                var task = ctx.AddTask($"mels: {files.Count} file(s)", maxValue: files.Count);
+                return MelBatch.Run(files, outDir, options, new SpecLora.IO.InlineProgress<MelBatchItem>(_ => task.Increment(1)), ct);
+            });
             var table = new Table().AddColumns("input", "output", "seconds", "frames", "time", "status");
             foreach (var item in result.Items)
                 table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), Markup.Escape(item.Output is null ? "—" : Path.GetFileName(item.Output)),
-                    item.DurationSeconds.ToString("F1"), item.Frames.ToString(), $"{item.Elapsed.TotalSeconds:F2} s",
-                    item.Succeeded ? "[green]ok[/]" : "[red]" + Markup.Escape(item.Error!) + "[/]");
+                    item.DurationSeconds.ToString("F1"), item.Frames.ToString(), $"{item.Elapsed.TotalSeconds:F2} s", CommandSupport.Status(item));
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"{result.Succeeded} written, {result.Failed} failed → [blue]{Markup.Escape(Path.GetFullPath(outDir))}[/]");
-            return Task.FromResult(result.Failed == 0 ? 0 : 1);
+            return Task.FromResult(CommandSupport.Summary(result, outDir));
         }, ct));
         return command;
     }

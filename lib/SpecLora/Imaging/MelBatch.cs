@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using SpecLora.Audio;
 using SpecLora.IO;
@@ -44,63 +43,38 @@ public sealed record MelBatchOptions
 /// <param name="NpyOutput">The .npy written, when asked for.</param>
 /// <param name="DurationSeconds">Seconds of audio drawn.</param>
 /// <param name="Frames">STFT frames drawn.</param>
-/// <param name="Error">What went wrong (typed error message), or null.</param>
+/// <param name="Error">What went wrong (one sentence naming the file), or null.</param>
 /// <param name="Elapsed">Wall time for this file.</param>
-public sealed record MelBatchItem(string Input, string? Output, string? NpyOutput, double DurationSeconds, int Frames, string? Error, TimeSpan Elapsed)
+public sealed record MelBatchItem(string Input, string? Output, string? NpyOutput, double DurationSeconds, int Frames, string? Error, TimeSpan Elapsed) : IBatchItem
 {
     /// <summary>True when the picture was written.</summary>
     public bool Succeeded => Error is null;
 }
 
-/// <summary>Every file's outcome, in input order.</summary>
-public sealed record MelBatchResult(IReadOnlyList<MelBatchItem> Items)
-{
-    /// <summary>Files that produced a picture.</summary>
-    public int Succeeded => Items.Count(i => i.Succeeded);
-    /// <summary>Files that failed (listed with their error).</summary>
-    public int Failed => Items.Count(i => !i.Succeeded);
-}
+/// <summary>A picture written by <see cref="MelBatch.Draw"/>.</summary>
+/// <param name="Path">The picture file.</param>
+/// <param name="Db">The mel dB matrix drawn (<c>power_to_db(ref=max, top_db=80)</c>).</param>
+/// <param name="Metadata">What the picture shows (frames, duration, reference power, …; stored in PNGs).</param>
+public sealed record MelPicture(string Path, Spectrogram Db, MelImageMetadata Metadata);
 
 /// <summary>
 /// makeMels.py in C#: audio files (or folders of them) → mel spectrogram pictures, in parallel. One bad file never
-/// stops the others: it is reported in <see cref="MelBatchResult"/>. Outputs are written atomically.
+/// stops the others: it is reported in the result. Outputs are written atomically, and the output folder is created
+/// only when the first picture is ready.
 /// </summary>
 /// <remarks>Notebook: <c>notebooks/02-make-spectrograms.ipynb</c>.</remarks>
 public static class MelBatch
 {
     /// <summary>Expands files and folders (a folder's audio files by <see cref="AudioLoader.KnownExtensions"/>, not
     /// recursive, sorted by name) into the list of inputs. Missing paths are kept so that they are reported.</summary>
-    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs)
-    {
-        ArgumentNullException.ThrowIfNull(inputs);
-        var list = new List<string>();
-        foreach (var input in inputs)
-        {
-            if (Directory.Exists(input))
-                list.AddRange(Directory.EnumerateFiles(input)
-                    .Where(f => AudioLoader.KnownExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
-                    .Order(StringComparer.Ordinal));
-            else
-                list.Add(input);
-        }
-        return list;
-    }
+    public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs) => Batch.ExpandInputs(inputs, AudioLoader.KnownExtensions);
 
     /// <summary>Output file names for <paramref name="inputs"/>: mel0… when numbered, else each input's name with the
     /// picture extension (a repeated name gets -2, -3, …).</summary>
     public static IReadOnlyList<string> OutputNames(IReadOnlyList<string> inputs, MelBatchOptions options)
     {
-        var ext = options.Format == MelImageFormat.Jpeg ? ".jpg" : ".png";
-        var names = new List<string>(inputs.Count);
-        var used = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (int i = 0; i < inputs.Count; i++)
-        {
-            var stem = options.Numbered ? $"mel{i}" : Path.GetFileNameWithoutExtension(inputs[i]);
-            var name = stem + ext;
-            for (int n = 2; !used.Add(name); n++) name = $"{stem}-{n}{ext}";
-            names.Add(name);
-        }
-        return names;
+        ArgumentNullException.ThrowIfNull(options);
+        return Batch.OutputNames(inputs, options.Format == MelImageFormat.Jpeg ? ".jpg" : ".png", options.Numbered ? "mel" : null);
     }
 
     /// <summary>Makes one picture (and .npy) from one audio file. Throws on bad input.</summary>
@@ -109,50 +83,46 @@ public static class MelBatch
     {
         var o = (options ?? new MelBatchOptions()).Validate();
         var clip = AudioLoader.Load(input, new AudioLoadOptions { SampleRate = o.Mel.SampleRate, OffsetSeconds = o.OffsetSeconds, DurationSeconds = o.DurationSeconds });
+        return Draw(clip, outputPath, o).Db;
+    }
+
+    /// <summary>Draws <paramref name="clip"/> as makeMels.py does and writes the picture (and .npy when asked) to
+    /// <paramref name="outputPath"/>, JPEG or PNG by its extension; the folder is created now.</summary>
+    /// <exception cref="OutputFolderException">The picture's folder cannot be created or written to.</exception>
+    public static MelPicture Draw(AudioClip clip, string outputPath, MelBatchOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(clip);
+        ArgumentException.ThrowIfNullOrEmpty(outputPath);
+        var o = (options ?? new MelBatchOptions()).Validate();
         var power = MelSpectrogram.Compute(clip, o.Mel);
         var db = Decibels.PowerToDb(power, DbOptions.MakeMels, out float refPower);
         var meta = MelImageMetadata.From(db, o.Render, o.Mel, refPower, clip.DurationSeconds);
-        MelImage.Save(outputPath, db, o.Render, meta);
-        if (o.SaveNpy) NpyWriter.Write(Path.ChangeExtension(outputPath, ".npy"), db);
-        return db;
+        Batch.WriteOutput(outputPath, () =>
+        {
+            meta = MelImage.Save(outputPath, db, o.Render, meta);
+            if (o.SaveNpy) NpyWriter.Write(Path.ChangeExtension(outputPath, ".npy"), db);
+        });
+        return new MelPicture(outputPath, db, meta);
     }
 
     /// <summary>Processes every input into <paramref name="outputDirectory"/>, <see cref="MelBatchOptions.MaxParallelism"/>
     /// files at a time, reporting each finished file to <paramref name="progress"/>.</summary>
-    public static MelBatchResult Run(IEnumerable<string> inputs, string outputDirectory, MelBatchOptions? options = null,
+    /// <exception cref="OutputFolderException"><paramref name="outputDirectory"/> is a file, under a file, or cannot be
+    /// created (checked before any work; creation happens with the first picture).</exception>
+    /// <exception cref="BatchInterruptedException">Cancelled: says which files were written and which were not.</exception>
+    public static BatchResult<MelBatchItem> Run(IEnumerable<string> inputs, string outputDirectory, MelBatchOptions? options = null,
         IProgress<MelBatchItem>? progress = null, CancellationToken cancellationToken = default)
     {
-        ArgumentException.ThrowIfNullOrEmpty(outputDirectory);
+        Batch.CheckOutputFolder(outputDirectory);
         var o = (options ?? new MelBatchOptions()).Validate();
         var files = ExpandInputs(inputs);
         var names = OutputNames(files, o);
-        Directory.CreateDirectory(outputDirectory);
-        var results = new MelBatchItem[files.Count];
-        Parallel.For(0, files.Count, new ParallelOptions { MaxDegreeOfParallelism = o.MaxParallelism, CancellationToken = cancellationToken }, i =>
+        return Batch.Run(files, o.MaxParallelism, i =>
         {
             var sw = Stopwatch.StartNew();
             var output = Path.Combine(outputDirectory, names[i]);
-            MelBatchItem item;
-            try
-            {
-                var db = ProcessFile(files[i], output, o);
-                item = new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null,
-                    db.DurationSeconds, db.Frames, null, sw.Elapsed);
-            }
-            catch (Exception e) when (e is not OperationCanceledException)
-            {
-                item = new MelBatchItem(files[i], null, null, 0, 0, Describe(e), sw.Elapsed);
-            }
-            results[i] = item;
-            progress?.Report(item);
-        });
-        return new MelBatchResult(results);
+            var db = ProcessFile(files[i], output, o);
+            return new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null, db.DurationSeconds, db.Frames, null, sw.Elapsed);
+        }, (i, error, elapsed) => new MelBatchItem(files[i], null, null, 0, 0, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);
     }
-
-    private static string Describe(Exception e) => e switch
-    {
-        FileNotFoundException f => $"{f.FileName ?? "file"} does not exist",
-        DirectoryNotFoundException d => d.Message,
-        _ => $"{e.GetType().Name}: {e.Message}",
-    };
 }

@@ -48,14 +48,21 @@ public sealed class ImageView : IHtmlView
     {
         using var codec = SKCodec.Create(new SKMemoryStream(bytes));
         if (codec is null || codec.Info.Width <= 2 * maxWidth) return bytes;
+        int w = 2 * maxWidth, h = Math.Max(1, (int)Math.Round((double)codec.Info.Height * w / codec.Info.Width));
+        return ResizeToJpeg(bytes, w, h, 90) ?? bytes;
+    }
+
+    /// <summary>The only SkiaSharp resize + encode in this stage (Mitchell cubic, then JPEG); null when the bytes do
+    /// not decode. To be replaced by the Imaging stage's resize/encode helper when it exists (issue 11, item 6).</summary>
+    private static byte[]? ResizeToJpeg(byte[] bytes, int width, int height, int quality)
+    {
         using var bitmap = SKBitmap.Decode(bytes);
-        if (bitmap is null) return bytes;
-        int w = 2 * maxWidth, h = Math.Max(1, (int)Math.Round((double)bitmap.Height * w / bitmap.Width));
-        using var scaled = bitmap.Resize(new SKImageInfo(w, h), new SKSamplingOptions(SKCubicResampler.Mitchell));
-        if (scaled is null) return bytes;
+        if (bitmap is null) return null;
+        using var scaled = bitmap.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
+        if (scaled is null) return null;
         using var image = SKImage.FromBitmap(scaled);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, 90);
-        return data?.ToArray() ?? bytes;
+        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
+        return data?.ToArray();
     }
 
     private static string? Sniff(byte[] b) =>

@@ -86,4 +86,31 @@ public class MelBatchTests
         var names = MelBatch.OutputNames(new[] { "/a/song.mp3", "/b/song.wav", "/c/other.flac" }, new MelBatchOptions());
         Assert.Equal(new[] { "song.jpg", "song-2.jpg", "other.jpg" }, names);
     }
+
+    [Fact]
+    public void The_output_folder_is_checked_first_and_created_only_when_a_picture_is_ready()
+    {
+        using var files = new AudioTestFiles();
+        var wav = WriteClip(files, "a.wav", 0.5);
+        File.WriteAllText(files.Path_("taken"), "x");
+        Assert.Throws<OutputFolderException>(() => MelBatch.Run([wav], files.Path_("taken")));
+
+        var outDir = Path.Combine(files.Dir, "never");
+        var result = MelBatch.Run([files.Path_("missing.wav")], outDir);
+        Assert.Equal(1, result.Failed);
+        Assert.Contains("missing.wav", result.Items[0].Error);
+        Assert.False(Directory.Exists(outDir));
+    }
+
+    [Fact]
+    public void Draw_returns_the_metadata_with_the_reference_power_for_jpegs_too()
+    {
+        using var files = new AudioTestFiles();
+        var clip = AudioLoader.Load(WriteClip(files, "a.wav", 1.0));
+        var picture = MelBatch.Draw(clip, Path.Combine(files.Dir, "sub", "a.jpg"));
+        Assert.True(File.Exists(picture.Path));
+        Assert.Equal(picture.Db.Frames, picture.Metadata.Frames);
+        Assert.Equal(1.0, picture.Metadata.DurationSeconds, 3);
+        Assert.True(picture.Metadata.ReferencePower > 0);
+    }
 }

@@ -19,7 +19,7 @@ public static class CliHarness
                 Out = new AnsiConsoleOutput(writer), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No,
             });
             AnsiConsole.Console.Profile.Width = 240;   // wide enough that summary table rows never wrap (tests parse them)
-            var code = await SpecLora.Cli.Program.BuildRoot().Parse(args).InvokeAsync();
+            var code = await SpecLora.Cli.Program.RunAsync(args);
             return (code, writer.ToString());
         }
         finally

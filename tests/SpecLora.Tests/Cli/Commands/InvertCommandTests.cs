@@ -90,7 +90,7 @@ public class InvertCommandTests(ITestOutputHelper log)
         log.WriteLine(output);
         Assert.True(code == 0, output);
         var names = Directory.GetFiles(mels).Concat(Directory.GetFiles(results))
-            .Where(f => SpecLora.Cli.Commands.InvertCommand.ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Select(Path.GetFileNameWithoutExtension).ToArray();
+            .Where(f => PictureFiles.KnownExtensions.Contains(Path.GetExtension(f).ToLowerInvariant())).Select(Path.GetFileNameWithoutExtension).ToArray();
         Assert.Equal(15, names.Length);                                   // 8 makeMels JPEGs + 7 SDXL outputs
         var wavs = AssertFiniteWavs(dir.Path);
         Assert.Equal(names.Order(), wavs.Select(Path.GetFileNameWithoutExtension).Order());
@@ -195,11 +195,10 @@ public class InvertCommandTests(ITestOutputHelper log)
         File.WriteAllBytes(dir.Sub("good.png"), MelImage.EncodePng(SmallMel()));
         var outDir = dir.Sub("out");
         string[] args = ["invert", dir.Sub("good.png"), "-o", outDir, .. extra];
-        var errors = new StringWriter();
-        var code = await SpecLora.Cli.Program.BuildRoot().Parse(args)
-            .InvokeAsync(new System.CommandLine.InvocationConfiguration { Output = TextWriter.Null, Error = errors });
-        Assert.NotEqual(0, code);
-        Assert.Contains(message, errors.ToString());
+        var (code, output) = await Run(args);
+        Assert.Equal(2, code);                                            // a usage error: exit 2, one line
+        Assert.Contains(message, output);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
         Assert.False(Directory.Exists(outDir) && Directory.EnumerateFileSystemEntries(outDir).Any(), "nothing may be written");
     }
 
@@ -224,5 +223,36 @@ public class InvertCommandTests(ITestOutputHelper log)
         var (code, output) = await Run("invert", dir.Path, "-o", dir.Sub("out"));
         Assert.Equal(2, code);
         Assert.Contains("no pictures found", output);
+    }
+
+    [Fact]
+    public async Task Output_that_is_a_file_is_refused_before_any_picture_is_decoded()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.Sub("good.png"), MelImage.EncodePng(SmallMel()));
+        File.WriteAllText(dir.Sub("out.wav"), "not a folder");
+        var (code, output) = await Run("invert", dir.Sub("good.png"), "-o", dir.Sub("out.wav"));
+        log.WriteLine(output);
+        Assert.Equal(2, code);
+        Assert.Contains("-o " + dir.Sub("out.wav") + " is an existing file; it must be a folder", output);
+        Assert.DoesNotContain("good.png", output);                     // no row, no progress: nothing was inverted
+        Assert.DoesNotContain("already exists", output);
+        MelsCommandTests.AssertSentence(output);
+        Assert.Equal("not a folder", File.ReadAllText(dir.Sub("out.wav")));
+    }
+
+    [Fact]
+    public async Task Only_bad_pictures_leave_no_output_folder()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.Sub("text.png"), "this is not a picture");
+        var outDir = dir.Sub("out");
+        var (code, output) = await Run("invert", dir.Sub("text.png"), dir.Sub("missing.png"), "-o", outDir, "--iterations", "2");
+        log.WriteLine(output);
+        Assert.Equal(1, code);
+        Assert.Contains("0 written, 2 failed", output);
+        Assert.Contains("missing.png", Row(output, "missing.png"));
+        MelsCommandTests.AssertSentence(output);
+        Assert.False(Directory.Exists(outDir));
     }
 }

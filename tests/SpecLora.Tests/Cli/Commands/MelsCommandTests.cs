@@ -100,4 +100,146 @@ public class MelsCommandTests(ITestOutputHelper log)
         Assert.Contains($"(128, {meta.Frames})", header);
         Assert.Equal(10 + header.Length + 4 * 128 * meta.Frames, npy.Length);
     }
+
+    /// <summary>A sentence, not a stack trace or .NET text.</summary>
+    internal static void AssertSentence(string output)
+    {
+        Assert.DoesNotContain("   at ", output);
+        Assert.DoesNotContain("Exception", output);
+        Assert.DoesNotContain("(Parameter '", output);
+        Assert.DoesNotContain("Actual value was", output);
+        Assert.DoesNotContain("System.", output);
+    }
+
+    [Fact]
+    public async Task Output_that_is_an_existing_file_is_a_usage_error_naming_o_and_nothing_runs()
+    {
+        using var dir = new TempDir();
+        var wav = WriteSine(dir.Sub("a.wav"));
+        File.WriteAllText(dir.Sub("taken"), "a file");
+        var (code, output) = await Run("mels", wav, "-o", dir.Sub("taken"));
+        log.WriteLine(output);
+        Assert.Equal(2, code);
+        Assert.Contains("-o " + dir.Sub("taken"), output);
+        Assert.Contains("must be a folder", output);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        AssertSentence(output);
+        Assert.Equal("a file", File.ReadAllText(dir.Sub("taken")));
+    }
+
+    [Fact]
+    public async Task Output_under_a_regular_file_cannot_be_created_and_says_which_file_is_in_the_way()
+    {
+        using var dir = new TempDir();
+        var wav = WriteSine(dir.Sub("a.wav"));
+        File.WriteAllText(dir.Sub("taken"), "a file");
+        var (code, output) = await Run("mels", wav, "-o", Path.Combine(dir.Sub("taken"), "sub", "out"));
+        log.WriteLine(output);
+        Assert.Equal(2, code);
+        Assert.Contains("-o ", output);
+        Assert.Contains($"cannot be created: {dir.Sub("taken")} is a file", output);
+        AssertSentence(output);
+    }
+
+    [SkippableFact]
+    public async Task Output_in_a_read_only_folder_is_one_sentence_naming_o_not_one_failure_per_file()
+    {
+        // Tests run as root, for whom permission bits do not stop writes; the immutable attribute does.
+        using var dir = new TempDir();
+        var ro = Directory.CreateDirectory(dir.Sub("ro")).FullName;
+        var input = Directory.CreateDirectory(dir.Sub("in")).FullName;
+        WriteSine(Path.Combine(input, "a.wav"), 0.5);
+        WriteSine(Path.Combine(input, "b.wav"), 0.5);
+        bool immutable = ChAttr("+i", ro);
+        if (!immutable)
+        {
+            // Not root, or no chattr: an ordinary read-only folder then stops us.
+            File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            Skip.If(CanWrite(ro), "cannot make a read-only folder here (root without chattr +i support)");
+        }
+        try
+        {
+            var (code, output) = await Run("mels", input, "-o", Path.Combine(ro, "out"), "--size", "64x48");
+            log.WriteLine(output);
+            Assert.Equal(2, code);
+            Assert.Contains("-o " + Path.Combine(ro, "out") + " cannot be created", output);
+            Assert.Contains("choose a folder you can write to", output);
+            AssertSentence(output);
+            Assert.False(Directory.Exists(Path.Combine(ro, "out")));
+
+            // The read-only folder itself as -o: it exists, so the first write fails, and that stops the batch.
+            (code, output) = await Run("mels", input, "-o", ro, "--size", "64x48");
+            log.WriteLine(output);
+            Assert.Equal(2, code);
+            Assert.Contains("-o " + ro + " cannot be written to", output);
+            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("error:")));
+            AssertSentence(output);
+            Assert.Empty(Directory.GetFileSystemEntries(ro));
+        }
+        finally
+        {
+            if (immutable) ChAttr("-i", ro);
+            else File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static bool ChAttr(string flag, string path)
+    {
+        try
+        {
+            using var p = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("chattr", [flag, path]) { RedirectStandardError = true })!;
+            p.WaitForExit();
+            return p.ExitCode == 0;
+        }
+        catch (System.ComponentModel.Win32Exception) { return false; }
+    }
+
+    private static bool CanWrite(string folder)
+    {
+        try { File.WriteAllText(Path.Combine(folder, "probe"), ""); File.Delete(Path.Combine(folder, "probe")); return true; }
+        catch (UnauthorizedAccessException) { return false; }
+        catch (IOException) { return false; }
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("  ")]
+    public async Task Empty_output_names_the_option(string value)
+    {
+        using var dir = new TempDir();
+        var (code, output) = await Run("mels", WriteSine(dir.Sub("a.wav")), "-o", value);
+        log.WriteLine(output);
+        Assert.Equal(2, code);
+        Assert.Contains("-o/--output is empty", output);
+        AssertSentence(output);
+    }
+
+    [Fact]
+    public async Task Offset_past_the_end_is_a_sentence_with_the_clip_length()
+    {
+        using var dir = new TempDir();
+        var wav = WriteSine(dir.Sub("short.wav"), 1.5);
+        var outDir = dir.Sub("out");
+        var (code, output) = await Run("mels", wav, "-o", outDir, "--offset", "100");
+        log.WriteLine(output);
+        Assert.Equal(1, code);
+        Assert.Contains("beyond the end", output);
+        Assert.Contains("1.5 s", output);
+        AssertSentence(output);
+        Assert.False(Directory.Exists(outDir), "nothing to write: no folder");
+    }
+
+    [Fact]
+    public async Task A_missing_input_leaves_no_empty_output_folder()
+    {
+        using var dir = new TempDir();
+        var outDir = dir.Sub("d");
+        var (code, output) = await Run("mels", dir.Sub("missing.wav"), "-o", outDir);
+        log.WriteLine(output);
+        Assert.Equal(1, code);
+        Assert.Contains("missing.wav", output);
+        Assert.Contains("not found", output);
+        AssertSentence(output);
+        Assert.False(Directory.Exists(outDir), "the output folder is created only when there is something to write");
+    }
 }

@@ -66,4 +66,16 @@ public class RoundtripCommandTests(ITestOutputHelper log)
         Assert.DoesNotContain("   at ", output);
         Assert.Empty(Directory.GetFiles(dir.Path));
     }
+
+    [Fact]
+    public async Task Output_that_is_a_file_is_a_usage_error_before_any_work()
+    {
+        using var dir = new TempDir();
+        File.WriteAllText(dir.Sub("f"), "x");
+        var (code, output) = await CliHarness.RunAsync(new Dictionary<string, string?>(), "roundtrip", FurElise, "-o", dir.Sub("f"));
+        log.WriteLine(output);
+        Assert.Equal(2, code);
+        Assert.Contains("-o " + dir.Sub("f") + " is an existing file", output);
+        MelsCommandTests.AssertSentence(output);
+    }
 }
