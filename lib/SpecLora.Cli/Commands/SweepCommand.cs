@@ -48,7 +48,7 @@ internal static class SweepCommand
                 await AnsiConsole.Progress().AutoClear(false).StartAsync(async ctx =>
                 {
                     var tasks = options.GuidanceScales.Select(g => ctx.AddTask(Markup.Escape($"guidance {Format(g)}"), autoStart: false, maxValue: 100)).ToArray();
-                    var progress = new CommandSupport.InlineProgress<SweepProgress>(s =>
+                    var progress = new SpecLora.IO.InlineProgress<SweepProgress>(s =>
                     {
                         var task = tasks[s.Index];
                         if (!task.IsStarted) task.StartTask();

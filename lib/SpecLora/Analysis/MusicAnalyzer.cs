@@ -26,7 +26,7 @@ public static class MusicAnalyzer
         var o = (options ?? new AnalysisOptions()).Validate();
         if (audio.Length < 2) throw new ArgumentException($"{name}: {audio.Length} sample(s); analysis needs audio");
         var mel = o.Mel with { SampleRate = audio.SampleRate };
-        var melDb = Decibels.PowerToDb(MelSpectrogram.Compute(audio.Samples, mel), DbOptions.MakeMels);
+        var melDb = Decibels.PowerToDb(MelSpectrogram.Compute(audio, mel), DbOptions.MakeMels);
         cancellationToken.ThrowIfCancellationRequested();
         var rhythm = RhythmOf(melDb, o);
         cancellationToken.ThrowIfCancellationRequested();

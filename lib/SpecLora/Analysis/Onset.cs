@@ -74,7 +74,7 @@ public static class Onset
     {
         ArgumentNullException.ThrowIfNull(audio);
         var m = (mel ?? new MelOptions()) with { SampleRate = audio.SampleRate };
-        return Strength(Decibels.PowerToDb(MelSpectrogram.Compute(audio.Samples, m)), options);
+        return Strength(Decibels.PowerToDb(MelSpectrogram.Compute(audio, m)), options);
     }
 
     /// <summary>Onset frames (librosa <c>onset_detect(onset_envelope=env, sr=sr, hop_length=hop)</c>, sparse, in

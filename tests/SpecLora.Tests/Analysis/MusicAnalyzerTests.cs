@@ -52,7 +52,7 @@ public class MusicAnalyzerTests(ITestOutputHelper output)
         {
             var y = new AudioClip(Golden.Fixture("synth2s_y.f32"), 22050);
             var png = Path.Combine(dir.FullName, "synth.png");
-            var db = Decibels.PowerToDb(MelSpectrogram.Compute(y.Samples), DbOptions.MakeMels, out float refPower);
+            var db = Decibels.PowerToDb(MelSpectrogram.Compute(y), DbOptions.MakeMels, out float refPower);
             MelImage.Save(png, db, null, MelImageMetadata.From(db, new RenderOptions(), new MelOptions(), refPower, y.DurationSeconds));
             var audio = MusicAnalyzer.Analyze(y, name: "synth");
             var pic = MusicAnalyzer.AnalyzePicture(png, new AnalysisOptions { Inversion = new InversionOptions { Iterations = 8 } });

@@ -14,7 +14,7 @@ public class ImageBatchTests
     private static byte[] SmallMelPng()
     {
         var clip = PianoSynth.RenderFurEliseOpening();
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples.AsSpan(0, 22050)), DbOptions.MakeMels);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples.AsSpan(0, 22050), clip.SampleRate), DbOptions.MakeMels);
         return MelImage.EncodePng(SpectrogramRenderer.Render(db, new RenderOptions { Width = 64, Height = 48 }));
     }
 

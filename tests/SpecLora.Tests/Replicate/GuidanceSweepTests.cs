@@ -14,7 +14,7 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
         const int sr = 22050;
         var y = new float[sr];
         for (var i = 0; i < y.Length; i++) y[i] = 0.3f * MathF.Sin(2 * MathF.PI * 440 * i / sr) + 0.2f * MathF.Sin(2 * MathF.PI * 660 * i / sr);
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(y), DbOptions.MakeMels, out var refPower);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(y, LibrosaDefaults.SampleRate), DbOptions.MakeMels, out var refPower);
         var render = new RenderOptions { Width = 128, Height = 128 };
         return MelImage.EncodePng(SpectrogramRenderer.Render(db, render), MelImageMetadata.From(db, render, null, refPower, 1.0));
     }

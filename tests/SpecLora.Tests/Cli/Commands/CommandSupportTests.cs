@@ -89,7 +89,7 @@ public partial class CommandSupportTests(ITestOutputHelper log)
         using var dir = new TempDir();
         var input = Directory.CreateDirectory(dir.Sub("in")).FullName;
         var clip = PianoSynth.RenderFurEliseOpening();
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples), DbOptions.MakeMels);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip), DbOptions.MakeMels);
         var jpeg = MelImage.EncodeJpeg(SpectrogramRenderer.Render(db));
         for (int i = 0; i < 8; i++) File.WriteAllBytes(Path.Combine(input, $"p{i}.jpg"), jpeg);
         var outDir = dir.Sub("out");
