@@ -90,6 +90,8 @@ public static class NotebookExecutor
         {
             Environment.CurrentDirectory = Path.GetDirectoryName(path)!;
             using var kernel = CreateKernel();
+            // start the kernel (Roslyn's first compilation, 2–5 s) before the clock of the first cell starts
+            await kernel.SendAsync(new SubmitCode("", "csharp"), cancellationToken).ConfigureAwait(false);
             var executionCount = 0;
             for (var i = 0; i < doc.Elements.Count; i++)
             {
@@ -133,6 +135,7 @@ public static class NotebookExecutor
         KernelCommandResult? result = null;
         try { result = await send.WaitAsync(cellTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false); }
         catch (TimeoutException) { }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { } // the kernel cancelled the timed-out cell
         var timedOut = cellCts.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
         cancellationToken.ThrowIfCancellationRequested();
         var outputs = result is null ? [] : ToOutputs(result.Events, executionCount);

@@ -91,7 +91,11 @@ public sealed class ProgressView : IHtmlView, IDisposable
     public override string ToString()
         => $"{Label}: {Done}/{Total} ({100 * Done / Total}%) in {Html.F(Elapsed.TotalSeconds, "0.0")} s{(IsComplete ? ", done" : "")}";
 
-    /// <summary>Reflection bridge to <c>Microsoft.DotNet.Interactive.Kernel.display</c>, present only inside the kernel.</summary>
+    /// <summary>Reflection bridge to the kernel's display, present only inside .NET Interactive.</summary>
+    /// <remarks>Displays through <c>KernelInvocationContextExtensions.Display(KernelInvocationContext.Current, …)</c>,
+    /// whose returned handle is the one it published: in kernel 1.0.712001 the <c>display(x)</c> helper returns a
+    /// <em>second</em> handle with a new id, so its <c>Update</c> never reaches the shown output. Falls back to
+    /// <c>Kernel.display</c> if the context method is missing.</remarks>
     private static class KernelDisplay
     {
         internal static object? TryDisplay(object value)
@@ -99,8 +103,13 @@ public sealed class ProgressView : IHtmlView, IDisposable
             try
             {
                 var asm = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "Microsoft.DotNet.Interactive");
-                var kernel = asm?.GetType("Microsoft.DotNet.Interactive.Kernel");
-                var display = kernel?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                if (asm is null) return null;
+                var context = asm.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext")?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
+                if (context is null) return null; // a kernel is loaded but no cell is running
+                var viaContext = asm.GetType("Microsoft.DotNet.Interactive.KernelInvocationContextExtensions")?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                    .FirstOrDefault(m => m.Name == "Display" && m.GetParameters() is { Length: 3 } p && p[1].ParameterType == typeof(object));
+                if (viaContext is not null) return viaContext.Invoke(null, [context, value, new[] { "text/html" }]);
+                var display = asm.GetType("Microsoft.DotNet.Interactive.Kernel")?.GetMethods(BindingFlags.Public | BindingFlags.Static)
                     .FirstOrDefault(m => m.Name == "display" && m.GetParameters().Length == 2);
                 return display?.Invoke(null, [value, new[] { "text/html" }]);
             }
