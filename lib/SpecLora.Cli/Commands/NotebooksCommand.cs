@@ -118,6 +118,7 @@ internal static class NotebooksCommand
             ? new HtmlCheckResult(page, 0, 0, ["chromium not found"])
             : await HtmlChecker.CheckAsync(page, chromium, cancellationToken: ct);
         foreach (var p in check.Problems) log.WriteLine($"{Path.GetFileName(page)}: {p}");
+        foreach (var n in check.Notes ?? []) log.WriteLine($"{Path.GetFileName(page)}: note (not a problem): {n}");
         log.WriteLine($"{Path.GetFileName(page)}: {check.Images} images, {check.Audio} audio elements, {(check.Ok ? "ok" : check.Problems.Count + " problems")}");
         return check.Ok;
     }
