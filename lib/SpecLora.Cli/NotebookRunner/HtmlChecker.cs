@@ -10,7 +10,10 @@ namespace SpecLora.Cli.NotebookRunner;
 /// <param name="Images">Number of images (<c>img</c> and SVG <c>image</c>).</param>
 /// <param name="Audio">Number of <c>audio</c> elements.</param>
 /// <param name="Problems">Images that did not decode, audio without a positive duration, console errors; or why the check could not run.</param>
-public sealed record HtmlCheckResult(string Page, int Images, int Audio, IReadOnlyList<string> Problems)
+/// <param name="Notes">Scripts that could not load, which do not count as problems: our pages have none, and a page
+/// converted by <c>jupyter nbconvert</c> carries the kernel's bootstrap script, which looks for the (long gone)
+/// kernel's HTTP port and, offline, for require.js on a CDN.</param>
+public sealed record HtmlCheckResult(string Page, int Images, int Audio, IReadOnlyList<string> Problems, IReadOnlyList<string>? Notes = null)
 {
     /// <summary>True when there were no problems.</summary>
     public bool Ok => Problems.Count == 0;
@@ -20,7 +23,9 @@ public sealed record HtmlCheckResult(string Page, int Images, int Audio, IReadOn
 /// Opens pages in headless Chromium and checks that every image decodes (naturalWidth &gt; 0), every audio element
 /// loads with a duration &gt; 0 and nothing is logged as an error. A copy of the page gets a checker script (error
 /// hooks first in &lt;head&gt;, the checks at the end of &lt;body&gt;) that writes its findings as JSON into the DOM, which
-/// <c>--dump-dom</c> prints; the page itself stays script-free.
+/// <c>--dump-dom</c> prints; the page itself stays script-free. Chromium gets a dead proxy (127.0.0.1:9) for every
+/// request, loopback included, so a page's scripts (the kernel's bootstrap probes the machine's addresses) send
+/// nothing anywhere; data: and file: URLs still load.
 /// </summary>
 public static partial class HtmlChecker
 {
@@ -29,7 +34,7 @@ public static partial class HtmlChecker
     private const string HeadScript = """
         <script>(function(){var e=window.__speclora_errors=[];var ce=console.error;
         console.error=function(){e.push('console.error: '+Array.prototype.map.call(arguments,String).join(' '));ce.apply(console,arguments);};
-        window.addEventListener('error',function(ev){var t=ev.target;if(t&&t!==window&&t.tagName){e.push('failed to load '+t.tagName.toLowerCase()+' '+String(t.currentSrc||t.src||t.href||'').slice(0,60));}else{e.push('error: '+ev.message);}},true);
+        window.addEventListener('error',function(ev){var t=ev.target;if(t&&t!==window&&t.tagName){e.push('failed to load '+t.tagName.toLowerCase()+' '+String(t.currentSrc||t.src||t.href||'').slice(0,80));}else{e.push('error: '+ev.message);}},true);
         window.addEventListener('unhandledrejection',function(ev){e.push('unhandled rejection: '+ev.reason);});})();</script>
         """;
 
@@ -92,6 +97,7 @@ public static partial class HtmlChecker
                 foreach (var arg in new[] { "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                              "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage", "--mute-audio",
                              "--autoplay-policy=no-user-gesture-required", "--virtual-time-budget=30000",
+                             "--proxy-server=http://127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
                              $"--user-data-dir={work.FullName}", "--dump-dom", new Uri(copy).AbsoluteUri })
                     psi.ArgumentList.Add(arg);
                 using var process = Process.Start(psi) ?? throw new InvalidOperationException($"could not start {chromium}");
@@ -111,8 +117,10 @@ public static partial class HtmlChecker
                 if (!match.Success)
                     return new HtmlCheckResult(htmlPath, 0, 0, [$"the checker script reported nothing (chromium exit {process.ExitCode}): {LastLines(err)}"]);
                 using var json = JsonDocument.Parse(WebUtility.HtmlDecode(match.Groups[1].Value));
-                var problems = json.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString() ?? "").ToList();
-                return new HtmlCheckResult(htmlPath, json.RootElement.GetProperty("images").GetInt32(), json.RootElement.GetProperty("audio").GetInt32(), problems);
+                var all = json.RootElement.GetProperty("problems").EnumerateArray().Select(p => p.GetString() ?? "").ToList();
+                var notes = all.Where(p => p.StartsWith("failed to load script", StringComparison.Ordinal)).ToList();
+                return new HtmlCheckResult(htmlPath, json.RootElement.GetProperty("images").GetInt32(), json.RootElement.GetProperty("audio").GetInt32(),
+                    all.Except(notes).ToList(), notes);
             }
             finally
             {

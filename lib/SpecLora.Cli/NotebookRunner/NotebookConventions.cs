@@ -77,7 +77,7 @@ public static partial class NotebookConventions
             if (cell.IsCode)
             {
                 if (previous is not { Kind: "markdown" }) Add($"{where}: a markdown cell must come before every code cell");
-                if (NotebookExecutor.UnsupportedSyntax(cell.Source) is { } why) Add($"{where}: {why}");
+                if (UnsupportedSyntax(cell.Source) is { } why) Add($"{where}: {why}");
                 var lines = cell.Source.TrimEnd('\n', ' ').Split('\n').Length;
                 if (lines > MaxCodeLines) Add($"{where}: {lines} lines; code cells stay ≤ {MaxCodeLines} lines (move plotting into Show)");
                 if (firstCode && Normalize(cell.Source) != Normalize(FirstCell))
@@ -88,6 +88,23 @@ public static partial class NotebookConventions
         }
         if (firstCode) Add("has no code cell");
         return problems;
+    }
+
+    private static readonly Regex NugetReference = new(@"^\s*#r\s*""\s*nuget\s*:", RegexOptions.Multiline | RegexOptions.IgnoreCase);
+    private static readonly Regex Magic = new(@"^\s*(#!\S*)", RegexOptions.Multiline);
+    private static readonly Regex IncludeDirective = new(@"^\s*#i\b", RegexOptions.Multiline);
+    private static readonly Regex TopLevelUsingVar = new(@"^using\s+var\b", RegexOptions.Multiline);
+
+    /// <summary>Why a cell breaks the notebooks' portability rules, or null: no <c>#r "nuget:…"</c> (offline, and
+    /// not in every host), no magic commands, no <c>#i</c>, no <c>using var</c> at the top level of a cell (the kernel
+    /// would dispose it only when the kernel ends; use a <c>using (…) { }</c> block or call Dispose).</summary>
+    public static string? UnsupportedSyntax(string source)
+    {
+        if (NugetReference.IsMatch(source)) return "#r \"nuget:…\" is not allowed (notebooks run offline: reference the local build with #r \"path.dll\")";
+        if (Magic.Match(source) is { Success: true } m) return $"magic command {m.Groups[1].Value} is not allowed (plain C# only)";
+        if (IncludeDirective.IsMatch(source)) return "#i (package source) is not allowed";
+        if (TopLevelUsingVar.IsMatch(source)) return "using var at the top level of a cell is not allowed (it is disposed only when the kernel ends): use a using block or Dispose()";
+        return null;
     }
 
     private static string Normalize(string source)

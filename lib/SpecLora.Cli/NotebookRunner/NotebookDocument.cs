@@ -1,6 +1,8 @@
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Documents.Jupyter;
 using SpecLora.IO;
 
 namespace SpecLora.Cli.NotebookRunner;
@@ -16,7 +18,9 @@ public sealed record NotebookCell(int Index, string Kind, string Source, JsonObj
     public bool IsCode => Kind == "code";
 }
 
-/// <summary>An .ipynb (nbformat 4) document held as JSON so that unknown fields survive a round trip.</summary>
+/// <summary>An .ipynb (nbformat 4) document as raw JSON, for the convention checks (ids, metadata, nbformat version);
+/// running and writing notebooks goes through .NET Interactive's Documents library (<see cref="ReadInteractive"/>,
+/// <see cref="WriteIpynb"/>).</summary>
 public sealed class NotebookDocument
 {
     /// <summary>The whole document.</summary>
@@ -63,21 +67,54 @@ public sealed class NotebookDocument
         _ => "",
     };
 
-    /// <summary>nbformat's multi-line string: lines keeping their \n, as Jupyter and VS Code write them.</summary>
-    internal static JsonArray SplitLines(string text)
+    /// <summary>The kernels our notebooks name: C# (the default) and markdown.</summary>
+    public static KernelInfoCollection KernelInfos()
     {
-        var array = new JsonArray();
-        var start = 0;
-        for (var i = 0; i < text.Length; i++)
-            if (text[i] == '\n') { array.Add(text[start..(i + 1)]); start = i + 1; }
-        if (start < text.Length) array.Add(text[start..]);
-        return array;
+        var infos = new KernelInfoCollection
+        {
+            new KernelInfo("csharp", languageName: "C#", aliases: ["c#", "C#", "cs"]),
+            new KernelInfo("markdown", languageName: "Markdown", aliases: ["md"]),
+        };
+        infos.DefaultKernelName = "csharp";
+        return infos;
     }
 
-    /// <summary>Writes the document (with whatever outputs were set) atomically, indented like Jupyter (1 space).</summary>
-    public void Save(string path)
+    /// <summary>True for a cell the C# kernel runs (anything that is not markdown or raw).</summary>
+    public static bool IsCode(InteractiveDocumentElement element)
+        => element.KernelName is not ("markdown" or "md" or "raw");
+
+    /// <summary>Reads an <c>.ipynb</c> (Jupyter) or <c>.dib</c> (Polyglot) file with .NET Interactive's Documents library.</summary>
+    /// <exception cref="SpecLoraException">Missing file, unknown extension or a document that does not parse.</exception>
+    public static InteractiveDocument ReadInteractive(string path)
     {
-        var json = Root.ToJsonString(new JsonSerializerOptions { WriteIndented = true, IndentSize = 1, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
-        AtomicFile.WriteAllText(path, json + "\n");
+        var ext = System.IO.Path.GetExtension(path).ToLowerInvariant();
+        if (ext is not (".ipynb" or ".dib")) throw new SpecLoraException($"{path}: not a notebook (give an .ipynb or .dib file)");
+        if (!File.Exists(path)) throw new SpecLoraException($"{path}: no such notebook");
+        try
+        {
+            using var stream = File.OpenRead(path);
+            var doc = ext == ".ipynb" ? Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Read(stream, KernelInfos()) : CodeSubmission.Read(stream, KernelInfos());
+            foreach (var element in doc.Elements) element.KernelName ??= "csharp";
+            return doc;
+        }
+        catch (Exception e) when (e is JsonException or InvalidOperationException or ArgumentException or FormatException)
+        {
+            throw new SpecLoraException($"{path}: not a valid notebook: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Writes <paramref name="doc"/> as Jupyter .ipynb (nbformat 4.5, Polyglot metadata, the outputs' mime
+    /// bundles) with Documents' own writer, atomically.</summary>
+    public static void WriteIpynb(InteractiveDocument doc, string path)
+    {
+        // a .dib has no Jupyter metadata: give it what Documents gives a C# notebook, then merge the kernel infos
+        var json = doc.Metadata.ContainsKey("kernelspec") ? null : doc.ToJupyterJson("C#");
+        if (json is null)
+        {
+            using var buffer = new MemoryStream();
+            Microsoft.DotNet.Interactive.Documents.Jupyter.Notebook.Write(doc, buffer, KernelInfos());
+            AtomicFile.WriteAllBytes(path, buffer.ToArray());
+        }
+        else AtomicFile.WriteAllText(path, json);
     }
 }

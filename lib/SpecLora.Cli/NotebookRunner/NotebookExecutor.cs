@@ -1,207 +1,214 @@
-using System.Collections.Immutable;
 using System.Diagnostics;
-using System.Runtime.InteropServices;
-using System.Text.Json.Nodes;
-using System.Text.RegularExpressions;
-using Microsoft.CodeAnalysis;
-using Microsoft.CodeAnalysis.CSharp;
-using Microsoft.CodeAnalysis.CSharp.Scripting;
-using Microsoft.CodeAnalysis.Scripting;
-using Microsoft.CodeAnalysis.Scripting.Hosting;
+using Microsoft.DotNet.Interactive;
+using Microsoft.DotNet.Interactive.Commands;
+using Microsoft.DotNet.Interactive.CSharp;
+using Microsoft.DotNet.Interactive.Documents;
+using Microsoft.DotNet.Interactive.Events;
 
 namespace SpecLora.Cli.NotebookRunner;
 
 /// <summary>How one notebook ran.</summary>
-/// <param name="Path">The notebook file.</param>
+/// <param name="Path">The notebook file (.ipynb or .dib).</param>
 /// <param name="Passed">True when every code cell ran.</param>
-/// <param name="FailedCell">1-based position of the failing cell, or null.</param>
-/// <param name="Error">The one-line failure (<c>name.ipynb: cell N: compilation failed|runtime error|…: …</c>), or null.</param>
-/// <param name="Elapsed">Wall time for the whole notebook.</param>
-/// <param name="Executed">The document with outputs and execution counts filled in.</param>
+/// <param name="FailedCell">1-based position of the failing cell among all cells, or null.</param>
+/// <param name="Error">The one-line failure (<c>name.ipynb: cell N: …</c>), token scrubbed, or null.</param>
+/// <param name="Elapsed">Wall time for the whole notebook, kernel start-up included.</param>
+/// <param name="Executed">The document with the kernel's outputs and execution counts.</param>
 /// <param name="CellSeconds">Seconds per executed code cell, by cell position.</param>
 public sealed record NotebookRunResult(string Path, bool Passed, int? FailedCell, string? Error, TimeSpan Elapsed,
-    NotebookDocument Executed, IReadOnlyDictionary<int, double> CellSeconds)
+    InteractiveDocument Executed, IReadOnlyDictionary<int, double> CellSeconds)
 {
     /// <summary>The notebook's file name.</summary>
     public string Name => System.IO.Path.GetFileName(Path);
 }
 
 /// <summary>
-/// Runs a notebook's C# cells in order with Roslyn scripting, as the Polyglot kernel would: the first code cell with
-/// <see cref="CSharpScript.Create(string, ScriptOptions, Type, InteractiveAssemblyLoader)"/>, each later one with
-/// <c>ContinueWithAsync</c> so state carries over; the kernel's default imports; <c>#r</c> and the working directory
-/// relative to the notebook's folder; <c>display</c>/<c>HTML</c> from <see cref="NotebookGlobals"/>; console output
-/// captured per cell. Stops at the first failing cell. One notebook at a time per process (console and current
-/// directory are process-wide), which a lock enforces.
+/// Runs a notebook in the real .NET Interactive C# kernel, hosted in this process: a fresh
+/// <c>CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() }</c> per notebook (what
+/// <c>dotnet interactive</c> gives Jupyter and VS Code, less the NuGet and magic extensions our notebooks do not use),
+/// one <see cref="SubmitCode"/> per code cell, and the kernel's own events turned into nbformat outputs:
+/// <see cref="StandardOutputValueProduced"/>/<see cref="StandardErrorValueProduced"/> → <c>stream</c>,
+/// <see cref="DisplayedValueProduced"/> (updated in place by <see cref="DisplayedValueUpdated"/>) → <c>display_data</c>,
+/// <see cref="ReturnValueProduced"/> → <c>execute_result</c>, <see cref="CommandFailed"/> → <c>error</c>, each with the
+/// mime bundle the kernel's formatters produced. Stops at the first failing cell.
 /// </summary>
+/// <remarks>
+/// <para><b>The current directory is process-wide, and the kernel needs it.</b> <c>CSharpKernel</c> resolves
+/// <c>#r "relative.dll"</c> against <c>Directory.GetCurrentDirectory()</c>, read at every submission, and cell code
+/// opens <c>../data/…</c> relative to it; <c>dotnet interactive</c> itself sets <c>Environment.CurrentDirectory</c> to
+/// the notebook's folder at start-up (one kernel process per notebook). So the runner sets it to the notebook's
+/// folder for the run, one notebook at a time (a lock), and restores it afterwards.</para>
+/// <para><b>A cell past its time limit is cancelled, but .NET cannot stop a thread that ignores cancellation.</b>
+/// Rather than restore the directory under a cell that may still be running, the runner then leaves the directory
+/// and the lock as they are and refuses further notebooks in this process (<see cref="Abandoned"/>); the CLI stops and
+/// exits, which ends the cell.</para>
+/// </remarks>
 public static class NotebookExecutor
 {
-    /// <summary>Namespaces imported into every cell: exactly the .NET Interactive C# kernel's (CSharpKernel.ScriptOptions),
-    /// so a cell that compiles here compiles there (System.IO, for one, is not imported: write <c>System.IO.File</c>).</summary>
-    public static readonly ImmutableArray<string> DefaultImports =
-        ["System", "System.Text", "System.Collections", "System.Collections.Generic", "System.Threading.Tasks", "System.Linq"];
-
-    private static readonly System.Reflection.MethodInfo? HasReturnValueMethod =
-        typeof(Script).GetMethod("HasReturnValue", System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic);
+    /// <summary>Per-cell time limit used when none is given: 10 minutes.</summary>
+    public static readonly TimeSpan DefaultCellTimeout = TimeSpan.FromMinutes(10);
 
     private static readonly SemaphoreSlim Gate = new(1, 1);
-    private static readonly Lazy<ImmutableArray<MetadataReference>> FrameworkReferences = new(LoadFrameworkReferences);
-    private static readonly Regex NugetReference = new(@"^\s*#r\s*""\s*nuget\s*:", RegexOptions.Multiline | RegexOptions.IgnoreCase);
-    private static readonly Regex Magic = new(@"^\s*(#!\S*)", RegexOptions.Multiline);
-    private static readonly Regex IncludeDirective = new(@"^\s*#i\b", RegexOptions.Multiline);
+    private static volatile string? _abandoned;
 
-    /// <summary>Why a cell cannot run in the runner (nuget references, magics, #i), or null when it can.</summary>
-    public static string? UnsupportedSyntax(string source)
+    /// <summary>Why this process can run no further notebook (a timed-out cell may still be running), or null.</summary>
+    public static string? Abandoned => _abandoned;
+
+    /// <summary>The kernel every notebook gets, fresh: the C# kernel with <c>display</c>/<c>HTML</c> in scope
+    /// (<c>UseKernelHelpers</c>) and value sharing, inside a composite kernel whose default is C#.</summary>
+    public static CompositeKernel CreateKernel()
+        => new CompositeKernel { new CSharpKernel().UseKernelHelpers().UseValueSharing() }.WithDefault("csharp");
+
+    private static CompositeKernel WithDefault(this CompositeKernel kernel, string name)
     {
-        if (NugetReference.IsMatch(source)) return "#r \"nuget:…\" is not supported (reference a local build with #r \"path.dll\")";
-        if (Magic.Match(source) is { Success: true } m) return $"magic command {m.Groups[1].Value} is not supported (plain C# only)";
-        if (IncludeDirective.IsMatch(source)) return "#i (package source) is not supported";
-        return null;
+        kernel.DefaultKernelName = name;
+        return kernel;
     }
 
-    /// <summary>Runs <paramref name="path"/>.</summary>
-    /// <param name="path">The .ipynb file.</param>
-    /// <param name="timeout">Limit for the whole notebook; a cell still running then fails the notebook (its thread is abandoned).</param>
-    /// <param name="log">Receives one line per cell (and progress lines of <c>Show.Progress</c>); null = silent.</param>
-    /// <param name="cancellationToken">Stops between cells.</param>
-    public static async Task<NotebookRunResult> RunAsync(string path, TimeSpan timeout, TextWriter? log = null, CancellationToken cancellationToken = default)
+    /// <summary>Runs <paramref name="path"/> (.ipynb or .dib) top to bottom.</summary>
+    /// <param name="path">The notebook.</param>
+    /// <param name="cellTimeout">Limit for each code cell.</param>
+    /// <param name="log">Receives one line per cell; null = silent.</param>
+    /// <param name="cancellationToken">Stops between cells (and cancels the running one).</param>
+    /// <exception cref="SpecLoraException">The file is not a notebook, or an earlier timed-out cell still holds this process.</exception>
+    public static async Task<NotebookRunResult> RunAsync(string path, TimeSpan cellTimeout, TextWriter? log = null, CancellationToken cancellationToken = default)
     {
+        if (!(cellTimeout > TimeSpan.Zero)) throw new ArgumentOutOfRangeException(nameof(cellTimeout), cellTimeout, $"cellTimeout={cellTimeout} must be > 0");
         path = Path.GetFullPath(path);
-        var doc = NotebookDocument.Load(path);
+        var doc = NotebookDocument.ReadInteractive(path);
         var name = Path.GetFileName(path);
-        var dir = Path.GetDirectoryName(path)!;
+        if (_abandoned is { } why) throw new SpecLoraException($"{name}: not run: {why}");
         var clock = Stopwatch.StartNew();
         var cellSeconds = new Dictionary<int, double>();
-        foreach (var cell in doc.Cells.Where(c => c.IsCode)) { cell.Json["outputs"] = new JsonArray(); cell.Json["execution_count"] = null; }
+        var codeCells = doc.Elements.Count(NotebookDocument.IsCode);
+        foreach (var element in doc.Elements.Where(NotebookDocument.IsCode)) { element.Outputs.Clear(); element.ExecutionOrder = 0; }
 
         await Gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        var savedOut = Console.Out;
-        var savedErr = Console.Error;
         var savedDir = Environment.CurrentDirectory;
-        var savedProgress = SpecLora.Notebook.ProgressView.ProgressWriter;
+        var restore = true;
         try
         {
-            Environment.CurrentDirectory = dir;
-            SpecLora.Notebook.ProgressView.ProgressWriter = log ?? TextWriter.Null;
-            var loader = new InteractiveAssemblyLoader();
-            var resolver = new SharedAssemblyResolver(ScriptMetadataResolver.Default.WithBaseDirectory(dir), loader);
-            var options = ScriptOptions.Default
-                .WithReferences(FrameworkReferences.Value)
-                .WithImports(DefaultImports)
-                .WithMetadataResolver(resolver)
-                .WithSourceResolver(new SourceFileResolver(ImmutableArray<string>.Empty, dir))
-                .WithLanguageVersion(LanguageVersion.Preview)
-                .WithOptimizationLevel(OptimizationLevel.Release)
-                .WithEmitDebugInformation(false);
-            var globals = new NotebookGlobals();
-            ScriptState<object>? state = null;
+            Environment.CurrentDirectory = Path.GetDirectoryName(path)!;
+            using var kernel = CreateKernel();
+            // start the kernel (Roslyn's first compilation, 2–5 s) before the clock of the first cell starts
+            await kernel.SendAsync(new SubmitCode("", "csharp"), cancellationToken).ConfigureAwait(false);
             var executionCount = 0;
-            var codeCells = doc.Cells.Count(c => c.IsCode);
-            foreach (var cell in doc.Cells.Where(c => c.IsCode))
+            for (var i = 0; i < doc.Elements.Count; i++)
             {
+                var element = doc.Elements[i];
+                if (!NotebookDocument.IsCode(element)) continue;
                 cancellationToken.ThrowIfCancellationRequested();
-                executionCount++;
-                var outputs = new CellOutputs();
-                globals.Current = outputs;
+                var index = i + 1;
+                element.ExecutionOrder = ++executionCount;
                 var cellClock = Stopwatch.StartNew();
-                string? failure = null;
-                if (UnsupportedSyntax(cell.Source) is { } why)
+                var (outputs, failure, timedOut) = await SubmitAsync(kernel, element.Contents, executionCount, cellTimeout, cancellationToken).ConfigureAwait(false);
+                element.Outputs.AddRange(outputs.Select(SecretScrubber.Scrub));
+                cellSeconds[index] = cellClock.Elapsed.TotalSeconds;
+                log?.WriteLine($"{name}: cell {index} ({executionCount}/{codeCells} code) {(failure is null ? "ok" : "FAILED")} in {cellClock.Elapsed.TotalSeconds:0.00} s");
+                if (timedOut)
                 {
-                    failure = "unsupported syntax: " + why;
-                    outputs.AddError("UnsupportedSyntax", why, [why]);
+                    restore = false;
+                    _abandoned = $"{name}: cell {index} timed out after {cellTimeout.TotalSeconds:0.#} s and may still be running; run the remaining notebooks in a new process";
                 }
-                else
-                {
-                    Console.SetOut(outputs.Stdout);
-                    Console.SetError(outputs.Stderr);
-                    try
-                    {
-                        var remaining = timeout - clock.Elapsed;
-                        if (remaining <= TimeSpan.Zero) throw new TimeoutException();
-                        var previous = state;
-                        var source = cell.Source;
-                        // compile and run off this thread so that a cell stuck in a loop still hits the timeout
-                        var run = Task.Run(() => previous is null
-                            ? CSharpScript.Create(source, options, typeof(NotebookGlobals), loader).RunAsync(globals, cancellationToken)
-                            : previous.ContinueWithAsync(source, options, cancellationToken), cancellationToken);
-                        state = await run.WaitAsync(remaining, cancellationToken).ConfigureAwait(false);
-                        if (HasValue(state))
-                            outputs.AddResult(ValueFormatter.Format(state.ReturnValue), executionCount);
-                    }
-                    catch (CompilationErrorException e)
-                    {
-                        var lines = e.Diagnostics.Where(d => d.Severity == DiagnosticSeverity.Error).Take(3).Select(FormatDiagnostic).ToArray();
-                        failure = "compilation failed: " + string.Join("; ", lines);
-                        outputs.AddError("CompilationError", string.Join("; ", lines), lines);
-                    }
-                    catch (TimeoutException)
-                    {
-                        failure = $"timed out: the notebook exceeded {timeout.TotalSeconds:0} s";
-                        outputs.AddError("Timeout", failure, [failure]);
-                    }
-                    catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { throw; }
-                    catch (Exception e)
-                    {
-                        var inner = e is AggregateException { InnerExceptions.Count: 1 } a ? a.InnerException! : e;
-                        failure = $"runtime error: {inner.GetType().Name}: {inner.Message}";
-                        outputs.AddError(inner.GetType().Name, inner.Message, (inner.ToString()).Split('\n'));
-                    }
-                    finally
-                    {
-                        Console.SetOut(savedOut);
-                        Console.SetError(savedErr);
-                    }
-                }
-                failure = CellOutputs.ScrubSecrets(failure);
-                cellSeconds[cell.Index] = cellClock.Elapsed.TotalSeconds;
-                cell.Json["execution_count"] = executionCount;
-                cell.Json["outputs"] = outputs.ToJson();
-                foreach (var note in resolver.Notes) log?.WriteLine($"{name}: cell {cell.Index}: note: {note}");
-                resolver.Notes.Clear();
-                log?.WriteLine($"{name}: cell {cell.Index} ({executionCount}/{codeCells} code) {(failure is null ? "ok" : "FAILED")} in {cellClock.Elapsed.TotalSeconds:0.00} s");
                 if (failure != null)
-                    return new NotebookRunResult(path, false, cell.Index, $"{name}: cell {cell.Index}: {failure}", clock.Elapsed, doc, cellSeconds);
+                    return new NotebookRunResult(path, false, index, SecretScrubber.Scrub($"{name}: cell {index}: {failure}"), clock.Elapsed, doc, cellSeconds);
             }
             return new NotebookRunResult(path, true, null, null, clock.Elapsed, doc, cellSeconds);
         }
         finally
         {
-            Console.SetOut(savedOut);
-            Console.SetError(savedErr);
-            Environment.CurrentDirectory = savedDir;
-            SpecLora.Notebook.ProgressView.ProgressWriter = savedProgress;
-            Gate.Release();
+            if (restore)
+            {
+                Environment.CurrentDirectory = savedDir;
+                Gate.Release();
+            }
         }
     }
 
-    /// <summary>True when the cell ended with an expression (no semicolon) whose value should be shown.</summary>
-    /// <remarks>Like the kernel, asks Roslyn's internal <c>Script.HasReturnValue</c> (so a trailing <c>null</c> shows
-    /// as &lt;null&gt;); falls back to "the value is not null" if that member ever disappears.</remarks>
-    private static bool HasValue(ScriptState<object> state)
+    /// <summary>Sends one cell to the kernel and turns its events into outputs.</summary>
+    private static async Task<(List<InteractiveDocumentOutputElement> Outputs, string? Failure, bool TimedOut)> SubmitAsync(
+        Kernel kernel, string code, int executionCount, TimeSpan cellTimeout, CancellationToken cancellationToken)
     {
-        try
+        using var cellCts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        cellCts.CancelAfter(cellTimeout);
+        var send = kernel.SendAsync(new SubmitCode(code, "csharp"), cellCts.Token);
+        KernelCommandResult? result = null;
+        try { result = await send.WaitAsync(cellTimeout + TimeSpan.FromSeconds(5), cancellationToken).ConfigureAwait(false); }
+        catch (TimeoutException) { }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested) { } // the kernel cancelled the timed-out cell
+        var timedOut = cellCts.IsCancellationRequested && !cancellationToken.IsCancellationRequested;
+        cancellationToken.ThrowIfCancellationRequested();
+        var outputs = result is null ? [] : ToOutputs(result.Events, executionCount);
+        if (timedOut)
         {
-            if (HasReturnValueMethod?.Invoke(state.Script, null) is bool has) return has;
+            var message = $"timed out: the cell ran longer than {cellTimeout.TotalSeconds:0.#} s (--cell-timeout)";
+            outputs.RemoveAll(o => o is ErrorElement);
+            outputs.Add(new ErrorElement(message, "Timeout", [message]));
+            return (outputs, message, true);
         }
-        catch (System.Reflection.TargetInvocationException) { }
-        return state.ReturnValue is not null;
+        if (result?.Events.OfType<CommandFailed>().FirstOrDefault() is { } failed)
+            return (outputs, FailureLine(failed), false);
+        return (outputs, null, false);
     }
 
-    private static string FormatDiagnostic(Diagnostic d)
+    /// <summary>nbformat outputs from a command's events, in order: console text merged per stream, displays updated
+    /// in place, the return value, and the failure.</summary>
+    internal static List<InteractiveDocumentOutputElement> ToOutputs(IEnumerable<KernelEvent> events, int executionCount)
     {
-        var span = d.Location.GetLineSpan();
-        return $"({span.StartLinePosition.Line + 1},{span.StartLinePosition.Character + 1}) {d.Id}: {d.GetMessage(System.Globalization.CultureInfo.InvariantCulture)}";
+        var outputs = new List<InteractiveDocumentOutputElement>();
+        var displays = new Dictionary<string, int>();
+        foreach (var e in events)
+        {
+            switch (e)
+            {
+                case StandardOutputValueProduced or StandardErrorValueProduced:
+                    var stream = e is StandardOutputValueProduced ? "stdout" : "stderr";
+                    var text = PlainText(((DisplayEvent)e).FormattedValues);
+                    if (outputs.Count > 0 && outputs[^1] is TextElement last && last.Name == stream)
+                        outputs[^1] = new TextElement(last.Text + text, stream);
+                    else
+                        outputs.Add(new TextElement(text, stream));
+                    break;
+                case DisplayedValueUpdated update when update.ValueId is { } id && displays.TryGetValue(id, out var at):
+                    outputs[at] = new DisplayElement(Bundle(update.FormattedValues));
+                    break;
+                case DisplayedValueProduced display:
+                    if (display.ValueId is { } valueId) displays[valueId] = outputs.Count;
+                    outputs.Add(new DisplayElement(Bundle(display.FormattedValues)));
+                    break;
+                case ReturnValueProduced value:
+                    var result = new ReturnValueElement { ExecutionOrder = executionCount };
+                    foreach (var (mime, content) in Bundle(value.FormattedValues)) result.Data[mime] = content;
+                    outputs.Add(result);
+                    break;
+                case CommandFailed failed:
+                    outputs.Add(new ErrorElement(failed.Message ?? "", failed.Exception?.GetType().Name ?? "Error",
+                        (failed.Exception?.ToString() ?? failed.Message ?? "").Split('\n')));
+                    break;
+            }
+        }
+        return outputs;
     }
 
-    /// <summary>Every managed assembly of the running .NET (what the kernel can use without #r).</summary>
-    private static ImmutableArray<MetadataReference> LoadFrameworkReferences()
+    private static Dictionary<string, object> Bundle(IEnumerable<Microsoft.DotNet.Interactive.Formatting.FormattedValue> values)
     {
-        var runtimeDir = RuntimeEnvironment.GetRuntimeDirectory();
-        var tpa = (AppContext.GetData("TRUSTED_PLATFORM_ASSEMBLIES") as string ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries);
-        return [.. tpa
-            .Where(p => p.EndsWith(".dll", StringComparison.OrdinalIgnoreCase)
-                        && string.Equals(Path.GetDirectoryName(p)?.TrimEnd(Path.DirectorySeparatorChar), runtimeDir.TrimEnd(Path.DirectorySeparatorChar), StringComparison.Ordinal)
-                        && !Path.GetFileName(p).StartsWith("Microsoft.VisualBasic", StringComparison.Ordinal))
-            .Select(p => (MetadataReference)MetadataReference.CreateFromFile(p))];
+        var data = new Dictionary<string, object>();
+        foreach (var v in values) data.TryAdd(v.MimeType, v.Value);
+        return data;
+    }
+
+    private static string PlainText(IEnumerable<Microsoft.DotNet.Interactive.Formatting.FormattedValue> values)
+        => values.FirstOrDefault(v => v.MimeType == "text/plain")?.Value ?? values.FirstOrDefault()?.Value ?? "";
+
+    /// <summary>"compilation failed: (1,9): error CS0029: …" (first three errors) or "runtime error: Type: message".</summary>
+    private static string FailureLine(CommandFailed failed)
+    {
+        var message = (failed.Message ?? "").Replace("\r\n", "\n");
+        if (failed.Exception is { } e && e.GetType().Name != "CodeSubmissionCompilationErrorException")
+            return $"runtime error: {e.GetType().Name}: {e.Message}";
+        var lines = message.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        return lines.Any(l => l.Contains("error CS", StringComparison.Ordinal))
+            ? "compilation failed: " + string.Join("; ", lines.Where(l => l.Contains("error CS", StringComparison.Ordinal)).Take(3))
+            : "failed: " + string.Join("; ", lines.Take(3));
     }
 }

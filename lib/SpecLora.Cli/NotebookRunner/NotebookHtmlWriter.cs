@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
-using System.Text.Json.Nodes;
 using Markdig;
+using Microsoft.DotNet.Interactive.Documents;
 using SpecLora.IO;
 
 namespace SpecLora.Cli.NotebookRunner;
@@ -37,42 +37,55 @@ public static class NotebookHtmlWriter
         sb.Append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"/><title>").Append(E(title)).Append("</title><style>").Append(Style).Append("</style></head><body>\n");
         sb.Append("<p class=\"status ").Append(result.Passed ? "ok" : "fail").Append("\">").Append(E(result.Name)).Append(": ")
           .Append(result.Passed ? $"ran in {result.Elapsed.TotalSeconds:0.0} s" : E(result.Error ?? "failed")).Append(" · <a href=\"index.html\">all notebooks</a></p>\n");
-        foreach (var cell in doc.Cells)
+        foreach (var cell in doc.Elements)
         {
-            if (cell.Kind == "markdown")
+            if (!NotebookDocument.IsCode(cell))
             {
-                sb.Append("<div class=\"cell md\">").Append(Markdown.ToHtml(cell.Source, Pipeline)).Append("</div>\n");
+                sb.Append("<div class=\"cell md\">").Append(Markdown.ToHtml(cell.Contents, Pipeline)).Append("</div>\n");
                 continue;
             }
-            if (!cell.IsCode) { sb.Append("<div class=\"cell\"><pre>").Append(E(cell.Source)).Append("</pre></div>\n"); continue; }
-            var count = cell.Json["execution_count"]?.GetValue<int?>();
-            sb.Append("<div class=\"cell code\"><div class=\"prompt\">In [").Append(count?.ToString() ?? " ").Append("]</div><pre><code>").Append(E(cell.Source)).Append("</code></pre>");
-            if (cell.Json["outputs"] is JsonArray outputs)
-                foreach (var output in outputs.OfType<JsonObject>()) AppendOutput(sb, output);
+            var count = cell.ExecutionOrder > 0 ? cell.ExecutionOrder.ToString(System.Globalization.CultureInfo.InvariantCulture) : " ";
+            sb.Append("<div class=\"cell code\"><div class=\"prompt\">In [").Append(count).Append("]</div><pre><code>").Append(E(cell.Contents)).Append("</code></pre>");
+            foreach (var output in cell.Outputs) AppendOutput(sb, output);
             sb.Append("</div>\n");
         }
         sb.Append("</body></html>\n");
         return sb.ToString();
     }
 
-    private static void AppendOutput(StringBuilder sb, JsonObject output)
+    /// <summary>One output as the kernel produced it: text/html as is, else image/png, else text/plain.</summary>
+    private static void AppendOutput(StringBuilder sb, InteractiveDocumentOutputElement output)
     {
-        switch (output["output_type"]?.GetValue<string>())
+        switch (output)
         {
-            case "stream":
-                sb.Append("<div class=\"out\"><pre>").Append(E(NotebookDocument.JoinSource(output["text"]))).Append("</pre></div>");
+            case TextElement text:
+                sb.Append("<div class=\"out\"><pre>").Append(E(text.Text)).Append("</pre></div>");
                 break;
-            case "display_data" or "execute_result":
-                var data = output["data"] as JsonObject;
-                if (data?["text/html"] is { } html) sb.Append("<div class=\"out\">").Append(NotebookDocument.JoinSource(html)).Append("</div>");
-                else if (data?["text/plain"] is { } plain) sb.Append("<div class=\"out\"><pre>").Append(E(NotebookDocument.JoinSource(plain))).Append("</pre></div>");
+            case DisplayElement display:
+                AppendData(sb, display.Data);
                 break;
-            case "error":
-                var text = output["ename"] + ": " + output["evalue"];
-                sb.Append("<div class=\"out err\"><pre>").Append(E(text)).Append("</pre></div>");
+            case ReturnValueElement value:
+                AppendData(sb, value.Data);
+                break;
+            case ErrorElement error:
+                sb.Append("<div class=\"out err\"><pre>").Append(E(error.ErrorName + ": " + error.ErrorValue)).Append("</pre></div>");
                 break;
         }
     }
+
+    private static void AppendData(StringBuilder sb, IDictionary<string, object> data)
+    {
+        if (Text(data, "text/html") is { } html) sb.Append("<div class=\"out\">").Append(html).Append("</div>");
+        else if (Text(data, "image/png") is { } png) sb.Append("<div class=\"out\"><img alt=\"output\" src=\"data:image/png;base64,").Append(png.Trim()).Append("\"/></div>");
+        else if (Text(data, "text/plain") is { } plain) sb.Append("<div class=\"out\"><pre>").Append(E(plain)).Append("</pre></div>");
+    }
+
+    private static string? Text(IDictionary<string, object> data, string mime) => data.TryGetValue(mime, out var v) ? v switch
+    {
+        string s => s,
+        IEnumerable<string> lines => string.Concat(lines),
+        _ => v?.ToString(),
+    } : null;
 
     /// <summary>Writes <c>index.html</c> linking every page, with status and time.</summary>
     public static void WriteIndex(IReadOnlyList<NotebookRunResult> results, string indexPath)
@@ -86,17 +99,17 @@ public static class NotebookHtmlWriter
             var stem = Path.GetFileNameWithoutExtension(r.Name);
             sb.Append("<tr><td><a href=\"").Append(E(Uri.EscapeDataString(stem) + ".html")).Append("\">").Append(E(r.Name)).Append("</a></td><td>")
               .Append(E(Title(r.Executed) ?? "")).Append("</td><td>").Append(r.Passed ? "passed" : E(r.Error ?? "failed")).Append("</td><td>")
-              .Append($"{r.Elapsed.TotalSeconds:0.0} s").Append("</td><td><a href=\"").Append(E(Uri.EscapeDataString(r.Name))).Append("\">").Append(E(r.Name)).Append("</a></td></tr>\n");
+              .Append($"{r.Elapsed.TotalSeconds:0.0} s").Append("</td><td><a href=\"").Append(E(Uri.EscapeDataString(stem + ".ipynb"))).Append("\">").Append(E(stem + ".ipynb")).Append("</a></td></tr>\n");
         }
         sb.Append("</table></body></html>\n");
         AtomicFile.WriteAllText(indexPath, sb.ToString());
     }
 
     /// <summary>The text of the first markdown heading, if any.</summary>
-    internal static string? Title(NotebookDocument doc)
+    internal static string? Title(InteractiveDocument doc)
     {
-        foreach (var cell in doc.Cells.Where(c => c.Kind == "markdown"))
-            foreach (var line in cell.Source.Split('\n'))
+        foreach (var cell in doc.Elements.Where(c => !NotebookDocument.IsCode(c)))
+            foreach (var line in cell.Contents.Split('\n'))
                 if (line.TrimStart().StartsWith('#')) return line.TrimStart().TrimStart('#').Trim();
         return null;
     }

@@ -7,9 +7,9 @@ using SpecLora.Spectrograms;
 namespace SpecLora.Notebook;
 
 /// <summary>
-/// Connects the views to whatever shows them. <see cref="Register"/> (called once in every notebook's first cell)
-/// registers <c>text/html</c> formatters with .NET Interactive; <see cref="TryFormatHtml"/> is the same mapping for
-/// hosts without the kernel, such as the <c>speclora notebooks</c> runner.
+/// Connects the views to the .NET Interactive kernel that shows them (Jupyter, VS Code, <c>speclora notebooks</c>):
+/// <see cref="Register"/> (called once in every notebook's first cell) registers <c>text/html</c> formatters with the
+/// kernel's <c>Microsoft.DotNet.Interactive.Formatting.Formatter</c>.
 /// </summary>
 public static class Display
 {
@@ -23,7 +23,8 @@ public static class Display
     /// (a grayscale preview), and token-redacting text/html and text/plain formatters for
     /// <see cref="ReplicateClientOptions"/> and <see cref="ReplicateClient"/>, with <c>Microsoft.DotNet.Interactive.Formatting.Formatter</c>. Safe to call many times and
     /// without a kernel: if the formatting assembly cannot be used, nothing is registered and nothing is thrown
-    /// (the views also carry the name-matched <c>TypeFormatterSource</c> attribute the kernel understands).
+    /// (the views also carry the name-matched <c>TypeFormatterSource</c> attribute the kernel understands, so they show
+    /// as HTML even before <see cref="Register"/>).
     /// </summary>
     public static void Register()
     {
@@ -35,7 +36,7 @@ public static class Display
         }
         catch (Exception e) when (e is FileNotFoundException or FileLoadException or TypeLoadException or MissingMethodException or InvalidOperationException)
         {
-            FormattersRegistered = false; // no usable Microsoft.DotNet.Interactive.Formatting: hosts use TryFormatHtml
+            FormattersRegistered = false; // no usable Microsoft.DotNet.Interactive.Formatting: the attribute convention remains
         }
     }
 
@@ -57,24 +58,6 @@ public static class Display
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ReplicateClientOptions>((v, w) => w.Write(v.ToString()), "text/plain");
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ReplicateClient>((v, w) => w.Write(RedactedHtml(v)), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ReplicateClient>((v, w) => w.Write(v.ToString()), "text/plain");
-    }
-
-    /// <summary>
-    /// HTML for the values this library knows how to show: any <see cref="IHtmlView"/>, an <see cref="AudioClip"/>
-    /// (player), a <see cref="Spectrogram"/> (grayscale preview with axes), or <see cref="ReplicateClientOptions"/> /
-    /// <see cref="ReplicateClient"/> (their token-redacted text). False for anything else.
-    /// </summary>
-    public static bool TryFormatHtml(object? value, out string html)
-    {
-        html = value switch
-        {
-            IHtmlView view => view.ToHtml(),
-            AudioClip clip => new AudioView(clip).ToHtml(),
-            Spectrogram s => SpectrogramView.FromSpectrogram(s).ToHtml(),
-            ReplicateClientOptions or ReplicateClient => RedactedHtml(value),
-            _ => "",
-        };
-        return value is IHtmlView or AudioClip or Spectrogram or ReplicateClientOptions or ReplicateClient;
     }
 
     /// <summary>The token-redacting <c>ToString</c> of Replicate settings/clients, HTML-encoded in a &lt;code&gt;.</summary>

@@ -4,9 +4,10 @@ using System.Reflection;
 namespace SpecLora.Notebook;
 
 /// <summary>
-/// Progress of a long cell. In Polyglot Notebooks it shows one output that updates in place; in the
-/// <c>speclora notebooks</c> runner (which sets <see cref="ProgressWriter"/>) it writes a console progress line outside
-/// the cell's captured output; elsewhere it prints a plain line every 10 %. Dispose (or <see cref="Complete"/>) at the end.
+/// Progress of a long cell. In the .NET Interactive kernel (Jupyter, VS Code, <c>speclora notebooks</c>) it shows one
+/// output that updates in place (<c>display</c> and its <c>Update</c>); elsewhere it prints a plain line every 10 % to
+/// <see cref="Console.Out"/> or to the writer given. No process-wide setting: the host decides by being a kernel or not.
+/// Dispose (or <see cref="Complete"/>) at the end.
 /// </summary>
 /// <example><code>
 /// using (var p = Show.Progress("Griffin-Lim", 32))
@@ -17,12 +18,9 @@ public sealed class ProgressView : IHtmlView, IDisposable
 {
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private readonly object? _kernelHandle;
+    private readonly TextWriter? _writer;
     private long _lastUpdateMs = -1000;
     private int _lastDecile = -1;
-
-    /// <summary>Where progress lines go when no kernel is present. The runner sets this to its console so that
-    /// progress is not recorded as cell output; null = <see cref="Console.Out"/>.</summary>
-    public static TextWriter? ProgressWriter { get; set; }
 
     /// <summary>What is being done.</summary>
     public string Label { get; }
@@ -38,12 +36,15 @@ public sealed class ProgressView : IHtmlView, IDisposable
     /// <summary>Starts a progress display.</summary>
     /// <param name="label">What is being done, e.g. "Inverting 7 spectrograms".</param>
     /// <param name="total">Number of steps (≥ 1).</param>
-    public ProgressView(string label, int total)
+    /// <param name="writer">Where progress lines go outside a kernel; null = <see cref="Console.Out"/>. When given, the
+    /// kernel display is not used (tests, consoles).</param>
+    public ProgressView(string label, int total, TextWriter? writer = null)
     {
         if (total < 1) throw new ArgumentOutOfRangeException(nameof(total), total, $"total={total} must be ≥ 1");
         Label = label ?? "";
         Total = total;
-        _kernelHandle = ProgressWriter is null ? KernelDisplay.TryDisplay(this) : null;
+        _writer = writer;
+        _kernelHandle = writer is null ? KernelDisplay.TryDisplay(this) : null;
         Publish(force: true);
     }
 
@@ -77,14 +78,8 @@ public sealed class ProgressView : IHtmlView, IDisposable
             if (force || now - _lastUpdateMs >= 250) { _lastUpdateMs = now; KernelDisplay.TryUpdate(_kernelHandle, this); }
             return;
         }
-        var writer = ProgressWriter;
-        if (writer != null)
-        {
-            if (force || now - _lastUpdateMs >= 500) { _lastUpdateMs = now; writer.WriteLine("  … " + ToString()); }
-            return;
-        }
         var decile = Done * 10 / Total;
-        if (IsComplete || decile > _lastDecile) { _lastDecile = decile; Console.WriteLine(ToString()); }
+        if (IsComplete || decile > _lastDecile) { _lastDecile = decile; (_writer ?? Console.Out).WriteLine(ToString()); }
     }
 
     /// <inheritdoc/>
@@ -96,7 +91,11 @@ public sealed class ProgressView : IHtmlView, IDisposable
     public override string ToString()
         => $"{Label}: {Done}/{Total} ({100 * Done / Total}%) in {Html.F(Elapsed.TotalSeconds, "0.0")} s{(IsComplete ? ", done" : "")}";
 
-    /// <summary>Reflection bridge to <c>Microsoft.DotNet.Interactive.Kernel.display</c>, present only inside the kernel.</summary>
+    /// <summary>Reflection bridge to the kernel's display, present only inside .NET Interactive.</summary>
+    /// <remarks>Displays through <c>KernelInvocationContextExtensions.Display(KernelInvocationContext.Current, …)</c>,
+    /// whose returned handle is the one it published: in kernel 1.0.712001 the <c>display(x)</c> helper returns a
+    /// <em>second</em> handle with a new id, so its <c>Update</c> never reaches the shown output. Falls back to
+    /// <c>Kernel.display</c> if the context method is missing.</remarks>
     private static class KernelDisplay
     {
         internal static object? TryDisplay(object value)
@@ -104,8 +103,13 @@ public sealed class ProgressView : IHtmlView, IDisposable
             try
             {
                 var asm = AppDomain.CurrentDomain.GetAssemblies().FirstOrDefault(a => a.GetName().Name == "Microsoft.DotNet.Interactive");
-                var kernel = asm?.GetType("Microsoft.DotNet.Interactive.Kernel");
-                var display = kernel?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                if (asm is null) return null;
+                var context = asm.GetType("Microsoft.DotNet.Interactive.KernelInvocationContext")?.GetProperty("Current", BindingFlags.Public | BindingFlags.Static)?.GetValue(null);
+                if (context is null) return null; // a kernel is loaded but no cell is running
+                var viaContext = asm.GetType("Microsoft.DotNet.Interactive.KernelInvocationContextExtensions")?.GetMethods(BindingFlags.Public | BindingFlags.Static)
+                    .FirstOrDefault(m => m.Name == "Display" && m.GetParameters() is { Length: 3 } p && p[1].ParameterType == typeof(object));
+                if (viaContext is not null) return viaContext.Invoke(null, [context, value, new[] { "text/html" }]);
+                var display = asm.GetType("Microsoft.DotNet.Interactive.Kernel")?.GetMethods(BindingFlags.Public | BindingFlags.Static)
                     .FirstOrDefault(m => m.Name == "display" && m.GetParameters().Length == 2);
                 return display?.Invoke(null, [value, new[] { "text/html" }]);
             }

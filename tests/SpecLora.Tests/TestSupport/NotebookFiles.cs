@@ -41,12 +41,37 @@ public static class NotebookFiles
         return path;
     }
 
+    /// <summary>
+    /// A fresh repository-like folder: <c>lib/SpecLora/bin/Release/net10.0</c> is a link to the test binaries (SpecLora.dll
+    /// and every dependency beside it), so a notebook in the returned <c>notebooks/</c> folder loads the library with the
+    /// same relative <c>#r</c> as the repository's notebooks.
+    /// </summary>
+    public static string NotebooksDirWithLibrary()
+    {
+        var root = TempDir();
+        var bin = Path.Combine(root, "lib", "SpecLora", "bin", "Release");
+        Directory.CreateDirectory(bin);
+        Directory.CreateSymbolicLink(Path.Combine(bin, "net10.0"), AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var notebooks = Path.Combine(root, "notebooks");
+        Directory.CreateDirectory(notebooks);
+        return notebooks;
+    }
+
+    /// <summary>A copy of the sample notebook (Fixtures/notebooks) in <see cref="NotebooksDirWithLibrary"/>.</summary>
+    public static string SampleNotebook()
+    {
+        var from = Directory.GetFiles(FixtureDir, "*.ipynb")[0];
+        var to = Path.Combine(NotebooksDirWithLibrary(), Path.GetFileName(from));
+        File.Copy(from, to);
+        return to;
+    }
+
     /// <summary>Code cells only, each preceded by a one-line markdown cell.</summary>
     public static string WriteCode(string dir, string name, params string[] code)
         => Write(dir, name, code.SelectMany(c => new[] { ("markdown", "Why."), ("code", c) }).ToArray());
 }
 
-/// <summary>Tests that change process-wide state (console, current directory, progress writer) run alone.</summary>
+/// <summary>Tests that change process-wide state (console, current directory, environment) run alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class ProcessStateCollection
 {

@@ -26,7 +26,7 @@ public class HtmlCheckerTests
     {
         var chromium = RequireChromium();
         var outDir = NotebookFiles.TempDir();
-        var result = await NotebookExecutor.RunAsync(Directory.GetFiles(NotebookFiles.FixtureDir, "*.ipynb")[0], TimeSpan.FromMinutes(2));
+        var result = await NotebookExecutor.RunAsync(NotebookFiles.SampleNotebook(), TimeSpan.FromMinutes(2));
         Assert.True(result.Passed, result.Error);
         var page = Path.Combine(outDir, "sample.html");
         NotebookHtmlWriter.WritePage(result, page);

@@ -56,7 +56,9 @@ public class NotebookConventionsTests
             ("code", "#!time\nvar x = 1;"),
             ("code", "#r \"nuget: X\""),
             ("markdown", "why"),
-            ("code", string.Join("\n", Enumerable.Range(0, 16).Select(i => $"var v{i} = {i};"))));
+            ("code", string.Join("\n", Enumerable.Range(0, 16).Select(i => $"var v{i} = {i};"))),
+            ("markdown", "why"),
+            ("code", "using var zip = System.IO.Compression.ZipFile.OpenRead(\"x.zip\");"));
         var doc = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(path))!;
         doc["metadata"]!["kernelspec"]!["name"] = "csharp";
         doc["cells"]![1]!.AsObject().Remove("id");
@@ -73,5 +75,6 @@ public class NotebookConventionsTests
         Assert.Contains("cell 4: #r \"nuget:", problems);
         Assert.Contains("cell 4: a markdown cell must come before", problems);
         Assert.Contains("cell 6: 16 lines", problems);
+        Assert.Contains("cell 8: using var at the top level of a cell is not allowed", problems);
     }
 }

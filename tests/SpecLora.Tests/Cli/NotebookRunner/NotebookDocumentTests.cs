@@ -7,26 +7,36 @@ namespace SpecLora.Tests.Cli.NotebookRunner;
 public class NotebookDocumentTests
 {
     [Fact]
-    public void Source_may_be_a_string_or_lines_and_lines_round_trip()
+    public void Source_may_be_a_string_or_lines()
     {
         Assert.Equal("a\nb", NotebookDocument.JoinSource(new JsonArray("a\r\n", "b")));
         Assert.Equal("x", NotebookDocument.JoinSource(JsonValue.Create("x")));
-        var lines = NotebookDocument.SplitLines("a\nb\n");
-        Assert.Equal(["a\n", "b\n"], lines.Select(l => (string)l!).ToArray());
-        Assert.Equal("a\nb\n", NotebookDocument.JoinSource(lines));
     }
 
     [Fact]
-    public void Loads_cells_with_positions_and_saves_unknown_fields()
+    public void Loads_cells_with_positions_for_the_convention_checks()
     {
-        var dir = NotebookFiles.TempDir();
-        var path = NotebookFiles.WriteCode(dir, "d.ipynb", "1+1");
+        var path = NotebookFiles.WriteCode(NotebookFiles.TempDir(), "d.ipynb", "1+1");
         var doc = NotebookDocument.Load(path);
         Assert.Equal(["markdown", "code"], doc.Cells.Select(c => c.Kind).ToArray());
         Assert.Equal(2, doc.Cells[1].Index);
-        doc.Root["metadata"]!["custom"] = "kept";
-        doc.Save(Path.Combine(dir, "out.ipynb"));
-        Assert.Equal("kept", (string?)NotebookDocument.Load(Path.Combine(dir, "out.ipynb")).Root["metadata"]!["custom"]);
+    }
+
+    [Fact]
+    public void Documents_round_trip_keeps_ids_cell_metadata_and_notebook_metadata()
+    {
+        var dir = NotebookFiles.TempDir();
+        var path = NotebookFiles.WriteCode(dir, "d.ipynb", "1+1");
+        var doc = NotebookDocument.ReadInteractive(path);
+        Assert.Equal(["markdown", "csharp"], doc.Elements.Select(e => e.KernelName).ToArray());
+        Assert.True(NotebookDocument.IsCode(doc.Elements[1]));
+        var copy = Path.Combine(dir, "out.ipynb");
+        NotebookDocument.WriteIpynb(doc, copy);
+        var json = JsonNode.Parse(File.ReadAllText(copy))!;
+        Assert.Equal("cell-1", (string?)json["cells"]![1]!["id"]);
+        Assert.Equal("csharp", (string?)json["cells"]![1]!["metadata"]!["polyglot_notebook"]!["kernelName"]);
+        Assert.True(JsonNode.DeepEquals(NotebookConventions.ExpectedMetadata()["kernelspec"], json["metadata"]!["kernelspec"]));
+        Assert.Equal((4, 5), (json["nbformat"]!.GetValue<int>(), json["nbformat_minor"]!.GetValue<int>()));
     }
 
     [Fact]
@@ -34,7 +44,7 @@ public class NotebookDocumentTests
     {
         var path = Path.Combine(NotebookFiles.TempDir(), "bad.ipynb");
         File.WriteAllText(path, "{\"cells\": 3");
-        var e = Assert.ThrowsAny<SpecLoraException>(() => NotebookDocument.Load(path));
-        Assert.Contains("bad.ipynb", e.Message);
+        Assert.Contains("bad.ipynb", Assert.ThrowsAny<SpecLoraException>(() => NotebookDocument.Load(path)).Message);
+        Assert.Contains("bad.ipynb", Assert.ThrowsAny<SpecLoraException>(() => NotebookDocument.ReadInteractive(path)).Message);
     }
 }
