@@ -2,6 +2,20 @@ using SpecLora.Spectrograms;
 
 namespace SpecLora.Inversion;
 
+/// <summary>How <see cref="MelInverter"/> fills in the STFT frames that no picture column showed.</summary>
+public enum BetweenColumns
+{
+    /// <summary>Linear in the logarithm of the NNLS magnitude between the frames shown (linear in dB).</summary>
+    LogLinear,
+    /// <summary>Onset-aware: a level that rises between two shown frames is interpolated linearly in power (the window
+    /// slides onto a new note: energy grows with the overlap), a level that falls linearly in dB (a decay).</summary>
+    OnsetAware,
+    /// <summary>Linear in power between the frames shown (the mean power of a ramp, not its geometric mean).</summary>
+    LinearPower,
+    /// <summary>Linear in dB on the mel itself, then NNLS on every frame (each frame its own non-negative fit).</summary>
+    MelDb,
+}
+
 /// <summary>Settings of <see cref="MelInverter"/>. Defaults: PGHI + 32 FGLA iterations, 4 frames per image column,
 /// converged NNLS, peak −1 dBFS.</summary>
 public sealed record InversionOptions
@@ -12,11 +26,29 @@ public sealed record InversionOptions
     public int Iterations { get; init; } = 32;
     /// <summary>Seed for every random choice (initial phase, PGHI leftovers). Default 0.</summary>
     public int Seed { get; init; }
-    /// <summary>STFT frames synthesised per mel column (an image column is one point-sampled frame). 1 = the mel's
-    /// frames are the true frames. Ignored when <see cref="DurationSeconds"/> is set. Default 4.</summary>
-    public int FramesPerColumn { get; init; } = 4;
-    /// <summary>Target audio duration in seconds (e.g. the original track's); overrides <see cref="FramesPerColumn"/>.</summary>
+    /// <summary>STFT frames synthesised per mel column (an image column is one point-sampled frame); null = 4. 1 = the
+    /// mel's frames are the true frames. Give at most one of this, <see cref="DurationSeconds"/> and <see cref="Frames"/>.</summary>
+    public int? FramesPerColumn { get; init; }
+    /// <summary>Target audio duration in seconds (e.g. the original track's): librosa's frame count for round(d·sr)
+    /// samples, 1 + ⌊round(d·sr)/hop⌋ (<see cref="ColumnUpsampler.FramesForDuration"/>).</summary>
     public double? DurationSeconds { get; init; }
+    /// <summary>The exact STFT frame count T of the audio the picture shows (librosa's <c>S.shape[1]</c>); column c of a
+    /// W-column picture is then frame ⌊(c + 0.5)·T/W⌋.</summary>
+    public int? Frames { get; init; }
+    /// <summary>Frames per column used when neither <see cref="DurationSeconds"/> nor <see cref="Frames"/> is set.</summary>
+    public const int DefaultFramesPerColumn = 4;
+    /// <summary><see cref="FramesPerColumn"/>, or <see cref="DefaultFramesPerColumn"/> when unset.</summary>
+    public int EffectiveFramesPerColumn => FramesPerColumn ?? DefaultFramesPerColumn;
+    /// <summary>How the frames no column shows are filled in. Default <see cref="BetweenColumns.LogLinear"/> (see
+    /// <c>lib/SpecLora/Inversion/README.md</c> for what each approach measured on real pictures).</summary>
+    public BetweenColumns BetweenColumns { get; init; } = BetweenColumns.LogLinear;
+    /// <summary>How strongly the phase iteration holds the frames no column showed to their interpolated mel, 0…1:
+    /// 1 = like the shown frames; smaller lets STFT consistency pull them away (the magnitude is |t|·G^w, G the
+    /// mel-consistent gain). Default 1.</summary>
+    public float UnseenFrameWeight { get; init; } = 1f;
+    /// <summary>A floor on the NNLS power that follows the band's level, in dB below the smooth band-level estimate
+    /// (flat-equivalent transpose of the mel); null = no floor (the converged NNLS as it is). Default null.</summary>
+    public double? NnlsFloorDb { get; init; }
     /// <summary>Maximum FISTA iterations of the mel → linear NNLS. Default 300.</summary>
     public int NnlsIterations { get; init; } = 300;
     /// <summary>NNLS stop once the mel residual is below this (dB). Default −60 (measured better than −40 on the corpus).</summary>
@@ -45,14 +77,26 @@ public sealed record InversionOptions
     public InversionOptions Validate()
     {
         if (Iterations < 0 || Iterations > 100_000) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, $"Iterations={Iterations} must be in 0..100000");
-        if (FramesPerColumn <= 0) throw new ArgumentOutOfRangeException(nameof(FramesPerColumn), FramesPerColumn, $"FramesPerColumn={FramesPerColumn} must be > 0 (frames per image column)");
+        int given = (FramesPerColumn is null ? 0 : 1) + (DurationSeconds is null ? 0 : 1) + (Frames is null ? 0 : 1);
+        if (given > 1)
+            throw new ArgumentException($"give one time axis, not {given}: FramesPerColumn={Show(FramesPerColumn)}, DurationSeconds={Show(DurationSeconds)}, Frames={Show(Frames)}");
+        if (FramesPerColumn is <= 0) throw new ArgumentOutOfRangeException(nameof(FramesPerColumn), FramesPerColumn, $"FramesPerColumn={FramesPerColumn} must be > 0 (frames per image column)");
         if (FramesPerColumn > 10_000) throw new ArgumentOutOfRangeException(nameof(FramesPerColumn), FramesPerColumn, $"FramesPerColumn={FramesPerColumn} must be ≤ 10000");
         if (DurationSeconds is { } d && (!(d > 0) || !double.IsFinite(d) || d > 86400))
             throw new ArgumentOutOfRangeException(nameof(DurationSeconds), d, $"DurationSeconds={d} must be > 0 and ≤ 86400");
+        if (Frames is <= 0) throw new ArgumentOutOfRangeException(nameof(Frames), Frames, $"Frames={Frames} must be > 0 (the STFT frame count)");
+        if (!(UnseenFrameWeight >= 0 && UnseenFrameWeight <= 1)) throw new ArgumentOutOfRangeException(nameof(UnseenFrameWeight), UnseenFrameWeight, $"UnseenFrameWeight={UnseenFrameWeight} must be in 0…1");
+        if (NnlsFloorDb is { } fl && (!double.IsFinite(fl) || fl < 0 || fl > 200)) throw new ArgumentOutOfRangeException(nameof(NnlsFloorDb), fl, $"NnlsFloorDb={fl} must be in 0…200 dB");
+        if (!Enum.IsDefined(BetweenColumns)) throw new ArgumentOutOfRangeException(nameof(BetweenColumns), BetweenColumns, $"BetweenColumns={BetweenColumns} is not a known approach");
         if (NnlsIterations < 0) throw new ArgumentOutOfRangeException(nameof(NnlsIterations), NnlsIterations, $"NnlsIterations={NnlsIterations} must be ≥ 0");
         if (!(ReferencePower > 0) || !float.IsFinite(ReferencePower)) throw new ArgumentOutOfRangeException(nameof(ReferencePower), ReferencePower, $"ReferencePower={ReferencePower} must be finite and > 0");
         if (PeakDbfs is { } p && (!(p <= 0) || !double.IsFinite(p))) throw new ArgumentOutOfRangeException(nameof(PeakDbfs), p, $"PeakDbfs={p} must be finite and ≤ 0");
         Mel.Validate();
+        int hop = Mel.Stft.EffectiveHopLength;
+        long frames = Frames ?? (DurationSeconds is { } ds ? ColumnUpsampler.FramesForDuration(ds, Mel.SampleRate, hop) : 0);
+        if (frames > 0) MelInverter.CheckSize(frames, Mel);
         return this;
     }
+
+    private static string Show<T>(T? v) where T : struct => v?.ToString() ?? "null";
 }

@@ -15,9 +15,13 @@ internal sealed class MelTarget
     /// <summary>Bins no filter covers (they keep the fixed magnitude).</summary>
     public int[] Uncovered { get; }
 
-    public MelTarget(MelFilterBank fb, float[] melFrameMajor)
+    /// <summary>Per frame, the exponent w of the mel-consistent gain G in the magnitude |t|·G^(w/2)… (1 = fully held to
+    /// the mel); null = 1 everywhere.</summary>
+    public float[]? FrameWeight { get; }
+
+    public MelTarget(MelFilterBank fb, float[] melFrameMajor, float[]? frameWeight = null)
     {
-        FilterBank = fb; Mel = melFrameMajor;
+        FilterBank = fb; Mel = melFrameMajor; FrameWeight = frameWeight;
         var col = new float[fb.NBins];
         for (int m = 0; m < fb.NMels; m++) { var w = fb.RowWeights(m); for (int i = 0; i < w.Length; i++) col[fb.Start[m] + i] += w[i]; }
         InverseColumnSum = new float[fb.NBins];
@@ -131,10 +135,21 @@ internal static class PhaseIteration
                 var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
                 TensorPrimitives.MultiplyAdd(w, ratio[b], g, g);
             }
-            // s = √(P·gain/colsum) where a filter covers the bin, else the fixed magnitude
+            // s = √(P·G), G = gain/colsum, where a filter covers the bin, else the fixed magnitude; a frame of weight
+            // w < 1 gets √P·G^(w/2), between the consistent |t| (w = 0) and the mel-consistent one (w = 1).
             TensorPrimitives.Multiply(gain, colInv, gain);
-            TensorPrimitives.Multiply(power, gain, tmp);
-            TensorPrimitives.Sqrt(tmp, tmp);
+            float fw = target.FrameWeight?[t] ?? 1f;
+            if (fw < 1f)
+            {
+                TensorPrimitives.Pow(gain, fw, gain);
+                TensorPrimitives.Sqrt(power, tmp);
+                TensorPrimitives.Multiply(tmp, gain, tmp);
+            }
+            else
+            {
+                TensorPrimitives.Multiply(power, gain, tmp);
+                TensorPrimitives.Sqrt(tmp, tmp);
+            }
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
             foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
             // a = r − β·p; p ← s·a/(|a| + tiny)
