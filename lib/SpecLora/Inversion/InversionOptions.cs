@@ -59,6 +59,14 @@ public sealed record InversionOptions
     /// mel (one multiplicative step from the rebuilt |STFT|² towards the target mel) instead of holding the NNLS
     /// magnitude fixed. Ignored by <see cref="MelInverter.FromMagnitude"/> and the pinv baseline. Default true.</summary>
     public bool MelConsistent { get; init; } = true;
+    /// <summary>With <see cref="MelConsistent"/>: the last this many phase iterations project onto the fixed NNLS magnitude
+    /// instead, so the fine structure inside each mel band comes from the NNLS rather than drifting with the mel-consistent
+    /// updates (which only constrain band sums). Default 0.</summary>
+    public int FixedMagnitudeFinalIterations { get; init; }
+    /// <summary>With <see cref="MelConsistent"/>: a floor inside every mel-consistent projection, in dB below the band's
+    /// flat-equivalent level (the band's power spread evenly over its bins), so the multiplicative updates cannot carve
+    /// holes between partials; null = none. Default null.</summary>
+    public double? ProjectionFloorDb { get; init; }
     /// <summary>Power that 0 dB stands for in <see cref="MelInverter.FromMelDb"/> (librosa <c>ref</c>). Default 1.</summary>
     public float ReferencePower { get; init; } = 1f;
     /// <summary>Peak level of the output in dBFS; null = leave the level as reconstructed. Default −1.</summary>
@@ -84,6 +92,8 @@ public sealed record InversionOptions
         if (FramesPerColumn > 10_000) throw new ArgumentOutOfRangeException(nameof(FramesPerColumn), FramesPerColumn, $"FramesPerColumn={FramesPerColumn} must be ≤ 10000");
         if (DurationSeconds is { } d && (!(d > 0) || !double.IsFinite(d) || d > 86400))
             throw new ArgumentOutOfRangeException(nameof(DurationSeconds), d, $"DurationSeconds={d} must be > 0 and ≤ 86400");
+        if (ProjectionFloorDb is { } pf && (!double.IsFinite(pf) || pf < 0 || pf > 200)) throw new ArgumentOutOfRangeException(nameof(ProjectionFloorDb), pf, $"ProjectionFloorDb={pf} must be in 0…200 dB");
+        if (FixedMagnitudeFinalIterations < 0) throw new ArgumentOutOfRangeException(nameof(FixedMagnitudeFinalIterations), FixedMagnitudeFinalIterations, $"FixedMagnitudeFinalIterations={FixedMagnitudeFinalIterations} must be ≥ 0");
         if (Frames is <= 0) throw new ArgumentOutOfRangeException(nameof(Frames), Frames, $"Frames={Frames} must be > 0 (the STFT frame count)");
         if (!(UnseenFrameWeight >= 0 && UnseenFrameWeight <= 1)) throw new ArgumentOutOfRangeException(nameof(UnseenFrameWeight), UnseenFrameWeight, $"UnseenFrameWeight={UnseenFrameWeight} must be in 0…1");
         if (NnlsFloorDb is { } fl && (!double.IsFinite(fl) || fl < 0 || fl > 200)) throw new ArgumentOutOfRangeException(nameof(NnlsFloorDb), fl, $"NnlsFloorDb={fl} must be in 0…200 dB");

@@ -19,6 +19,14 @@ internal sealed class MelTarget
     /// the mel); null = 1 everywhere.</summary>
     public float[]? FrameWeight { get; }
 
+    /// <summary>Floor of the projected power relative to the band's flat-equivalent level (linear factor, 0 = none):
+    /// s² ≥ FloorScale·Σ_m A_mk(M_m/r_m)/Σ_m A_mk.</summary>
+    public float FloorScale { get; init; }
+    /// <summary>1/Σ_k A_mk per band (0 for an empty band).</summary>
+    public float[] InverseRowSum { get; private set; } = [];
+    /// <summary>The last iterations that project onto the fixed magnitude instead (0 = none).</summary>
+    public int FixedFinalIterations { get; init; }
+
     public MelTarget(MelFilterBank fb, float[] melFrameMajor, float[]? frameWeight = null)
     {
         FilterBank = fb; Mel = melFrameMajor; FrameWeight = frameWeight;
@@ -27,6 +35,8 @@ internal sealed class MelTarget
         InverseColumnSum = new float[fb.NBins];
         for (int k = 0; k < col.Length; k++) InverseColumnSum[k] = col[k] > 0 ? 1f / col[k] : 0f;
         Uncovered = Enumerable.Range(0, fb.NBins).Where(k => col[k] <= 0).ToArray();
+        InverseRowSum = new float[fb.NMels];
+        for (int m = 0; m < fb.NMels; m++) { float r = 0; foreach (var w in fb.RowWeights(m)) r += w; InverseRowSum[m] = r > 0 ? 1f / r : 0f; }
     }
 }
 
@@ -58,9 +68,10 @@ internal static class PhaseIteration
             float[] rRe = curRe, rIm = curIm, pRe = othRe, pIm = othIm;
             int bins = plan.Bins;
             // rebuilt t → cur (overwrites c, no longer needed); new c → oth (t_prev no longer needed after use).
-            plan.ForwardPadded(padded, frames, rRe, rIm, melTarget == null
+            bool mel = melTarget != null && it < iterations - melTarget.FixedFinalIterations;
+            plan.ForwardPadded(padded, frames, rRe, rIm, !mel
                 ? (t0, count, _) => Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b)
-                : (t0, count, _) => ProjectMel(melTarget, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
+                : (t0, count, _) => ProjectMel(melTarget!, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
             (curRe, othRe) = (othRe, curRe);
             (curIm, othIm) = (othIm, curIm);
             progress?.Report(new InversionProgress(InversionStage.PhaseIterations, it + 1, iterations));
@@ -149,6 +160,19 @@ internal static class PhaseIteration
             {
                 TensorPrimitives.Multiply(power, gain, tmp);
                 TensorPrimitives.Sqrt(tmp, tmp);
+            }
+            if (target.FloorScale > 0)
+            {
+                // flat-equivalent band level → floor: s ≥ √(FloorScale·flat)
+                gain.Clear();
+                for (int b = 0; b < nMels; b++)
+                {
+                    var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
+                    TensorPrimitives.MultiplyAdd(w, m[b] * target.InverseRowSum[b] * target.FloorScale, g, g);
+                }
+                TensorPrimitives.Multiply(gain, colInv, gain);
+                TensorPrimitives.Sqrt(gain, gain);
+                TensorPrimitives.Max(tmp, gain, tmp);
             }
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
             foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];

@@ -109,8 +109,9 @@ public static class PictureEvaluation
 
     /// <summary>
     /// The time-axis check: the clip's frames are cut into <paramref name="parts"/> equal parts; in each, the whole-frame
-    /// shift s (|s| ≤ <paramref name="maxShift"/>) of the estimate's mel against the reference's that gives the lowest
-    /// mel-SC_gain. 0 in every part = no drift.
+    /// shift s (|s| ≤ <paramref name="maxShift"/>) of the estimate's mel against the reference's that correlates best in
+    /// dB (Pearson correlation of the dB mels, each floored 80 dB below its peak: level-free, and every band counts, not
+    /// only the loudest). 0 in every part = no drift.
     /// </summary>
     public static int[] BestShifts(AudioClip reference, AudioClip estimate, int parts = 3, int maxShift = 3, MelOptions? mel = null)
     {
@@ -119,21 +120,27 @@ public static class PictureEvaluation
         if (maxShift < 0) throw new ArgumentOutOfRangeException(nameof(maxShift), maxShift, $"maxShift={maxShift} must be ≥ 0");
         var mo = mel ?? new MelOptions { SampleRate = reference.SampleRate };
         int n = Math.Min(reference.Length, estimate.Length);
-        var r = MelSpectrogram.Compute(reference.Samples.AsSpan(0, n).ToArray(), mo);
-        var e = MelSpectrogram.Compute(estimate.Samples.AsSpan(0, n).ToArray(), mo);
+        var r = Decibels.PowerToDb(MelSpectrogram.Compute(reference.Samples.AsSpan(0, n).ToArray(), mo), DbOptions.MakeMels);
+        var e = Decibels.PowerToDb(MelSpectrogram.Compute(estimate.Samples.AsSpan(0, n).ToArray(), mo), DbOptions.MakeMels);
         int frames = Math.Min(r.Frames, e.Frames), bins = r.Bins;
         var best = new int[parts];
         for (int p = 0; p < parts; p++)
         {
             int a = Math.Max(maxShift, p * frames / parts), b = Math.Min(frames - maxShift, (p + 1) * frames / parts);
-            double bestScore = double.PositiveInfinity;
+            double bestCorr = double.NegativeInfinity;
             for (int s = -maxShift; s <= maxShift; s++)
             {
-                double rr = 0, re = 0, ee = 0;
+                double sx = 0, sy = 0, sxx = 0, syy = 0, sxy = 0; long cnt = 0;
                 for (int k = 0; k < bins; k++)
-                    for (int f = a; f < b; f++) { double x = r[k, f], y = e[k, f + s]; rr += x * x; re += x * y; ee += y * y; }
-                double score = rr > 0 && ee > 0 ? 1 - re * re / (rr * ee) : double.PositiveInfinity;
-                if (score < bestScore) { bestScore = score; best[p] = s; }
+                    for (int f = a; f < b; f++)
+                    {
+                        double x = r[k, f], y = e[k, f + s];
+                        sx += x; sy += y; sxx += x * x; syy += y * y; sxy += x * y; cnt++;
+                    }
+                if (cnt == 0) continue;
+                double cov = sxy / cnt - sx / cnt * (sy / cnt), vx = sxx / cnt - sx / cnt * (sx / cnt), vy = syy / cnt - sy / cnt * (sy / cnt);
+                double corr = vx > 0 && vy > 0 ? cov / Math.Sqrt(vx * vy) : double.NegativeInfinity;
+                if (corr > bestCorr) { bestCorr = corr; best[p] = s; }
             }
         }
         return best;
