@@ -83,13 +83,15 @@ internal static class PhaseIteration
     }
 
     /// <summary>For i in [start, start+count): a = r − β·p; p ← S·a/(|a| + tiny). r is left as the next t_prev.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Project(float[] mag, float[] rRe, float[] rIm, float[] pRe, float[] pIm, int start, int count, float beta)
+        => ApplyMagnitude(mag.AsSpan(start, count), rRe.AsSpan(start, count), rIm.AsSpan(start, count), pRe.AsSpan(start, count), pIm.AsSpan(start, count), beta);
+
+    /// <summary>The projection kernel shared by <see cref="Project"/> and <see cref="ProjectMel"/>:
+    /// a = x − β·y; y ← s·a/(|a| + tiny).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyMagnitude(ReadOnlySpan<float> s, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, float beta)
     {
-        var s = mag.AsSpan(start, count);
-        var xr = rRe.AsSpan(start, count); var xi = rIm.AsSpan(start, count);
-        var yr = pRe.AsSpan(start, count); var yi = pIm.AsSpan(start, count);
-        int i = 0;
+        int count = s.Length, i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             int w = Vector<float>.Count;
@@ -152,7 +154,7 @@ internal static class PhaseIteration
             float fw = target.FrameWeight?[t] ?? 1f;
             if (fw < 1f)
             {
-                TensorPrimitives.Pow(gain, fw, gain);
+                TensorPrimitives.Pow(gain, 0.5f * fw, gain);
                 TensorPrimitives.Sqrt(power, tmp);
                 TensorPrimitives.Multiply(tmp, gain, tmp);
             }
@@ -176,27 +178,7 @@ internal static class PhaseIteration
             }
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
             foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
-            // a = r − β·p; p ← s·a/(|a| + tiny)
-            int i = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                int w = Vector<float>.Count;
-                var vb = new Vector<float>(beta); var vt = new Vector<float>(Tiny);
-                for (; i <= bins - w; i += w)
-                {
-                    var ar = new Vector<float>(xr.Slice(i)) - vb * new Vector<float>(yr.Slice(i));
-                    var ai = new Vector<float>(xi.Slice(i)) - vb * new Vector<float>(yi.Slice(i));
-                    var g = new Vector<float>(tmp.Slice(i)) / (Vector.SquareRoot(ar * ar + ai * ai) + vt);
-                    (ar * g).CopyTo(yr.Slice(i));
-                    (ai * g).CopyTo(yi.Slice(i));
-                }
-            }
-            for (; i < bins; i++)
-            {
-                float ar = xr[i] - beta * yr[i], ai = xi[i] - beta * yi[i];
-                float g = tmp[i] / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
-                yr[i] = ar * g; yi[i] = ai * g;
-            }
+            ApplyMagnitude(tmp, xr, xi, yr, yi, beta);
         }
     }
 
