@@ -49,10 +49,15 @@ public sealed record InversionOptions
     /// <summary>A floor on the NNLS power that follows the band's level, in dB below the smooth band-level estimate
     /// (flat-equivalent transpose of the mel); null = no floor (the converged NNLS as it is). Default null.</summary>
     public double? NnlsFloorDb { get; init; }
-    /// <summary>Maximum FISTA iterations of the mel → linear NNLS. Default 300.</summary>
-    public int NnlsIterations { get; init; } = 300;
-    /// <summary>NNLS stop once the mel residual is below this (dB). Default −60 (measured better than −40 on the corpus).</summary>
-    public double NnlsToleranceDb { get; init; } = -60;
+    /// <summary>The mel → linear NNLS (FISTA): iterations (300), tolerance (−60 dB, measured better than −40 on the
+    /// corpus), initial estimate.</summary>
+    public NnlsOptions Nnls { get; init; } = new();
+    /// <summary>PGHI settings (tolerances, γ, gradients). Its <see cref="PghiOptions.Seed"/> and <see cref="PghiOptions.Stft"/>
+    /// are taken from <see cref="Seed"/> and <see cref="Mel"/>.</summary>
+    public PghiOptions Pghi { get; init; } = new();
+    /// <summary>Momentum of the phase iteration: FGLA's α (Perraudin et al.), librosa's <c>momentum</c> for
+    /// <see cref="PhaseMethod.GriffinLim"/>. Default 0.99.</summary>
+    public float Momentum { get; init; } = FastGriffinLim.DefaultAlpha;
     /// <summary>Use librosa's clip(pinv(A)·M, 0) instead of the converged NNLS (baseline only). Default false.</summary>
     public bool PinvBaseline { get; init; }
     /// <summary>When inverting a mel, re-estimate the magnitude inside every phase iteration so the result matches the
@@ -63,9 +68,9 @@ public sealed record InversionOptions
     /// instead, so the fine structure inside each mel band comes from the NNLS rather than drifting with the mel-consistent
     /// updates (which only constrain band sums). Default 0.</summary>
     public int FixedMagnitudeFinalIterations { get; init; }
-    /// <summary>With <see cref="MelConsistent"/>: a floor inside every mel-consistent projection, in dB below the band's
-    /// flat-equivalent level (the band's power spread evenly over its bins), so the multiplicative updates cannot carve
-    /// holes between partials; null = none. Default 10 dB (measured on real pictures: LSD_gain −0.4 to −0.8 dB at
+    /// <summary>With <see cref="MelConsistent"/>: a floor inside every mel-consistent projection, in dB below the band
+    /// level (the band's power spread evenly over its bins, M_m/Σ_k A_mk; for a bin two bands cover, the quieter one),
+    /// so the multiplicative updates cannot carve holes between partials; null = none. Default 10 dB (measured on real pictures: LSD_gain −0.4 to −0.8 dB at
     /// unchanged mel-SC_gain; lib/SpecLora/Inversion/README.md).</summary>
     public double? ProjectionFloorDb { get; init; } = DefaultProjectionFloorDb;
     /// <summary>Default of <see cref="ProjectionFloorDb"/>.</summary>
@@ -101,7 +106,10 @@ public sealed record InversionOptions
         if (!(UnseenFrameWeight >= 0 && UnseenFrameWeight <= 1)) throw new ArgumentOutOfRangeException(nameof(UnseenFrameWeight), UnseenFrameWeight, $"UnseenFrameWeight={UnseenFrameWeight} must be in 0…1");
         if (NnlsFloorDb is { } fl && (!double.IsFinite(fl) || fl < 0 || fl > 200)) throw new ArgumentOutOfRangeException(nameof(NnlsFloorDb), fl, $"NnlsFloorDb={fl} must be in 0…200 dB");
         if (!Enum.IsDefined(BetweenColumns)) throw new ArgumentOutOfRangeException(nameof(BetweenColumns), BetweenColumns, $"BetweenColumns={BetweenColumns} is not a known approach");
-        if (NnlsIterations < 0) throw new ArgumentOutOfRangeException(nameof(NnlsIterations), NnlsIterations, $"NnlsIterations={NnlsIterations} must be ≥ 0");
+        ArgumentNullException.ThrowIfNull(Nnls); ArgumentNullException.ThrowIfNull(Pghi);
+        Nnls.Validate();
+        Pghi.Validate();
+        if (!(Momentum >= 0) || !float.IsFinite(Momentum)) throw new ArgumentOutOfRangeException(nameof(Momentum), Momentum, $"Momentum={Momentum} must be finite and ≥ 0");
         if (!(ReferencePower > 0) || !float.IsFinite(ReferencePower)) throw new ArgumentOutOfRangeException(nameof(ReferencePower), ReferencePower, $"ReferencePower={ReferencePower} must be finite and > 0");
         if (PeakDbfs is { } p && (!(p <= 0) || !double.IsFinite(p))) throw new ArgumentOutOfRangeException(nameof(PeakDbfs), p, $"PeakDbfs={p} must be finite and ≤ 0");
         Mel.Validate();

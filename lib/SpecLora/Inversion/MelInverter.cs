@@ -72,7 +72,7 @@ public sealed class MelInverter
     {
         CheckSize(totalFrames, Options.Mel);
         int t = Math.Max(2, totalFrames);
-        var nnls = new NnlsOptions { MaxIterations = Options.NnlsIterations, ToleranceDb = Options.NnlsToleranceDb };
+        var nnls = Options.Nnls;
         progress?.Report(new InversionProgress(InversionStage.MelToLinear, 0, 1));
         Spectrogram mag;
         if (Options.BetweenColumns == BetweenColumns.MelDb && !Options.PinvBaseline)
@@ -154,7 +154,7 @@ public sealed class MelInverter
             case PhaseMethod.PghiFgla:
             case PhaseMethod.Pghi:
                 progress?.Report(new InversionProgress(InversionStage.PhaseInit, 0, 1));
-                phase = Pghi.Estimate(mag, frames, bins, _plan.Options.NFft, _plan.Options.EffectiveHopLength, new PghiOptions { Seed = Options.Seed, Stft = Options.Mel.Stft });
+                phase = Pghi.Estimate(mag, frames, bins, _plan.Options.NFft, _plan.Options.EffectiveHopLength, Options.Pghi with { Seed = Options.Seed, Stft = Options.Mel.Stft });
                 progress?.Report(new InversionProgress(InversionStage.PhaseInit, 1, 1));
                 break;
             default:
@@ -163,8 +163,7 @@ public sealed class MelInverter
         }
         ct.ThrowIfCancellationRequested();
         int iterations = Options.Method == PhaseMethod.Pghi ? 0 : Options.Iterations;
-        float momentum = Options.Method == PhaseMethod.GriffinLim ? 0.99f : FastGriffinLim.DefaultAlpha;
-        var y = FastGriffinLim.Run(_plan, mag, frames, phase, iterations, momentum, progress, ct, target);
+        var y = FastGriffinLim.Run(_plan, mag, frames, phase, iterations, Options.Momentum, progress, ct, target);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 0, 1));
         Finish(y, Options.PeakDbfs);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 1, 1));

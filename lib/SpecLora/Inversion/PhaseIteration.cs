@@ -19,8 +19,8 @@ internal sealed class MelTarget
     /// the mel); null = 1 everywhere.</summary>
     public float[]? FrameWeight { get; }
 
-    /// <summary>Floor of the projected power relative to the band's flat-equivalent level (linear factor, 0 = none):
-    /// s² ≥ FloorScale·Σ_m A_mk(M_m/r_m)/Σ_m A_mk.</summary>
+    /// <summary>Floor of the projected power relative to the band level (linear factor, 0 = none):
+    /// s_k² ≥ FloorScale·min over the bands m covering bin k of M_m/r_m (r_m = Σ_k A_mk).</summary>
     public float FloorScale { get; init; }
     /// <summary>1/Σ_k A_mk per band (0 for an empty band).</summary>
     public float[] InverseRowSum { get; private set; } = [];
@@ -165,14 +165,15 @@ internal static class PhaseIteration
             }
             if (target.FloorScale > 0)
             {
-                // flat-equivalent band level → floor: s ≥ √(FloorScale·flat)
-                gain.Clear();
+                // floor: s² ≥ FloorScale·min over the bands covering the bin of M_m/r_m (the band's power spread evenly over
+                // its bins); the min keeps a silent neighbour band silent (no floor energy leaks into it)
+                gain.Fill(float.MaxValue);
                 for (int b = 0; b < nMels; b++)
                 {
-                    var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
-                    TensorPrimitives.MultiplyAdd(w, m[b] * target.InverseRowSum[b] * target.FloorScale, g, g);
+                    var g = gain.Slice(fb.Start[b], fb.RowWeights(b).Length);
+                    TensorPrimitives.Min(g, m[b] * target.InverseRowSum[b] * target.FloorScale, g);
                 }
-                TensorPrimitives.Multiply(gain, colInv, gain);
+                foreach (int k in target.Uncovered) gain[k] = 0f;
                 TensorPrimitives.Sqrt(gain, gain);
                 TensorPrimitives.Max(tmp, gain, tmp);
             }

@@ -43,7 +43,8 @@ public class InversionOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { Iterations = -1 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { ReferencePower = 0 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { PeakDbfs = 3 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { NnlsIterations = -1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { Nnls = new NnlsOptions { MaxIterations = -1 } }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { Momentum = float.NaN }.Validate());
     }
 
     [Fact]
