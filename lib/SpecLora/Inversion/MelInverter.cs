@@ -94,11 +94,9 @@ public sealed class MelInverter
                 Array.Fill(weight, Options.UnseenFrameWeight);
                 foreach (int f in shown) weight[f] = 1f;
             }
-            target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Place(melColumns, shown, t)), weight)
-                {
-                    FixedFinalIterations = Options.FixedMagnitudeFinalIterations,
-                    FloorScale = Options.ProjectionFloorDb is { } pf ? (float)Math.Pow(10, -pf / 10) : 0f,
-                };
+            float floorScale = Options.ProjectionFloorDb is { } pf ? (float)Math.Pow(10, -pf / 10) : 0f;
+            target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Place(melColumns, shown, t)), weight, floorScale)
+                { FixedFinalIterations = Options.FixedMagnitudeFinalIterations };
         }
         progress?.Report(new InversionProgress(InversionStage.TimeAxis, 1, 1));
         var clip = Synthesize(mag, progress, ct, target);

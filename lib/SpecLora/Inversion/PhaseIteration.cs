@@ -19,15 +19,14 @@ internal sealed class MelTarget
     /// the mel); null = 1 everywhere.</summary>
     public float[]? FrameWeight { get; }
 
-    /// <summary>Floor of the projected power relative to the band level (linear factor, 0 = none):
-    /// s_k² ≥ FloorScale·min over the bands m covering bin k of M_m/r_m (r_m = Σ_k A_mk).</summary>
-    public float FloorScale { get; init; }
-    /// <summary>1/Σ_k A_mk per band (0 for an empty band).</summary>
-    public float[] InverseRowSum { get; private set; } = [];
+    /// <summary>Per frame (frame-major [frames × NBins]), the floor of the projected magnitude, or null for none:
+    /// s_k ≥ √(floorScale·min over the bands m covering bin k of M_m/r_m), r_m = Σ_k A_mk (the band's power spread evenly
+    /// over its bins; the min keeps a silent neighbour band silent). Computed once, so each iteration pays one max.</summary>
+    public float[]? Floor { get; }
     /// <summary>The last iterations that project onto the fixed magnitude instead (0 = none).</summary>
     public int FixedFinalIterations { get; init; }
 
-    public MelTarget(MelFilterBank fb, float[] melFrameMajor, float[]? frameWeight = null)
+    public MelTarget(MelFilterBank fb, float[] melFrameMajor, float[]? frameWeight = null, float floorScale = 0f)
     {
         FilterBank = fb; Mel = melFrameMajor; FrameWeight = frameWeight;
         var col = new float[fb.NBins];
@@ -35,8 +34,31 @@ internal sealed class MelTarget
         InverseColumnSum = new float[fb.NBins];
         for (int k = 0; k < col.Length; k++) InverseColumnSum[k] = col[k] > 0 ? 1f / col[k] : 0f;
         Uncovered = Enumerable.Range(0, fb.NBins).Where(k => col[k] <= 0).ToArray();
-        InverseRowSum = new float[fb.NMels];
-        for (int m = 0; m < fb.NMels; m++) { float r = 0; foreach (var w in fb.RowWeights(m)) r += w; InverseRowSum[m] = r > 0 ? 1f / r : 0f; }
+        if (floorScale > 0) Floor = ComputeFloor(fb, melFrameMajor, floorScale, col);
+    }
+
+    private static float[] ComputeFloor(MelFilterBank fb, float[] mel, float floorScale, float[] colSum)
+    {
+        int nMels = fb.NMels, bins = fb.NBins, frames = mel.Length / nMels;
+        var scale = new float[nMels];
+        for (int m = 0; m < nMels; m++) { float r = 0; foreach (var w in fb.RowWeights(m)) r += w; scale[m] = r > 0 ? floorScale / r : 0f; }
+        var floor = new float[frames * bins];
+        Parallel.For(0, (frames + 63) / 64, blk =>
+        {
+            for (int t = blk * 64; t < Math.Min(frames, blk * 64 + 64); t++)
+            {
+                var f = floor.AsSpan(t * bins, bins);
+                f.Fill(float.MaxValue);
+                for (int m = 0; m < nMels; m++)
+                {
+                    var g = f.Slice(fb.Start[m], fb.Count[m]);
+                    TensorPrimitives.Min(g, mel[t * nMels + m] * scale[m], g);
+                }
+                for (int k = 0; k < bins; k++) if (colSum[k] <= 0) f[k] = 0f;
+                TensorPrimitives.Sqrt(f, f);
+            }
+        });
+        return floor;
     }
 }
 
@@ -163,20 +185,7 @@ internal static class PhaseIteration
                 TensorPrimitives.Multiply(power, gain, tmp);
                 TensorPrimitives.Sqrt(tmp, tmp);
             }
-            if (target.FloorScale > 0)
-            {
-                // floor: s² ≥ FloorScale·min over the bands covering the bin of M_m/r_m (the band's power spread evenly over
-                // its bins); the min keeps a silent neighbour band silent (no floor energy leaks into it)
-                gain.Fill(float.MaxValue);
-                for (int b = 0; b < nMels; b++)
-                {
-                    var g = gain.Slice(fb.Start[b], fb.RowWeights(b).Length);
-                    TensorPrimitives.Min(g, m[b] * target.InverseRowSum[b] * target.FloorScale, g);
-                }
-                foreach (int k in target.Uncovered) gain[k] = 0f;
-                TensorPrimitives.Sqrt(gain, gain);
-                TensorPrimitives.Max(tmp, gain, tmp);
-            }
+            if (target.Floor is { } floor) TensorPrimitives.Max(tmp, floor.AsSpan(o, bins), tmp);
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
             foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
             ApplyMagnitude(tmp, xr, xi, yr, yi, beta);
