@@ -16,8 +16,8 @@ public enum BetweenColumns
     MelDb,
 }
 
-/// <summary>Settings of <see cref="MelInverter"/>. Defaults: PGHI + 32 FGLA iterations, 4 frames per image column,
-/// converged NNLS, peak −1 dBFS.</summary>
+/// <summary>Settings of <see cref="MelInverter"/>. Defaults: converged NNLS, PGHI + 32 mel-consistent FGLA iterations
+/// with a floor 10 dB below each band's level, 4 frames per image column, peak −1 dBFS.</summary>
 public sealed record InversionOptions
 {
     /// <summary>Phase reconstruction. Default <see cref="PhaseMethod.PghiFgla"/>.</summary>
@@ -89,7 +89,10 @@ public sealed record InversionOptions
         PinvBaseline = true, Method = PhaseMethod.GriffinLim, MelConsistent = false,
     };
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first bad value.</summary>
+    /// <summary>Checks every setting before any work: <see cref="ArgumentOutOfRangeException"/> quoting the first bad
+    /// value, <see cref="ArgumentException"/> when more than one time axis is given, <see cref="InversionException"/>
+    /// when the frames of <see cref="Frames"/> / <see cref="DurationSeconds"/> would not fit in memory (the message
+    /// says what to lower).</summary>
     public InversionOptions Validate()
     {
         if (Iterations < 0 || Iterations > 100_000) throw new ArgumentOutOfRangeException(nameof(Iterations), Iterations, $"Iterations={Iterations} must be in 0..100000");
