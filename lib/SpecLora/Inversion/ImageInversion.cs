@@ -29,22 +29,25 @@ public static class ImageInversion
         ArgumentNullException.ThrowIfNull(decoded);
         var o = (options ?? new InversionOptions()).Validate();
         int width = decoded.Db.Frames, sr = o.Mel.SampleRate;
-        int frames; int? samples;
+        int? frames = null, samples = null;
+        bool exact = false;
         if (useMetadata && decoded.Metadata is { Frames: > 0 } meta && o.DurationSeconds is null && o.Frames is null)
         {
             frames = meta.Frames;
             samples = meta.DurationSeconds > 0 ? (int)Math.Round(meta.DurationSeconds * sr) : null;
             o = o with { FramesPerColumn = null, ReferencePower = (float)(meta.ReferencePower ?? o.ReferencePower) };
+            exact = true;
         }
-        else
+        var inverter = new MelInverter(o);
+        if (frames is null)
         {
-            frames = new MelInverter(o).TargetFrames(width);
+            frames = inverter.TargetFrames(width);
             samples = o.DurationSeconds is { } d ? (int)Math.Round(d * sr) : null;
         }
-        MelInverter.CheckSize(frames, o.Mel);
-        var columns = (decoded with { ColumnFrames = SpectrogramImageDecoder.ColumnFrames(width, frames) }).CollapseToFrames(out var shown);
+        MelInverter.CheckSize(frames.Value, o.Mel);
+        var columns = (decoded with { ColumnFrames = SpectrogramImageDecoder.ColumnFrames(width, frames.Value) }).CollapseToFrames(out var shown);
         var power = Decibels.DbToPower(columns, o.ReferencePower);
-        return new MelInverter(o).FromColumns(power, shown, frames, samples, progress, cancellationToken);
+        return inverter.FromColumns(power, shown, frames.Value, samples, !exact, progress, cancellationToken);
     }
 
     /// <summary>Decodes and inverts a picture file in one call.</summary>

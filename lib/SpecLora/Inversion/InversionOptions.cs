@@ -17,7 +17,7 @@ public enum BetweenColumns
 }
 
 /// <summary>Settings of <see cref="MelInverter"/>. Defaults: converged NNLS, PGHI + 32 mel-consistent FGLA iterations
-/// with a floor 10 dB below each band's level, 4 frames per image column, peak −1 dBFS.</summary>
+/// (pictures: with a floor 10 dB below each band's level), 4 frames per image column, peak −1 dBFS.</summary>
 public sealed record InversionOptions
 {
     /// <summary>Phase reconstruction. Default <see cref="PhaseMethod.PghiFgla"/>.</summary>
@@ -70,11 +70,14 @@ public sealed record InversionOptions
     public int FixedMagnitudeFinalIterations { get; init; }
     /// <summary>With <see cref="MelConsistent"/>: a floor inside every mel-consistent projection, in dB below the band
     /// level (the band's power spread evenly over its bins, M_m/Σ_k A_mk; for a bin two bands cover, the quieter one),
-    /// so the multiplicative updates cannot carve holes between partials; null = none. Default 10 dB (measured on real pictures: LSD_gain −0.4 to −0.8 dB at
-    /// unchanged mel-SC_gain; lib/SpecLora/Inversion/README.md).</summary>
-    public double? ProjectionFloorDb { get; init; } = DefaultProjectionFloorDb;
-    /// <summary>Default of <see cref="ProjectionFloorDb"/>.</summary>
-    public const double DefaultProjectionFloorDb = 10;
+    /// so the multiplicative updates cannot carve holes between partials. null = automatic:
+    /// <see cref="PictureProjectionFloorDb"/> when inverting a picture without our metadata (<see cref="ImageInversion"/>:
+    /// makeMels and SDXL pictures; measured on real pictures LSD_gain −0.4 to −0.8 dB at unchanged mel-SC_gain), none
+    /// for a mel given as numbers (<see cref="MelInverter.FromMelPower"/>) or our exact metadata PNGs: there it would cost
+    /// mel accuracy (0.026 → 0.031 mel-SC on the exact Für Elise mel; SC 0.233 → 0.239 on the PNG round trip). <see cref="double.PositiveInfinity"/> = never. See lib/SpecLora/Inversion/README.md.</summary>
+    public double? ProjectionFloorDb { get; init; }
+    /// <summary>The automatic <see cref="ProjectionFloorDb"/> for pictures: 10 dB.</summary>
+    public const double PictureProjectionFloorDb = 10;
     /// <summary>Power that 0 dB stands for in <see cref="MelInverter.FromMelDb"/> (librosa <c>ref</c>). Default 1.</summary>
     public float ReferencePower { get; init; } = 1f;
     /// <summary>Peak level of the output in dBFS; null = leave the level as reconstructed. Default −1.</summary>
@@ -103,7 +106,7 @@ public sealed record InversionOptions
         if (FramesPerColumn > 10_000) throw new ArgumentOutOfRangeException(nameof(FramesPerColumn), FramesPerColumn, $"FramesPerColumn={FramesPerColumn} must be ≤ 10000");
         if (DurationSeconds is { } d && (!(d > 0) || !double.IsFinite(d) || d > 86400))
             throw new ArgumentOutOfRangeException(nameof(DurationSeconds), d, $"DurationSeconds={d} must be > 0 and ≤ 86400");
-        if (ProjectionFloorDb is { } pf && (!double.IsFinite(pf) || pf < 0 || pf > 200)) throw new ArgumentOutOfRangeException(nameof(ProjectionFloorDb), pf, $"ProjectionFloorDb={pf} must be in 0…200 dB");
+        if (ProjectionFloorDb is { } pf && !double.IsPositiveInfinity(pf) && (!double.IsFinite(pf) || pf < 0 || pf > 200)) throw new ArgumentOutOfRangeException(nameof(ProjectionFloorDb), pf, $"ProjectionFloorDb={pf} must be in 0…200 dB (or +∞ for none)");
         if (FixedMagnitudeFinalIterations < 0) throw new ArgumentOutOfRangeException(nameof(FixedMagnitudeFinalIterations), FixedMagnitudeFinalIterations, $"FixedMagnitudeFinalIterations={FixedMagnitudeFinalIterations} must be ≥ 0");
         if (Frames is <= 0) throw new ArgumentOutOfRangeException(nameof(Frames), Frames, $"Frames={Frames} must be > 0 (the STFT frame count)");
         if (!(UnseenFrameWeight >= 0 && UnseenFrameWeight <= 1)) throw new ArgumentOutOfRangeException(nameof(UnseenFrameWeight), UnseenFrameWeight, $"UnseenFrameWeight={UnseenFrameWeight} must be in 0…1");

@@ -36,7 +36,7 @@ public sealed class MelInverter
         int t = TargetFrames(melPower.Frames);
         var (columns, shown) = ColumnUpsampler.Collapse(melPower, Imaging.SpectrogramImageDecoder.ColumnFrames(melPower.Frames, t));
         int? samples = Options.DurationSeconds is { } d ? (int)Math.Round(d * Options.Mel.SampleRate) : null;
-        return FromColumns(columns, shown, t, samples, progress, ct);
+        return FromColumns(columns, shown, t, samples, false, progress, ct);
     }
 
     /// <summary>The frame count T for a C-column mel under the options' time axis (checked against the size limit).</summary>
@@ -66,8 +66,9 @@ public sealed class MelInverter
     /// <summary>Columns known to show frames <paramref name="shown"/> (strictly ascending) of a <paramref name="totalFrames"/>-frame
     /// mel → audio: NNLS on the columns, the frames between filled in (<see cref="InversionOptions.BetweenColumns"/>), phase.
     /// <paramref name="outputSamples"/>, when given, sets the output length (at most hop·(T−1); a one-frame clip is
-    /// synthesised from two copies of its frame and cut to it).</summary>
-    internal AudioClip FromColumns(Spectrogram melColumns, int[] shown, int totalFrames, int? outputSamples,
+    /// synthesised from two copies of its frame and cut to it). <paramref name="picture"/>: the mel was decoded from a
+    /// picture without our metadata (the automatic <see cref="InversionOptions.ProjectionFloorDb"/> applies).</summary>
+    internal AudioClip FromColumns(Spectrogram melColumns, int[] shown, int totalFrames, int? outputSamples, bool picture,
         IProgress<InversionProgress>? progress, CancellationToken ct)
     {
         CheckSize(totalFrames, Options.Mel);
@@ -94,7 +95,8 @@ public sealed class MelInverter
                 Array.Fill(weight, Options.UnseenFrameWeight);
                 foreach (int f in shown) weight[f] = 1f;
             }
-            float floorScale = Options.ProjectionFloorDb is { } pf ? (float)Math.Pow(10, -pf / 10) : 0f;
+            double? floorDb = Options.ProjectionFloorDb ?? (picture ? InversionOptions.PictureProjectionFloorDb : null);
+            float floorScale = floorDb is { } pf && double.IsFinite(pf) ? (float)Math.Pow(10, -pf / 10) : 0f;
             target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Place(melColumns, shown, t)), weight, floorScale)
                 { FixedFinalIterations = Options.FixedMagnitudeFinalIterations };
         }
