@@ -8,6 +8,7 @@ internal static class BenchSuites
         new FftBenchSuite(),
         new SpectrogramBenchSuite(),
         new InversionBenchSuite(),
+        new RealPicturesBenchSuite(),
         new MelsBenchSuite(),
     ];
 }

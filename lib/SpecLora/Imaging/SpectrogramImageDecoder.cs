@@ -191,12 +191,7 @@ public static class SpectrogramImageDecoder
         double step = ((double)vmax - vmin) / Colormap.Size;
         for (int i = 0; i < db.Length; i++) db[i] = (float)(vmin + (index[i] + 0.5) * step);
 
-        int[]? columnFrames = null;
-        if (metadata is { Frames: > 0 })
-        {
-            columnFrames = new int[w];
-            for (int c = 0; c < w; c++) columnFrames[c] = Math.Clamp((int)Math.Floor((c + 0.5) * metadata.Frames / w), 0, metadata.Frames - 1);
-        }
+        int[]? columnFrames = metadata is { Frames: > 0 } ? ColumnFrames(w, metadata.Frames) : null;
 
         return new DecodedSpectrogramImage
         {
@@ -216,6 +211,22 @@ public static class SpectrogramImageDecoder
             Source = sourceName,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>
+    /// The time axis of a picture, the one rule every stage uses (the pixel rule of specshow, verified on every pixel of
+    /// the golden PNGs): pixel column c of a <paramref name="width"/>-column picture of <paramref name="frames"/> STFT
+    /// frames shows frame ⌊(c + 0.5)·T/W⌋ (clamped to 0…T−1). Computed in exact integer arithmetic.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">width or frames ≤ 0.</exception>
+    public static int[] ColumnFrames(int width, int frames)
+    {
+        if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, $"width={width} must be > 0");
+        if (frames <= 0) throw new ArgumentOutOfRangeException(nameof(frames), frames, $"frames={frames} must be > 0");
+        var f = new int[width];
+        // ⌊(c + 0.5)·T/W⌋ = ⌊(2c + 1)·T / 2W⌋
+        for (int c = 0; c < width; c++) f[c] = (int)Math.Min(frames - 1, (2L * c + 1) * frames / (2L * width));
+        return f;
     }
 
     /// <summary>The distinct packed colours (ascending) and, per pixel, the slot of its colour; a 2 MB presence

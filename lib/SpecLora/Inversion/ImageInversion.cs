@@ -6,9 +6,10 @@ namespace SpecLora.Inversion;
 
 /// <summary>
 /// A decoded spectrogram picture → audio. Pictures we wrote (PNG with metadata) are inverted at their true frame
-/// count and level: each distinct frame shown is placed at its frame index and the frames between are interpolated
-/// in dB. Other pictures (makeMels JPEGs, SDXL outputs) become <see cref="InversionOptions.FramesPerColumn"/> frames
-/// per column, or <see cref="InversionOptions.DurationSeconds"/> of audio.
+/// count, duration and level. Other pictures (makeMels JPEGs, SDXL outputs) become <see cref="InversionOptions.Frames"/>
+/// frames, <see cref="InversionOptions.DurationSeconds"/> of audio, or <see cref="InversionOptions.FramesPerColumn"/>
+/// frames per column. Either way column c of W shows frame ⌊(c + 0.5)·T/W⌋; the columns that show one frame are
+/// averaged and the frames no column shows are filled in by <see cref="MelInverter"/>.
 /// </summary>
 /// <remarks>Notebook: <c>notebooks/05-spectrogram-to-audio.ipynb</c>.</remarks>
 public static class ImageInversion
@@ -16,23 +17,37 @@ public static class ImageInversion
     /// <summary>Inverts <paramref name="decoded"/> with <paramref name="options"/> (defaults when null).</summary>
     /// <param name="decoded">From <see cref="SpectrogramImageDecoder.Decode(string, ImageDecodeOptions?)"/>.</param>
     /// <param name="options">Inversion settings.</param>
-    /// <param name="useMetadata">When the picture carries our metadata, use its frame count and reference power
-    /// (exact round trip) unless <see cref="InversionOptions.DurationSeconds"/> is set. Default true.</param>
+    /// <param name="useMetadata">When the picture carries our metadata, use its frame count, duration and reference
+    /// power (exact round trip) unless <see cref="InversionOptions.DurationSeconds"/> or <see cref="InversionOptions.Frames"/>
+    /// is set. Default true.</param>
     /// <param name="progress">Stage progress.</param>
     /// <param name="cancellationToken">Cancels between stages and iterations.</param>
+    /// <exception cref="InversionException">The job is too large (the message says what to lower), or it diverged.</exception>
     public static AudioClip FromImage(DecodedSpectrogramImage decoded, InversionOptions? options = null, bool useMetadata = true,
         IProgress<InversionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decoded);
         var o = (options ?? new InversionOptions()).Validate();
-        if (useMetadata && decoded.Metadata is { Frames: > 1 } meta && decoded.ColumnFrames is not null && o.DurationSeconds is null)
+        int width = decoded.Db.Frames, sr = o.Mel.SampleRate;
+        int? frames = null, samples = null;
+        bool exact = false;
+        if (useMetadata && decoded.Metadata is { Frames: > 0 } meta && o.DurationSeconds is null && o.Frames is null)
         {
-            var columns = decoded.CollapseToFrames(out var frames);
-            var db = PlaceFrames(columns, frames, meta.Frames);
-            var exact = o with { FramesPerColumn = 1, ReferencePower = (float)(meta.ReferencePower ?? o.ReferencePower) };
-            return new MelInverter(exact).FromMelDb(db, progress, cancellationToken);
+            frames = meta.Frames;
+            samples = meta.DurationSeconds > 0 ? (int)Math.Round(meta.DurationSeconds * sr) : null;
+            o = o with { FramesPerColumn = null, ReferencePower = (float)(meta.ReferencePower ?? o.ReferencePower) };
+            exact = true;
         }
-        return new MelInverter(o).FromMelDb(decoded.Db, progress, cancellationToken);
+        var inverter = new MelInverter(o);
+        if (frames is null)
+        {
+            frames = inverter.TargetFrames(width);
+            samples = o.DurationSeconds is { } d ? (int)Math.Round(d * sr) : null;
+        }
+        MelInverter.CheckSize(frames.Value, o.Mel);
+        var columns = (decoded with { ColumnFrames = SpectrogramImageDecoder.ColumnFrames(width, frames.Value) }).CollapseToFrames(out var shown);
+        var power = Decibels.DbToPower(columns, o.ReferencePower);
+        return inverter.FromColumns(power, shown, frames.Value, samples, !exact, progress, cancellationToken);
     }
 
     /// <summary>Decodes and inverts a picture file in one call.</summary>
@@ -41,25 +56,7 @@ public static class ImageInversion
         => FromImage(SpectrogramImageDecoder.Decode(path, decodeOptions), options, true, progress, cancellationToken);
 
     /// <summary>Columns known to show frames <paramref name="frames"/> (ascending) → a [bins × <paramref name="totalFrames"/>]
-    /// dB matrix, linear in dB between known frames and held constant beyond the first and last.</summary>
-    internal static Spectrogram PlaceFrames(Spectrogram columns, int[] frames, int totalFrames)
-    {
-        if (frames.Length != columns.Frames) throw new ArgumentException($"{frames.Length} frame indices for {columns.Frames} columns", nameof(frames));
-        if (totalFrames < 1) throw new ArgumentOutOfRangeException(nameof(totalFrames), totalFrames, $"totalFrames={totalFrames} must be ≥ 1");
-        int bins = columns.Bins, n = frames.Length;
-        var data = new float[bins * totalFrames];
-        int j = 0;
-        for (int t = 0; t < totalFrames; t++)
-        {
-            while (j < n - 1 && frames[j + 1] <= t) j++;
-            int a = j, b = Math.Min(j + 1, n - 1);
-            float w = (b == a || t <= frames[a]) ? 0f : Math.Min(1f, (float)(t - frames[a]) / (frames[b] - frames[a]));
-            for (int bin = 0; bin < bins; bin++)
-            {
-                float va = columns.Data[bin * n + a], vb = columns.Data[bin * n + b];
-                data[bin * totalFrames + t] = va + w * (vb - va);
-            }
-        }
-        return columns with { Data = data, Frames = totalFrames };
-    }
+    /// dB matrix, linear in dB between known frames and held constant beyond the first and last
+    /// (<see cref="ColumnUpsampler.Place"/>).</summary>
+    internal static Spectrogram PlaceFrames(Spectrogram columns, int[] frames, int totalFrames) => ColumnUpsampler.Place(columns, frames, totalFrames);
 }

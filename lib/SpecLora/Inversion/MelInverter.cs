@@ -5,8 +5,8 @@ namespace SpecLora.Inversion;
 
 /// <summary>
 /// Mel spectrogram → audio, the whole pipeline: (dB → power) → converged NNLS to a linear magnitude on the given
-/// columns → log-domain interpolation to <see cref="InversionOptions.FramesPerColumn"/> frames per column (or
-/// <see cref="InversionOptions.DurationSeconds"/>) → phase (PGHI + FGLA by default) → librosa iSTFT → peak
+/// columns → the frames between the columns filled in on the exact time axis (column c of C is frame ⌊(c + 0.5)·T/C⌋, T from
+/// <see cref="InversionOptions.Frames"/>, <see cref="InversionOptions.DurationSeconds"/> or <see cref="InversionOptions.FramesPerColumn"/>) → phase (PGHI + FGLA by default) → librosa iSTFT → peak
 /// normalisation. Deterministic for a given seed. A plan object: reuse it for many inputs; not thread-safe.
 /// </summary>
 public sealed class MelInverter
@@ -24,27 +24,95 @@ public sealed class MelInverter
         _plan = PhaseIteration.CreatePlan(Options.Mel.Stft);
     }
 
-    /// <summary>Inverts a mel power spectrogram [NMels × C]; each column becomes
-    /// <see cref="InversionOptions.FramesPerColumn"/> frames (set 1 for a true-frame mel).</summary>
+    /// <summary>Inverts a mel power spectrogram [NMels × C] whose C columns are point samples of T frames (T from
+    /// <see cref="InversionOptions.Frames"/>, <see cref="InversionOptions.DurationSeconds"/> or
+    /// <see cref="InversionOptions.FramesPerColumn"/>·C; set FramesPerColumn 1 for a true-frame mel): column c is frame
+    /// ⌊(c + 0.5)·T/C⌋.</summary>
     /// <exception cref="ArgumentException">Not a mel power spectrogram of NMels bands, or non-finite / negative values.</exception>
-    /// <exception cref="InversionException">A non-finite value appeared during inversion.</exception>
+    /// <exception cref="InversionException">The job is too large, or a non-finite value appeared during inversion.</exception>
     public AudioClip FromMelPower(Spectrogram melPower, IProgress<InversionProgress>? progress = null, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(melPower);
-        var nnls = new NnlsOptions { MaxIterations = Options.NnlsIterations, ToleranceDb = Options.NnlsToleranceDb };
-        progress?.Report(new InversionProgress(InversionStage.MelToLinear, 0, 1));
-        var mag = Options.PinvBaseline ? MelToLinear.Pinv(melPower, Options.Mel) : MelToLinear.Nnls(melPower, Options.Mel, nnls, ct);
-        progress?.Report(new InversionProgress(InversionStage.MelToLinear, 1, 1));
-        int frames = Options.DurationSeconds is { } d
+        int t = TargetFrames(melPower.Frames);
+        var (columns, shown) = ColumnUpsampler.Collapse(melPower, Imaging.SpectrogramImageDecoder.ColumnFrames(melPower.Frames, t));
+        int? samples = Options.DurationSeconds is { } d ? (int)Math.Round(d * Options.Mel.SampleRate) : null;
+        return FromColumns(columns, shown, t, samples, false, progress, ct);
+    }
+
+    /// <summary>The frame count T for a C-column mel under the options' time axis (checked against the size limit).</summary>
+    /// <exception cref="InversionException">T frames would not fit (the message says what to lower).</exception>
+    public int TargetFrames(int columns)
+    {
+        long t = Options.Frames ?? (Options.DurationSeconds is { } d
             ? ColumnUpsampler.FramesForDuration(d, Options.Mel.SampleRate, _plan.Options.EffectiveHopLength)
-            : ColumnUpsampler.FramesFor(mag.Frames, Options.FramesPerColumn);
-        progress?.Report(new InversionProgress(InversionStage.TimeAxis, 0, 1));
-        mag = ColumnUpsampler.Upsample(mag, frames);
+            : (long)columns * Options.EffectiveFramesPerColumn);
+        CheckSize(t, Options.Mel);
+        return (int)t;
+    }
+
+    /// <summary>Refuses, before any work, a job of <paramref name="frames"/> STFT frames that exceeds
+    /// <see cref="MaxCoefficients"/> (the working buffers would not fit in memory).</summary>
+    /// <exception cref="InversionException">Too large; the message gives the audio length and what to change.</exception>
+    internal static void CheckSize(long frames, MelOptions mel)
+    {
+        long bins = mel.Stft.NFft / 2 + 1;
+        if (frames * bins <= MaxCoefficients) return;
+        int hop = mel.Stft.EffectiveHopLength;
+        double seconds = (double)(frames - 1) * hop / mel.SampleRate, maxSeconds = (double)(MaxCoefficients / bins - 1) * hop / mel.SampleRate;
+        throw new InversionException($"{frames:N0} frames ({seconds:N0} s of audio) need {frames * bins * BytesPerCoefficient / 1e9:N1} GB of working memory; "
+            + $"at most {MaxCoefficients / bins:N0} frames ({maxSeconds / 60:N1} min) are inverted at once. Lower the frames per column (-k), the duration (--duration) or the frame count (--frames), or invert the audio in pieces");
+    }
+
+    /// <summary>Columns known to show frames <paramref name="shown"/> (strictly ascending) of a <paramref name="totalFrames"/>-frame
+    /// mel → audio: NNLS on the columns, the frames between filled in (<see cref="InversionOptions.BetweenColumns"/>), phase.
+    /// <paramref name="outputSamples"/>, when given, sets the output length (at most hop·(T−1); a one-frame clip is
+    /// synthesised from two copies of its frame and cut to it). <paramref name="picture"/>: the mel was decoded from a
+    /// picture without our metadata (the automatic <see cref="InversionOptions.ProjectionFloorDb"/> applies).</summary>
+    internal AudioClip FromColumns(Spectrogram melColumns, int[] shown, int totalFrames, int? outputSamples, bool picture,
+        IProgress<InversionProgress>? progress, CancellationToken ct)
+    {
+        CheckSize(totalFrames, Options.Mel);
+        int t = Math.Max(2, totalFrames);
+        var nnls = Options.Nnls;
+        progress?.Report(new InversionProgress(InversionStage.MelToLinear, 0, 1));
+        Spectrogram mag;
+        if (Options.BetweenColumns == BetweenColumns.MelDb && !Options.PinvBaseline)
+            mag = Linear(ColumnUpsampler.Place(melColumns, shown, t), nnls, ct);
+        else
+        {
+            mag = Linear(melColumns, nnls, ct);
+            progress?.Report(new InversionProgress(InversionStage.TimeAxis, 0, 1));
+            mag = ColumnUpsampler.Place(mag, shown, t, Options.BetweenColumns == BetweenColumns.OnsetAware, Options.BetweenColumns == BetweenColumns.LinearPower);
+        }
+        progress?.Report(new InversionProgress(InversionStage.MelToLinear, 1, 1));
         MelTarget? target = null;
         if (Options.MelConsistent && !Options.PinvBaseline)
-            target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Upsample(melPower, frames)));
+        {
+            float[]? weight = null;
+            if (Options.UnseenFrameWeight < 1 && shown.Length < t)
+            {
+                weight = new float[t];
+                Array.Fill(weight, Options.UnseenFrameWeight);
+                foreach (int f in shown) weight[f] = 1f;
+            }
+            double? floorDb = Options.ProjectionFloorDb ?? (picture ? InversionOptions.PictureProjectionFloorDb : null);
+            float floorScale = floorDb is { } pf && double.IsFinite(pf) ? (float)Math.Pow(10, -pf / 10) : 0f;
+            target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Place(melColumns, shown, t)), weight, floorScale)
+                { FixedFinalIterations = Options.FixedMagnitudeFinalIterations };
+        }
         progress?.Report(new InversionProgress(InversionStage.TimeAxis, 1, 1));
-        return Synthesize(mag, progress, ct, target);
+        var clip = Synthesize(mag, progress, ct, target);
+        int n = Math.Min(clip.Length, outputSamples ?? clip.Length);
+        if (totalFrames == 1) n = Math.Min(clip.Length, outputSamples ?? _plan.Options.EffectiveHopLength);
+        return n == clip.Length ? clip : new AudioClip(clip.Samples.AsSpan(0, n).ToArray(), clip.SampleRate);
+    }
+
+    /// <summary>Mel power → linear magnitude by the configured solver (and the optional band-level floor).</summary>
+    private Spectrogram Linear(Spectrogram melPower, NnlsOptions nnls, CancellationToken ct)
+    {
+        if (Options.PinvBaseline) return MelToLinear.Pinv(melPower, Options.Mel);
+        var mag = MelToLinear.Nnls(melPower, Options.Mel, nnls, ct);
+        return Options.NnlsFloorDb is { } floorDb ? MelToLinear.FloorToBandLevel(mag, melPower, Options.Mel, floorDb) : mag;
     }
 
     /// <summary>Inverts a dB mel (e.g. decoded from an image, 0 dB = <see cref="InversionOptions.ReferencePower"/>):
@@ -64,14 +132,17 @@ public sealed class MelInverter
         return Synthesize(linearMagnitude, progress, ct, null);
     }
 
-    /// <summary>Largest spectrogram synthesised (bins × frames): 100 M coefficients ≈ 1.3 GB of working buffers,
-    /// ≈ 17 min of audio at the defaults.</summary>
+    /// <summary>Largest spectrogram synthesised (bins × frames): 100 M coefficients (≈ 97,500 frames, ≈ 37 min of audio at
+    /// the defaults) ≈ 2.4 GB of working buffers.</summary>
     public const long MaxCoefficients = 100_000_000;
+
+    /// <summary>Working memory per STFT coefficient: the magnitude, two complex spectrograms, the mel-consistent
+    /// target and the phase (≈ 6 floats).</summary>
+    private const long BytesPerCoefficient = 24;
 
     private AudioClip Synthesize(Spectrogram magnitude, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? target)
     {
-        if ((long)magnitude.Bins * magnitude.Frames > MaxCoefficients)
-            throw new InversionException($"{magnitude.Frames} frames × {magnitude.Bins} bins exceeds {MaxCoefficients:N0} coefficients; lower FramesPerColumn or DurationSeconds, or invert in pieces");
+        CheckSize(magnitude.Frames, Options.Mel);
         if (magnitude.Frames < 2)
             throw new ArgumentException($"{magnitude.Frames} frame(s) after the time axis; inversion needs at least 2 (raise FramesPerColumn or DurationSeconds)", nameof(magnitude));
         var mag = PhaseIteration.ToFrameMajor(magnitude);
@@ -83,7 +154,7 @@ public sealed class MelInverter
             case PhaseMethod.PghiFgla:
             case PhaseMethod.Pghi:
                 progress?.Report(new InversionProgress(InversionStage.PhaseInit, 0, 1));
-                phase = Pghi.Estimate(mag, frames, bins, _plan.Options.NFft, _plan.Options.EffectiveHopLength, new PghiOptions { Seed = Options.Seed, Stft = Options.Mel.Stft });
+                phase = Pghi.Estimate(mag, frames, bins, _plan.Options.NFft, _plan.Options.EffectiveHopLength, Options.Pghi with { Seed = Options.Seed, Stft = Options.Mel.Stft });
                 progress?.Report(new InversionProgress(InversionStage.PhaseInit, 1, 1));
                 break;
             default:
@@ -92,8 +163,7 @@ public sealed class MelInverter
         }
         ct.ThrowIfCancellationRequested();
         int iterations = Options.Method == PhaseMethod.Pghi ? 0 : Options.Iterations;
-        float momentum = Options.Method == PhaseMethod.GriffinLim ? 0.99f : FastGriffinLim.DefaultAlpha;
-        var y = FastGriffinLim.Run(_plan, mag, frames, phase, iterations, momentum, progress, ct, target);
+        var y = FastGriffinLim.Run(_plan, mag, frames, phase, iterations, Options.Momentum, progress, ct, target);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 0, 1));
         Finish(y, Options.PeakDbfs);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 1, 1));

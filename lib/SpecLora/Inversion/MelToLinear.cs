@@ -63,6 +63,46 @@ public static class MelToLinear
         return ToMagnitude(power, fb.NBins, melPower, mo);
     }
 
+    /// <summary>
+    /// Raises every bin of a linear magnitude to at least the smooth band level of the mel it came from,
+    /// <paramref name="floorDb"/> below: power ≥ 10^(−floorDb/10)·X_f with X_f = Σ_m A_mf·(M_m/r_m) / Σ_m A_mf the
+    /// flat-equivalent transpose (r_m = row sum). Fills the exact zeros a converged NNLS leaves between partials.
+    /// The input is not modified.
+    /// </summary>
+    public static Spectrogram FloorToBandLevel(Spectrogram linearMagnitude, Spectrogram melPower, MelOptions? mel, double floorDb)
+    {
+        var (fb, _) = Check(melPower, mel);
+        if (linearMagnitude.Bins != fb.NBins || linearMagnitude.Frames != melPower.Frames)
+            throw new ArgumentException($"magnitude is {linearMagnitude.Bins}×{linearMagnitude.Frames}, expected {fb.NBins}×{melPower.Frames}", nameof(linearMagnitude));
+        int frames = melPower.Frames, nMels = fb.NMels, bins = fb.NBins;
+        var rowSum = new float[nMels]; var colSum = new float[bins];
+        for (int m = 0; m < nMels; m++) { var w = fb.RowWeights(m); float sum = 0; for (int i = 0; i < w.Length; i++) { sum += w[i]; colSum[fb.Start[m] + i] += w[i]; } rowSum[m] = sum; }
+        float scale = (float)Math.Pow(10, -floorDb / 10);
+        var data = (float[])linearMagnitude.Data.Clone();
+        Parallel.For(0, (frames + 63) / 64, () => new float[bins], (blk, _, flat) =>
+        {
+            for (int t = blk * 64; t < Math.Min(frames, blk * 64 + 64); t++)
+            {
+                Array.Clear(flat);
+                for (int m = 0; m < nMels; m++)
+                {
+                    if (rowSum[m] <= 0) continue;
+                    var w = fb.RowWeights(m); int s0 = fb.Start[m]; float v = melPower.Data[m * frames + t] / rowSum[m];
+                    for (int i = 0; i < w.Length; i++) flat[s0 + i] += w[i] * v;
+                }
+                for (int k = 0; k < bins; k++)
+                {
+                    if (colSum[k] <= 0) continue;
+                    float f = MathF.Sqrt(scale * flat[k] / colSum[k]);
+                    ref float x = ref data[k * frames + t];
+                    if (x < f) x = f;
+                }
+            }
+            return flat;
+        }, _ => { });
+        return linearMagnitude with { Data = data };
+    }
+
     /// <summary>librosa's baseline: sqrt(clip(pinv(A)·M, 0)).</summary>
     public static Spectrogram Pinv(Spectrogram melPower, MelOptions? mel = null)
     {

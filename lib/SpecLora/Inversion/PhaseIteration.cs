@@ -15,14 +15,50 @@ internal sealed class MelTarget
     /// <summary>Bins no filter covers (they keep the fixed magnitude).</summary>
     public int[] Uncovered { get; }
 
-    public MelTarget(MelFilterBank fb, float[] melFrameMajor)
+    /// <summary>Per frame, the exponent w of the mel-consistent gain G in the magnitude |t|·G^(w/2)… (1 = fully held to
+    /// the mel); null = 1 everywhere.</summary>
+    public float[]? FrameWeight { get; }
+
+    /// <summary>Per frame (frame-major [frames × NBins]), the floor of the projected magnitude, or null for none:
+    /// s_k ≥ √(floorScale·min over the bands m covering bin k of M_m/r_m), r_m = Σ_k A_mk (the band's power spread evenly
+    /// over its bins; the min keeps a silent neighbour band silent). Computed once, so each iteration pays one max.</summary>
+    public float[]? Floor { get; }
+    /// <summary>The last iterations that project onto the fixed magnitude instead (0 = none).</summary>
+    public int FixedFinalIterations { get; init; }
+
+    public MelTarget(MelFilterBank fb, float[] melFrameMajor, float[]? frameWeight = null, float floorScale = 0f)
     {
-        FilterBank = fb; Mel = melFrameMajor;
+        FilterBank = fb; Mel = melFrameMajor; FrameWeight = frameWeight;
         var col = new float[fb.NBins];
         for (int m = 0; m < fb.NMels; m++) { var w = fb.RowWeights(m); for (int i = 0; i < w.Length; i++) col[fb.Start[m] + i] += w[i]; }
         InverseColumnSum = new float[fb.NBins];
         for (int k = 0; k < col.Length; k++) InverseColumnSum[k] = col[k] > 0 ? 1f / col[k] : 0f;
         Uncovered = Enumerable.Range(0, fb.NBins).Where(k => col[k] <= 0).ToArray();
+        if (floorScale > 0) Floor = ComputeFloor(fb, melFrameMajor, floorScale, col);
+    }
+
+    private static float[] ComputeFloor(MelFilterBank fb, float[] mel, float floorScale, float[] colSum)
+    {
+        int nMels = fb.NMels, bins = fb.NBins, frames = mel.Length / nMels;
+        var scale = new float[nMels];
+        for (int m = 0; m < nMels; m++) { float r = 0; foreach (var w in fb.RowWeights(m)) r += w; scale[m] = r > 0 ? floorScale / r : 0f; }
+        var floor = new float[frames * bins];
+        Parallel.For(0, (frames + 63) / 64, blk =>
+        {
+            for (int t = blk * 64; t < Math.Min(frames, blk * 64 + 64); t++)
+            {
+                var f = floor.AsSpan(t * bins, bins);
+                f.Fill(float.MaxValue);
+                for (int m = 0; m < nMels; m++)
+                {
+                    var g = f.Slice(fb.Start[m], fb.Count[m]);
+                    TensorPrimitives.Min(g, mel[t * nMels + m] * scale[m], g);
+                }
+                for (int k = 0; k < bins; k++) if (colSum[k] <= 0) f[k] = 0f;
+                TensorPrimitives.Sqrt(f, f);
+            }
+        });
+        return floor;
     }
 }
 
@@ -54,9 +90,10 @@ internal static class PhaseIteration
             float[] rRe = curRe, rIm = curIm, pRe = othRe, pIm = othIm;
             int bins = plan.Bins;
             // rebuilt t → cur (overwrites c, no longer needed); new c → oth (t_prev no longer needed after use).
-            plan.ForwardPadded(padded, frames, rRe, rIm, melTarget == null
+            bool mel = melTarget != null && it < iterations - melTarget.FixedFinalIterations;
+            plan.ForwardPadded(padded, frames, rRe, rIm, !mel
                 ? (t0, count, _) => Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b)
-                : (t0, count, _) => ProjectMel(melTarget, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
+                : (t0, count, _) => ProjectMel(melTarget!, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
             (curRe, othRe) = (othRe, curRe);
             (curIm, othIm) = (othIm, curIm);
             progress?.Report(new InversionProgress(InversionStage.PhaseIterations, it + 1, iterations));
@@ -68,13 +105,15 @@ internal static class PhaseIteration
     }
 
     /// <summary>For i in [start, start+count): a = r − β·p; p ← S·a/(|a| + tiny). r is left as the next t_prev.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     internal static void Project(float[] mag, float[] rRe, float[] rIm, float[] pRe, float[] pIm, int start, int count, float beta)
+        => ApplyMagnitude(mag.AsSpan(start, count), rRe.AsSpan(start, count), rIm.AsSpan(start, count), pRe.AsSpan(start, count), pIm.AsSpan(start, count), beta);
+
+    /// <summary>The projection kernel shared by <see cref="Project"/> and <see cref="ProjectMel"/>:
+    /// a = x − β·y; y ← s·a/(|a| + tiny).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void ApplyMagnitude(ReadOnlySpan<float> s, ReadOnlySpan<float> xr, ReadOnlySpan<float> xi, Span<float> yr, Span<float> yi, float beta)
     {
-        var s = mag.AsSpan(start, count);
-        var xr = rRe.AsSpan(start, count); var xi = rIm.AsSpan(start, count);
-        var yr = pRe.AsSpan(start, count); var yi = pIm.AsSpan(start, count);
-        int i = 0;
+        int count = s.Length, i = 0;
         if (Vector.IsHardwareAccelerated)
         {
             int w = Vector<float>.Count;
@@ -131,33 +170,25 @@ internal static class PhaseIteration
                 var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
                 TensorPrimitives.MultiplyAdd(w, ratio[b], g, g);
             }
-            // s = √(P·gain/colsum) where a filter covers the bin, else the fixed magnitude
+            // s = √(P·G), G = gain/colsum, where a filter covers the bin, else the fixed magnitude; a frame of weight
+            // w < 1 gets √P·G^(w/2), between the consistent |t| (w = 0) and the mel-consistent one (w = 1).
             TensorPrimitives.Multiply(gain, colInv, gain);
-            TensorPrimitives.Multiply(power, gain, tmp);
-            TensorPrimitives.Sqrt(tmp, tmp);
+            float fw = target.FrameWeight?[t] ?? 1f;
+            if (fw < 1f)
+            {
+                TensorPrimitives.Pow(gain, 0.5f * fw, gain);
+                TensorPrimitives.Sqrt(power, tmp);
+                TensorPrimitives.Multiply(tmp, gain, tmp);
+            }
+            else
+            {
+                TensorPrimitives.Multiply(power, gain, tmp);
+                TensorPrimitives.Sqrt(tmp, tmp);
+            }
+            if (target.Floor is { } floor) TensorPrimitives.Max(tmp, floor.AsSpan(o, bins), tmp);
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
             foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
-            // a = r − β·p; p ← s·a/(|a| + tiny)
-            int i = 0;
-            if (Vector.IsHardwareAccelerated)
-            {
-                int w = Vector<float>.Count;
-                var vb = new Vector<float>(beta); var vt = new Vector<float>(Tiny);
-                for (; i <= bins - w; i += w)
-                {
-                    var ar = new Vector<float>(xr.Slice(i)) - vb * new Vector<float>(yr.Slice(i));
-                    var ai = new Vector<float>(xi.Slice(i)) - vb * new Vector<float>(yi.Slice(i));
-                    var g = new Vector<float>(tmp.Slice(i)) / (Vector.SquareRoot(ar * ar + ai * ai) + vt);
-                    (ar * g).CopyTo(yr.Slice(i));
-                    (ai * g).CopyTo(yi.Slice(i));
-                }
-            }
-            for (; i < bins; i++)
-            {
-                float ar = xr[i] - beta * yr[i], ai = xi[i] - beta * yi[i];
-                float g = tmp[i] / (MathF.Sqrt(ar * ar + ai * ai) + Tiny);
-                yr[i] = ar * g; yi[i] = ai * g;
-            }
+            ApplyMagnitude(tmp, xr, xi, yr, yi, beta);
         }
     }
 

@@ -10,7 +10,13 @@ namespace SpecLora.Inversion;
 /// <param name="LsdDb">Log-spectral distance in dB on |STFT|² (floor 80 dB below the reference peak).</param>
 /// <param name="MelSc">SC on the mel power spectrograms.</param>
 /// <param name="MelLsdDb">LSD on the mel power spectrograms (floor max(M_ref)·1e-8).</param>
-public sealed record InversionMetrics(double Sc, double ScDb, double ScGain, double LsdDb, double MelSc, double MelLsdDb);
+/// <param name="Gain">The g of <paramref name="ScGain"/>: g = ⟨X_ref, X_est⟩ / ‖X_est‖² on |STFT|.</param>
+/// <param name="LsdGainDb">Level-invariant LSD: the LSD of g·X_est (the g of SC_gain).</param>
+/// <param name="MelScGain">Level-invariant mel-SC: after the best constant gain on the mel power.</param>
+/// <remarks>A picture carries no level and our WAVs are peak-normalised: compare a picture's reconstruction with the
+/// original by the gain-free measures (<see cref="ScGain"/>, <see cref="MelScGain"/>, <see cref="LsdGainDb"/>).</remarks>
+public sealed record InversionMetrics(double Sc, double ScDb, double ScGain, double LsdDb, double MelSc, double MelLsdDb,
+    double Gain, double LsdGainDb, double MelScGain);
 
 /// <summary>
 /// Reconstruction metrics exactly as specs/metrics.md defines them (librosa STFT n_fft 2048, hop 512, periodic Hann,
@@ -35,8 +41,10 @@ public static class QualityMetrics
         var xr = cr.ToMagnitude(1.0); var xe = ce.ToMagnitude(1.0);
         var mr = MelSpectrogram.FromStft(cr, mo); var me = MelSpectrogram.FromStft(ce, mo);
         double sc = SpectralConvergence(xr, xe);
-        return new InversionMetrics(sc, ToDb(sc), SpectralConvergenceGain(xr, xe), LogSpectralDistance(xr, xe),
-            SpectralConvergence(mr, me), LogSpectralDistance(mr, me));
+        double scGain = SpectralConvergenceGain(xr, xe, out double g);
+        return new InversionMetrics(sc, ToDb(sc), scGain, LogSpectralDistance(xr, xe),
+            SpectralConvergence(mr, me), LogSpectralDistance(mr, me),
+            g, LogSpectralDistance(xr, xe, g), SpectralConvergenceGain(mr, me, out _));
     }
 
     /// <summary>SC = ‖R − E‖_F / ‖R‖_F (R, E magnitudes or mel powers, as given).</summary>
@@ -57,21 +65,25 @@ public static class QualityMetrics
     public static double SpectralConvergenceDb(Spectrogram reference, Spectrogram estimate) => ToDb(SpectralConvergence(reference, estimate));
 
     /// <summary>SC_gain = min_g ‖R − g·E‖ / ‖R‖ with g = ⟨R, E⟩ / ‖E‖².</summary>
-    public static double SpectralConvergenceGain(Spectrogram reference, Spectrogram estimate)
+    public static double SpectralConvergenceGain(Spectrogram reference, Spectrogram estimate) => SpectralConvergenceGain(reference, estimate, out _);
+
+    /// <summary>SC_gain and its gain <paramref name="gain"/> = ⟨R, E⟩ / ‖E‖² (0 for a silent estimate).</summary>
+    public static double SpectralConvergenceGain(Spectrogram reference, Spectrogram estimate, out double gain)
     {
         var (t, bins) = Align(reference, estimate);
         double rr = 0, re = 0, ee = 0;
         for (int k = 0; k < bins; k++)
             for (int f = 0; f < t; f++) { double r = reference[k, f], e = estimate[k, f]; rr += r * r; re += r * e; ee += e * e; }
+        double g = gain = ee > 0 ? re / ee : 0;
         if (rr == 0) return 0;
-        double g = ee > 0 ? re / ee : 0;
         double res = rr - 2 * g * re + g * g * ee;
         return Math.Sqrt(Math.Max(0, res) / rr);
     }
 
     /// <summary>LSD (dB) = mean over frames of √(mean over bins of (L_ref − L_est)²), L = 10·log10(max(P, floor)),
-    /// floor = max(P_ref)·1e-8. Magnitude spectrograms are squared to power first; power (mel) ones are used as is.</summary>
-    public static double LogSpectralDistance(Spectrogram reference, Spectrogram estimate)
+    /// floor = max(P_ref)·1e-8. Magnitude spectrograms are squared to power first; power (mel) ones are used as is.
+    /// <paramref name="estimateGain"/> scales the estimate's values first (LSD_gain: the g of SC_gain).</summary>
+    public static double LogSpectralDistance(Spectrogram reference, Spectrogram estimate, double estimateGain = 1)
     {
         var (t, bins) = Align(reference, estimate);
         bool sq = reference.Scale == SpectrogramScale.Magnitude;
@@ -85,13 +97,13 @@ public static class QualityMetrics
             double acc = 0;
             for (int k = 0; k < bins; k++)
             {
-                double d = 10 * Math.Log10(Math.Max(P(reference[k, f]), floor)) - 10 * Math.Log10(Math.Max(P(estimate[k, f]), floor));
+                double d = 10 * Math.Log10(Math.Max(P(reference[k, f]), floor)) - 10 * Math.Log10(Math.Max(P(estimateGain * estimate[k, f]), floor));
                 acc += d * d;
             }
             sum += Math.Sqrt(acc / bins);
         }
         return sum / t;
-        double P(float v) => sq ? (double)v * v : v;
+        double P(double v) => sq ? v * v : v;
     }
 
     /// <summary>mel-SC of two signals: SC on their mel power spectrograms.</summary>
@@ -100,8 +112,8 @@ public static class QualityMetrics
     /// <summary>
     /// Image consistency (dB): mel-LSD between the decoded image mel <paramref name="decodedMelDb"/> [NMels × C] (dB)
     /// and the mel power of the reconstruction <paramref name="reconstructedMelPower"/> [NMels × T], after the best
-    /// constant dB offset. The reconstruction is read at the column centres, frame (c + 0.5)·T/C − 0.5, interpolated
-    /// linearly in dB; its levels are floored 80 dB below its peak, like the image. The offset minimises the LSD
+    /// constant dB offset. The reconstruction is read at the frame each column shows, ⌊(c + 0.5)·T/C⌋ (the picture rule,
+    /// <see cref="Imaging.SpectrogramImageDecoder.ColumnFrames"/>); its levels are floored 80 dB below its peak, like the image. The offset minimises the LSD
     /// exactly (the LSD is convex in it; golden-section search).
     /// </summary>
     public static double ImageConsistency(Spectrogram decodedMelDb, Spectrogram reconstructedMelPower, out double offsetDb)
@@ -115,15 +127,10 @@ public static class QualityMetrics
         double max = 0; foreach (var v in reconstructedMelPower.Data) if (v > max) max = v;
         double floor = max > 0 ? max * 1e-8 : 1e-30;
         var est = new double[bins * c];
+        var shown = Imaging.SpectrogramImageDecoder.ColumnFrames(c, t);
         for (int k = 0; k < bins; k++)
             for (int j = 0; j < c; j++)
-            {
-                double u = Math.Clamp((j + 0.5) * t / c - 0.5, 0, t - 1);
-                int i0 = (int)Math.Floor(u), i1 = Math.Min(t - 1, i0 + 1); double w = u - i0;
-                double a = 10 * Math.Log10(Math.Max(reconstructedMelPower[k, i0], floor));
-                double b = 10 * Math.Log10(Math.Max(reconstructedMelPower[k, i1], floor));
-                est[k * c + j] = a + w * (b - a);
-            }
+                est[k * c + j] = 10 * Math.Log10(Math.Max(reconstructedMelPower[k, shown[j]], floor));
         double Lsd(double o)
         {
             double sum = 0;

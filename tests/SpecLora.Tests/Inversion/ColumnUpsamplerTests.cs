@@ -1,5 +1,6 @@
 using SpecLora.Inversion;
 using SpecLora.Spectrograms;
+using SpecLora.Imaging;
 
 namespace SpecLora.Tests.Inversion;
 
@@ -15,15 +16,45 @@ public class ColumnUpsamplerTests
     }
 
     [Fact]
-    public void Db_is_linear_between_column_centres_and_clamped_outside()
+    public void Db_is_linear_between_the_frames_the_columns_show_and_held_outside()
     {
-        // one row, columns 0 and −40 dB, k = 4 → frames 0..7, column centres at frames 1.5 and 5.5
+        // one row, columns 0 and −40 dB, k = 4 → frames 0..7; column c shows frame ⌊(c + 0.5)·8/2⌋ = 2 and 6
         var up = ColumnUpsampler.Upsample(Db(new float[] { 0f, -40f }, 1, 2), 8);
         Assert.Equal(8, up.Frames);
-        Assert.Equal(0f, up[0, 0]); Assert.Equal(0f, up[0, 1]);
-        Assert.Equal(-5f, up[0, 2], 4);   // 0.5 of 4 frames between centres → 1/8 of the way
-        Assert.Equal(-35f, up[0, 5], 4);
-        Assert.Equal(-40f, up[0, 6]); Assert.Equal(-40f, up[0, 7]);
+        float[] expected = [0, 0, 0, -10, -20, -30, -40, -40];
+        for (int f = 0; f < 8; f++) Assert.Equal(expected[f], up[0, f], 4);
+    }
+
+    [Fact]
+    public void Columns_that_show_one_frame_are_averaged()
+    {
+        // 4 columns of a 2-frame clip: columns 0, 1 show frame 0 and columns 2, 3 frame 1
+        var up = ColumnUpsampler.Upsample(Db(new float[] { 0f, -2f, -10f, -20f }, 1, 4), 2);
+        Assert.Equal(2, up.Frames);
+        Assert.Equal(-1f, up[0, 0], 5);
+        Assert.Equal(-15f, up[0, 1], 5);
+    }
+
+    [Theory]
+    [InlineData(640, 1292)]
+    [InlineData(640, 2584)]
+    [InlineData(640, 230)]
+    [InlineData(640, 7752)]
+    [InlineData(7, 3)]
+    public void Column_frames_follow_the_pixel_rule(int width, int frames)
+    {
+        var f = SpectrogramImageDecoder.ColumnFrames(width, frames);
+        for (int c = 0; c < width; c++)
+            Assert.Equal(Math.Clamp((int)Math.Floor((c + 0.5) * frames / width), 0, frames - 1), f[c]);
+    }
+
+    [Fact]
+    public void Onset_aware_rises_linearly_in_power_and_decays_linearly_in_db()
+    {
+        var mag = Spectrogram.Create(new float[] { 1f, 10f, 1f }, 1, 3, SpectrogramScale.Magnitude, FrequencyAxis.Linear);
+        var placed = ColumnUpsampler.Place(mag, [0, 2, 4], 5, onsetAware: true);
+        Assert.Equal(MathF.Sqrt((1 + 100) / 2f), placed[0, 1], 4);   // rise: mean power
+        Assert.Equal(MathF.Sqrt(10f), placed[0, 3], 4);              // fall: geometric (linear in dB)
     }
 
     [Fact]
@@ -57,6 +88,11 @@ public class ColumnUpsamplerTests
     [Fact]
     public void Duration_gives_librosa_frame_count()
     {
+        // librosa: a clip of n = round(d·sr) samples has 1 + ⌊n/512⌋ frames
+        Assert.Equal(1292, ColumnUpsampler.FramesForDuration(30));          // 661500 samples (not 1 + round(1291.99) = 1293)
+        Assert.Equal(2584, ColumnUpsampler.FramesForDuration(60));
+        Assert.Equal(230, ColumnUpsampler.FramesForDuration(117601 / 22050.0));
+        Assert.Equal(1, ColumnUpsampler.FramesForDuration(0.01));
         Assert.Equal(1 + 7751, ColumnUpsampler.FramesForDuration(7751 * 512 / 22050.0));
         Assert.Equal(2560, ColumnUpsampler.FramesFor(640, 4));
     }

@@ -78,7 +78,7 @@ public class ImageInversionTests(ITestOutputHelper output)
         var (png, _) = SavePng(Clip(), files.Dir, new RenderOptions { Width = 50, Height = 128 });
         var decoded = SpectrogramImageDecoder.Decode(png);
         var byDuration = ImageInversion.FromImage(decoded, new InversionOptions { DurationSeconds = 1.5, Iterations = 2 });
-        Assert.Equal(Hop * (int)Math.Round(1.5 * 22050 / Hop), byDuration.Samples.Length);   // 1 + 65 frames
+        Assert.Equal(Hop * (33075 / Hop), byDuration.Samples.Length);   // 33075 samples → 1 + 64 frames, librosa's length
         var byColumns = ImageInversion.FromImage(decoded, new InversionOptions { FramesPerColumn = 3, Iterations = 2 }, useMetadata: false);
         Assert.Equal(Hop * (50 * 3 - 1), byColumns.Samples.Length);
     }
@@ -96,7 +96,7 @@ public class ImageInversionTests(ITestOutputHelper output)
         var k2 = ImageInversion.FromFile(jpg, new InversionOptions { FramesPerColumn = 2, Iterations = 2 });
         Assert.Equal(Hop * (64 * 2 - 1), k2.Samples.Length);
         var d = ImageInversion.FromImage(decoded, new InversionOptions { DurationSeconds = 2.0, Iterations = 2 });
-        Assert.Equal(Hop * (int)Math.Round(2.0 * 22050 / Hop), d.Samples.Length);
+        Assert.Equal(Hop * (44100 / Hop), d.Samples.Length);          // 1 + ⌊44100/512⌋ frames
         Assert.All(d.Samples, v => Assert.True(float.IsFinite(v)));
         Assert.Equal(-1.0, PeakDb(d.Samples), 1);
     }
@@ -128,5 +128,33 @@ public class ImageInversionTests(ITestOutputHelper output)
         var one = ImageInversion.PlaceFrames(columns, [0, 3], 4);
         float[] expected = [1f, 1f + 1 / 3f, 1f + 2 / 3f, 2f];
         for (int t = 0; t < 4; t++) Assert.Equal(expected[t], one.Data[t], 5);
+    }
+
+    [Fact]
+    public void One_frame_png_honours_its_metadata()
+    {
+        // a 0.01-s clip: 220 samples, one STFT frame. It used to invert to 640·4 frames (59.4 s).
+        using var files = new AudioTestFiles();
+        var full = PianoSynth.RenderFurEliseOpening();
+        var clip = full with { Samples = full.Samples[4000..4220] };
+        var (png, _) = SavePng(clip, files.Dir);
+        var decoded = SpectrogramImageDecoder.Decode(png);
+        Assert.Equal(1, decoded.Metadata!.Frames);
+        var audio = ImageInversion.FromImage(decoded, new InversionOptions { Iterations = 4 });
+        Assert.Equal(220, audio.Samples.Length);
+        Assert.All(audio.Samples, v => Assert.True(float.IsFinite(v)));
+        Assert.True(audio.Samples.Any(v => v != 0), "silent output");
+    }
+
+    [Fact]
+    public void Exact_frame_count_places_column_c_at_the_pixel_rule_frame()
+    {
+        using var files = new AudioTestFiles();
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(Clip().Samples), DbOptions.MakeMels);
+        var jpg = System.IO.Path.Combine(files.Dir, "clip.jpg");
+        MelImage.Save(jpg, db, new RenderOptions { Width = 64, Height = 128 });
+        var audio = ImageInversion.FromFile(jpg, new InversionOptions { Frames = 101, Iterations = 2 });
+        Assert.Equal(Hop * 100, audio.Samples.Length);
+        Assert.Throws<InversionException>(() => ImageInversion.FromFile(jpg, new InversionOptions { FramesPerColumn = 10_000 }));
     }
 }

@@ -10,8 +10,11 @@ public class InversionOptionsTests
         var o = new InversionOptions().Validate();
         Assert.Equal(PhaseMethod.PghiFgla, o.Method);
         Assert.Equal(32, o.Iterations);
-        Assert.Equal(4, o.FramesPerColumn);
+        Assert.Null(o.FramesPerColumn);
+        Assert.Equal(4, o.EffectiveFramesPerColumn);
         Assert.Null(o.DurationSeconds);
+        Assert.Null(o.Frames);
+        Assert.Equal(BetweenColumns.LogLinear, o.BetweenColumns);
         Assert.Equal(-1.0, o.PeakDbfs);
     }
 
@@ -40,6 +43,42 @@ public class InversionOptionsTests
         Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { Iterations = -1 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { ReferencePower = 0 }.Validate());
         Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { PeakDbfs = 3 }.Validate());
-        Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { NnlsIterations = -1 }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { Nnls = new NnlsOptions { MaxIterations = -1 } }.Validate());
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { Momentum = float.NaN }.Validate());
+    }
+
+    [Fact]
+    public void One_time_axis_only()
+    {
+        var ex = Assert.Throws<ArgumentException>(() => new InversionOptions { Frames = 1292, DurationSeconds = 30 }.Validate());
+        Assert.Contains("Frames=1292", ex.Message);
+        Assert.Contains("DurationSeconds=30", ex.Message);
+        Assert.Throws<ArgumentException>(() => new InversionOptions { Frames = 1292, FramesPerColumn = 2 }.Validate());
+        Assert.Throws<ArgumentException>(() => new InversionOptions { DurationSeconds = 3, FramesPerColumn = 2 }.Validate());
+        var bad = Assert.Throws<ArgumentOutOfRangeException>(() => new InversionOptions { Frames = 0 }.Validate());
+        Assert.Contains("Frames=0", bad.Message);
+        Assert.Equal(1292, new InversionOptions { Frames = 1292 }.Validate().Frames);
+    }
+
+    [Fact]
+    public void A_day_of_audio_is_refused_before_any_work_with_what_to_change()
+    {
+        // 86400 s passes the range check but needs 3.7 M frames (≈ 90 GB): refused by Validate, not by OutOfMemory.
+        var ex = Assert.Throws<InversionException>(() => new InversionOptions { DurationSeconds = 86400 }.Validate());
+        Assert.Contains("3,720,938 frames", ex.Message);
+        Assert.Contains("--duration", ex.Message);
+        Assert.DoesNotContain("Exception", ex.Message);
+        new InversionOptions { DurationSeconds = 600 }.Validate();   // 10 minutes is fine
+    }
+
+    [Fact]
+    public void Ten_thousand_frames_per_column_are_refused_before_allocating()
+    {
+        var inverter = new MelInverter(new InversionOptions { FramesPerColumn = 10_000 });
+        var ex = Assert.Throws<InversionException>(() => inverter.TargetFrames(640));
+        Assert.Contains("6,400,000 frames", ex.Message);
+        Assert.Contains("-k", ex.Message);
+        var mel = SpecLora.Spectrograms.Spectrogram.Create(new float[128 * 640], 128, 640, SpecLora.Spectrograms.SpectrogramScale.Power, SpecLora.Spectrograms.FrequencyAxis.Mel);
+        Assert.Throws<InversionException>(() => inverter.FromMelPower(mel));
     }
 }

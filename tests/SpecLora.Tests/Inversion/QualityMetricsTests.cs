@@ -5,7 +5,7 @@ using SpecLora.Tests.TestSupport;
 
 namespace SpecLora.Tests.Inversion;
 
-public class QualityMetricsTests
+public class QualityMetricsTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private static AudioClip Synth() => new(Golden.Fixture("synth2s_y.f32"), 22050);
 
@@ -59,5 +59,41 @@ public class QualityMetricsTests
         Assert.Throws<ArgumentException>(() => QualityMetrics.Compare(Synth(), new AudioClip(Synth().Samples, 44100)));
         var a = Spectrogram.Create(new float[4], 2, 2, SpectrogramScale.Magnitude, FrequencyAxis.Linear);
         Assert.Throws<ArgumentException>(() => QualityMetrics.SpectralConvergence(a, Spectrogram.Create(new float[6], 3, 2, SpectrogramScale.Magnitude, FrequencyAxis.Linear)));
+    }
+
+    [SkippableFact]
+    public void Reproduces_librosas_recorded_metrics_on_the_real_pictures()
+    {
+        // Our metrics on (original, KEY_FMT_librosa.wav), both loaded like librosa.load (22050 Hz mono, soxr-HQ-like
+        // resampling, the first 30 s for the 30-s keys), against ref/librosa_metrics.json: one measure.
+        var dir = Golden.RequireShared("corpus", "real");
+        var originals = new Dictionary<string, AudioClip>();
+        var cases = PictureEvaluation.LoadCases(dir);
+        Assert.Equal(10, cases.Count);
+        foreach (var c in cases)
+        {
+            var key = c.OriginalPath + c.OriginalDurationSeconds;
+            if (!originals.TryGetValue(key, out var original)) originals[key] = original = PictureEvaluation.LoadOriginal(c);
+            var m = QualityMetrics.Compare(original, PictureEvaluation.LoadLibrosaEstimate(c));
+            output.WriteLine($"{c.Name}: mel-SC_gain {m.MelScGain:F5}/{c.Librosa.MelScGain:F5} SC_gain {m.ScGain:F5}/{c.Librosa.ScGain:F5} LSD {m.LsdDb:F5}/{c.Librosa.LsdDb:F5} LSD_gain {m.LsdGainDb:F5}/{c.Librosa.LsdGainDb:F5} mel-LSD {m.MelLsdDb:F5}/{c.Librosa.MelLsdDb:F5}");
+            Assert.Equal(c.Librosa.MelScGain, m.MelScGain, 1e-3);
+            Assert.Equal(c.Librosa.ScGain, m.ScGain, 1e-3);
+            Assert.Equal(c.Librosa.LsdDb, m.LsdDb, 1e-3);
+            Assert.Equal(c.Librosa.LsdGainDb, m.LsdGainDb, 1e-3);
+            Assert.Equal(c.Librosa.MelLsdDb, m.MelLsdDb, 1e-3);
+        }
+    }
+
+    [Fact]
+    public void Gain_free_measures_ignore_the_level()
+    {
+        var y = Synth();
+        var quiet = new AudioClip(y.Samples.Select(v => 0.1f * v).ToArray(), y.SampleRate);
+        var m = QualityMetrics.Compare(y, quiet);
+        Assert.True(m.LsdDb > 3, $"LSD {m.LsdDb} should see the 20 dB level difference");
+        Assert.Equal(0, m.LsdGainDb, 2);
+        Assert.Equal(0, m.MelScGain, 3);
+        Assert.Equal(0, m.ScGain, 3);
+        Assert.Equal(10, m.Gain, 2);
     }
 }
