@@ -16,6 +16,8 @@ internal static class InvertCommand
             .Check(v => v is <= 0 ? $"--frames-per-column {v} must be ≥ 1" : null);
         var duration = new Option<double?>("--duration") { Description = "Audio length in seconds instead of -k (e.g. the original track's length)" }
             .Check(v => v is { } d && !(d > 0) ? $"--duration {d} must be > 0 seconds" : null);
+        var frames = new Option<int?>("--frames") { Description = "Exact STFT frame count instead of -k or --duration (librosa's 1 + ⌊samples/512⌋, e.g. 1292 for 30 s)" }
+            .Check(v => v is <= 0 ? $"--frames {v} must be ≥ 1" : null);
         var method = new Option<string>("--method") { Description = "pghi-fgla (default), fgla or gl", DefaultValueFactory = _ => "pghi-fgla" };
         method.AcceptOnlyFromAmong("pghi-fgla", "fgla", "gl");
         var iterations = new Option<int>("--iterations") { Description = "Phase iterations", DefaultValueFactory = _ => 32 }
@@ -26,10 +28,11 @@ internal static class InvertCommand
         var metrics = new Option<bool>("--metrics") { Description = "Also print the decoder's median ΔE to the colormap and its warnings (image consistency is always printed; SC, LSD and mel-SC need the original audio: see 'roundtrip')" };
         var command = new Command("invert", "Mel spectrogram pictures → audio (WAV, 22050 Hz, peak −1 dBFS): colormap decoding, NNLS, PGHI + fast Griffin-Lim");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { output, k, duration, method, iterations, seed, colormap, metrics }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, k, duration, frames, method, iterations, seed, colormap, metrics }) command.Options.Add(o);
         command.Validators.Add(r =>
         {
-            if (r.GetResult(k) is { Implicit: false } && r.GetResult(duration) is { Implicit: false }) r.AddError("use either --frames-per-column or --duration, not both");
+            int given = new[] { r.GetResult(k), r.GetResult(duration), r.GetResult(frames) }.Count(x => x is { Implicit: false });
+            if (given > 1) r.AddError("use one of --frames-per-column, --duration and --frames, not several");
         });
         command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
@@ -37,8 +40,9 @@ internal static class InvertCommand
             {
                 Inversion = new InversionOptions
                 {
-                    FramesPerColumn = r.GetValue(k) ?? 4,
+                    FramesPerColumn = r.GetValue(k),
                     DurationSeconds = r.GetValue(duration),
+                    Frames = r.GetValue(frames),
                     Method = r.GetValue(method) switch { "fgla" => PhaseMethod.Fgla, "gl" => PhaseMethod.GriffinLim, _ => PhaseMethod.PghiFgla },
                     Iterations = r.GetValue(iterations),
                     Seed = r.GetValue(seed),

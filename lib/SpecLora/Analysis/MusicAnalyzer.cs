@@ -72,8 +72,8 @@ public static class MusicAnalyzer
             return ImageInversion.PlaceFrames(columns, frames, meta.Frames);
         }
         int hop = o.Mel.Stft.EffectiveHopLength;
-        int target = o.DurationSeconds is { } d ? ColumnUpsampler.FramesForDuration(d, o.Mel.SampleRate, hop) : ColumnUpsampler.FramesFor(decoded.Db.Frames, o.FramesPerColumn);
-        description = o.DurationSeconds is { } dd ? $"{decoded.Db.Frames} columns stretched to {dd:0.##} s" : $"{o.FramesPerColumn} frames per column";
+        int target = o.DurationSeconds is { } d ? ColumnUpsampler.FramesForDuration(d, o.Mel.SampleRate, hop) : ColumnUpsampler.FramesFor(decoded.Db.Frames, o.EffectiveFramesPerColumn);
+        description = o.DurationSeconds is { } dd ? $"{decoded.Db.Frames} columns stretched to {dd:0.##} s" : $"{o.EffectiveFramesPerColumn} frames per column";
         return ColumnUpsampler.Upsample(decoded.Db, target) with { HopLength = hop, SampleRate = o.Mel.SampleRate, NFft = o.Mel.Stft.NFft };
     }
 

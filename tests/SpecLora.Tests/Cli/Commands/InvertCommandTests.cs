@@ -188,7 +188,9 @@ public class InvertCommandTests(ITestOutputHelper log)
     [InlineData("must be ≥ 1", "-k", "-3")]
     [InlineData("must be > 0 seconds", "--duration", "0")]
     [InlineData("must be > 0 seconds", "--duration", "-1")]
-    [InlineData("not both", "-k", "2", "--duration", "3")]
+    [InlineData("not several", "-k", "2", "--duration", "3")]
+    [InlineData("not several", "--frames", "100", "--duration", "3")]
+    [InlineData("must be ≥ 1", "--frames", "0")]
     public async Task Bad_time_axis_options_are_a_clear_error_and_write_nothing(string message, params string[] extra)
     {
         using var dir = new TempDir();
@@ -254,5 +256,21 @@ public class InvertCommandTests(ITestOutputHelper log)
         Assert.Contains("missing.png", Row(output, "missing.png"));
         MelsCommandTests.AssertSentence(output);
         Assert.False(Directory.Exists(outDir));
+    }
+
+    [Theory]
+    [InlineData("--duration", "3", 66150)]      // 3 s → 1 + ⌊66150/512⌋ = 130 frames → about 3 s of audio
+    [InlineData("--frames", "100", 99 * 512)]   // librosa's iSTFT length for 100 frames: hop·(T − 1)
+    [InlineData("-k", "2", 191 * 512)]          // 96 columns × 2 = 192 frames
+    public async Task Each_time_axis_option_sets_the_length_of_the_audio(string option, string value, int expectedSamples)
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.Sub("pic.jpg"), MelImage.EncodeJpeg(SmallMel()));   // a JPEG carries no metadata
+        var outDir = dir.Sub("out");
+        var (code, output) = await Run("invert", dir.Sub("pic.jpg"), "-o", outDir, option, value, "--iterations", "2");
+        log.WriteLine(output);
+        Assert.True(code == 0, output);
+        var audio = WavFile.Read(Path.Combine(outDir, "pic.wav"));
+        Assert.InRange(audio.Frames, expectedSamples - 512, expectedSamples + 512);
     }
 }
