@@ -71,7 +71,8 @@ internal static class InvertCommand
                             WavFile.Write(wav, audio);
                             string consistency = $"{QualityMetrics.ImageConsistency(decoded.Db, audio):F2} dB";
                             string details = withMetrics ? Markup.Escape($"{decoded.MedianDeltaE:F1}" + string.Concat(decoded.Warnings.Select(w => "; " + w))) : "";
-                            string warn = decoded.OffColormapFraction > 0.5 ? " [yellow](mostly off the colormap)[/]" : "";
+                            string warn = decoded.NoSignal ? " [yellow](no signal in the picture: silent audio)[/]"
+                                : decoded.OffColormapFraction > 0.5 ? " [yellow](mostly off the colormap)[/]" : "";
                             table.AddRow(Markup.Escape(Path.GetFileName(file)), $"{decoded.SourceWidth}×{decoded.SourceHeight}",
                                 $"{decoded.Kind}/{decoded.Method}", $"{decoded.OffColormapFraction:P1}", $"{audio.DurationSeconds:F1} s",
                                 $"{sw.Elapsed.TotalSeconds:F2} s", consistency, details, "[green]ok[/]" + warn);

@@ -48,7 +48,8 @@ internal static class MelsCommand
             foreach (var item in result.Items)
                 table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), Markup.Escape(item.Output is null ? "—" : Path.GetFileName(item.Output)),
                     item.DurationSeconds.ToString("F1"), item.Frames.ToString(), $"{item.Elapsed.TotalSeconds:F2} s",
-                    item.Succeeded ? "[green]ok[/]" : "[red]" + Markup.Escape(item.Error!) + "[/]");
+                    !item.Succeeded ? "[red]" + Markup.Escape(item.Error!) + "[/]"
+                        : item.Warning is { } w ? "[yellow]ok, " + Markup.Escape(w) + "[/]" : "[green]ok[/]");
             AnsiConsole.Write(table);
             AnsiConsole.MarkupLine($"{result.Succeeded} written, {result.Failed} failed → [blue]{Markup.Escape(Path.GetFullPath(outDir))}[/]");
             return Task.FromResult(result.Failed == 0 ? 0 : 1);

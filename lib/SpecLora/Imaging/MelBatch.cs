@@ -46,7 +46,10 @@ public sealed record MelBatchOptions
 /// <param name="Frames">STFT frames drawn.</param>
 /// <param name="Error">What went wrong (typed error message), or null.</param>
 /// <param name="Elapsed">Wall time for this file.</param>
-public sealed record MelBatchItem(string Input, string? Output, string? NpyOutput, double DurationSeconds, int Frames, string? Error, TimeSpan Elapsed)
+/// <param name="Warning">Something the user should know about a picture that was written (e.g.
+/// <see cref="MelImage.SilentAudioWarning"/>), or null.</param>
+public sealed record MelBatchItem(string Input, string? Output, string? NpyOutput, double DurationSeconds, int Frames, string? Error, TimeSpan Elapsed,
+    string? Warning = null)
 {
     /// <summary>True when the picture was written.</summary>
     public bool Succeeded => Error is null;
@@ -137,7 +140,7 @@ public static class MelBatch
             {
                 var db = ProcessFile(files[i], output, o);
                 item = new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null,
-                    db.DurationSeconds, db.Frames, null, sw.Elapsed);
+                    db.DurationSeconds, db.Frames, null, sw.Elapsed, MelImage.HasNoSignal(db) ? MelImage.SilentAudioWarning : null);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

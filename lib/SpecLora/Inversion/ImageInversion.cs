@@ -30,10 +30,16 @@ public static class ImageInversion
             var columns = decoded.CollapseToFrames(out var frames);
             var db = PlaceFrames(columns, frames, meta.Frames);
             var exact = o with { FramesPerColumn = 1, ReferencePower = (float)(meta.ReferencePower ?? o.ReferencePower) };
-            return new MelInverter(exact).FromMelDb(db, progress, cancellationToken);
+            return Invert(new MelInverter(exact), db, decoded.NoSignal, progress, cancellationToken);
         }
-        return new MelInverter(o).FromMelDb(decoded.Db, progress, cancellationToken);
+        return Invert(new MelInverter(o), decoded.Db, decoded.NoSignal, progress, cancellationToken);
     }
+
+    /// <summary>A picture without signal (one level everywhere: silence, or a blank picture) is inverted as zero mel
+    /// power of the same shape, so its length follows the same rules and it comes out silent (silence in, silence out).</summary>
+    private static AudioClip Invert(MelInverter inverter, Spectrogram db, bool noSignal, IProgress<InversionProgress>? progress, CancellationToken ct) =>
+        noSignal ? inverter.FromMelPower(db with { Data = new float[db.Data.Length], Scale = SpectrogramScale.Power }, progress, ct)
+            : inverter.FromMelDb(db, progress, ct);
 
     /// <summary>Decodes and inverts a picture file in one call.</summary>
     public static AudioClip FromFile(string path, InversionOptions? options = null, ImageDecodeOptions? decodeOptions = null,
