@@ -10,5 +10,6 @@ internal static class BenchSuites
         new InversionBenchSuite(),
         new RealPicturesBenchSuite(),
         new MelsBenchSuite(),
+        new WholeProcessBenchSuite(),
     ];
 }

@@ -72,7 +72,7 @@ internal static class InvertCommand
                 string details = withMetrics ? Markup.Escape($"{d.MedianDeltaE:F1}" + string.Concat(d.Warnings.Select(w => "; " + w))) : "";
                 table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), $"{d.SourceWidth}×{d.SourceHeight}", $"{d.Kind}/{d.Method}",
                     $"{d.OffColormapFraction:P1}", $"{item.AudioSeconds:F1} s", time, $"{item.ConsistencyDb:F2} dB", details,
-                    CommandSupport.Status(item, item.MostlyOffColormap ? " [yellow](mostly off the colormap)[/]" : ""));
+                    CommandSupport.Status(item, d.NoSignal ? " [yellow](no signal in the picture: silent audio)[/]" : item.MostlyOffColormap ? " [yellow](mostly off the colormap)[/]" : ""));
             }
             AnsiConsole.Write(table);
             return Task.FromResult(CommandSupport.Summary(result, outDir));

@@ -47,7 +47,8 @@ internal static class MelsCommand
             var table = new Table().AddColumns("input", "output", "seconds", "frames", "time", "status");
             foreach (var item in result.Items)
                 table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), Markup.Escape(item.Output is null ? "—" : Path.GetFileName(item.Output)),
-                    item.DurationSeconds.ToString("F1"), item.Frames.ToString(), $"{item.Elapsed.TotalSeconds:F2} s", CommandSupport.Status(item));
+                    item.DurationSeconds.ToString("F1"), item.Frames.ToString(), $"{item.Elapsed.TotalSeconds:F2} s",
+                    CommandSupport.Status(item, item.Warning is { } w ? " [yellow](" + Markup.Escape(w) + ")[/]" : ""));
             AnsiConsole.Write(table);
             return Task.FromResult(CommandSupport.Summary(result, outDir));
         }, ct));

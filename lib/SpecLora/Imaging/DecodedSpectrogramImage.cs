@@ -36,6 +36,9 @@ public sealed record DecodedSpectrogramImage
     public int[]? ColumnFrames { get; init; }
     /// <summary>File path or name of the picture.</summary>
     public string Source { get; init; } = "";
+    /// <summary>True when every cell shows the same level (<see cref="MelImage.HasNoSignal"/>): a picture of silence
+    /// or a blank picture; the inversion (<c>ImageInversion</c>) turns it into silence.</summary>
+    public bool NoSignal { get; init; }
     /// <summary>Things the caller should know (off-colormap pixels, gray input, alpha ignored, …).</summary>
     public IReadOnlyList<string> Warnings { get; init; } = [];
 

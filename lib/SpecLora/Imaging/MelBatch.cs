@@ -45,7 +45,10 @@ public sealed record MelBatchOptions
 /// <param name="Frames">STFT frames drawn.</param>
 /// <param name="Error">What went wrong (one sentence naming the file), or null.</param>
 /// <param name="Elapsed">Wall time for this file.</param>
-public sealed record MelBatchItem(string Input, string? Output, string? NpyOutput, double DurationSeconds, int Frames, string? Error, TimeSpan Elapsed) : IBatchItem
+/// <param name="Warning">Something the user should know about a picture that was written (e.g.
+/// <see cref="MelImage.SilentAudioWarning"/>), or null.</param>
+public sealed record MelBatchItem(string Input, string? Output, string? NpyOutput, double DurationSeconds, int Frames, string? Error, TimeSpan Elapsed,
+    string? Warning = null) : IBatchItem
 {
     /// <summary>True when the picture was written.</summary>
     public bool Succeeded => Error is null;
@@ -122,7 +125,8 @@ public static class MelBatch
             var sw = Stopwatch.StartNew();
             var output = Path.Combine(outputDirectory, names[i]);
             var db = ProcessFile(files[i], output, o);
-            return new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null, db.DurationSeconds, db.Frames, null, sw.Elapsed);
+            return new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null, db.DurationSeconds, db.Frames, null, sw.Elapsed,
+                MelImage.HasNoSignal(db) ? MelImage.SilentAudioWarning : null);
         }, (i, error, elapsed) => new MelBatchItem(files[i], null, null, 0, 0, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);
     }
 }

@@ -102,6 +102,27 @@ public static class MelImage
         AtomicFile.WriteAllBytes(path, bytes);
     }
 
+    /// <summary>What <see cref="MelBatch"/> reports for silent audio.</summary>
+    public const string SilentAudioWarning = "no signal: the audio is silent, so the picture is one colour (makeMels draws silence black); it inverts to silence";
+
+    /// <summary>What the decoder reports for a picture of one level.</summary>
+    public const string NoSignalPictureWarning = "no signal in this picture: every cell shows the same level (a picture of silence, or a blank image); it inverts to silence";
+
+    /// <summary>
+    /// True when every cell of the dB matrix <paramref name="db"/> has the same level (within 1e-3 dB). Such a matrix
+    /// holds no signal: <c>power_to_db(ref=max)</c> of silence is 0 dB everywhere, and a picture of it is one colour
+    /// (specshow with vmin = vmax draws the first colour), as is any blank picture. Nothing in it tells a level or a
+    /// spectrum apart, so it stands for silence.
+    /// </summary>
+    public static bool HasNoSignal(Spectrogram db)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        if (db.Data.Length == 0) return true;
+        float min = float.PositiveInfinity, max = float.NegativeInfinity;
+        foreach (var v in db.Data) { if (v < min) min = v; if (v > max) max = v; }
+        return max - min <= 1e-3f;
+    }
+
     /// <summary>Decodes any image SkiaSharp reads into 8-bit RGBA (straight alpha).</summary>
     /// <exception cref="SpectrogramImageException">Not a decodable image.</exception>
     public static RgbaImage DecodeRgba(byte[] bytes, string? sourceName = null)

@@ -21,17 +21,28 @@ public static class SpectrogramImageDecoder
     private const double WarnOffFraction = 0.25;
 
     /// <summary>Decodes the picture file at <paramref name="path"/>.</summary>
-    /// <exception cref="SpectrogramImageException">Missing file, not an image, bad size, or strict and off the colormap.</exception>
-    public static DecodedSpectrogramImage Decode(string path, ImageDecodeOptions? options = null)
+    /// <exception cref="SpectrogramImageException">Missing file, not an image, truncated, bad size, or strict and off the
+    /// colormap.</exception>
+    public static DecodedSpectrogramImage Decode(string path, ImageDecodeOptions? options = null) => Decode(ReadFile(path), options, path);
+
+    /// <summary>Checks that <paramref name="path"/> holds a whole picture (PNG, JPEG, …) of a size the decoder accepts,
+    /// by decoding every pixel; what the training zip and the decoder refuse alike.</summary>
+    /// <exception cref="SpectrogramImageException">Missing file, not an image, truncated, or a bad size; the message names
+    /// the file and says what to do.</exception>
+    public static void CheckPicture(string path)
+    {
+        var limits = new ImageDecodeOptions();
+        ReadPixels(ReadFile(path), path, limits.MaxSize, out _, out _, limits.MaxPixels);
+    }
+
+    private static byte[] ReadFile(string path)
     {
         ArgumentException.ThrowIfNullOrEmpty(path);
-        byte[] bytes;
-        try { bytes = File.ReadAllBytes(path); }
+        try { return File.ReadAllBytes(path); }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new SpectrogramImageException(path, $"cannot read the file ({e.Message}); check the path", e);
         }
-        return Decode(bytes, options, path);
     }
 
     /// <summary>Decodes picture bytes (PNG, JPEG, WebP, …); <paramref name="sourceName"/> names them in messages.</summary>
@@ -42,8 +53,7 @@ public static class SpectrogramImageDecoder
         options = (options ?? new ImageDecodeOptions()).Validate();
         var warnings = new List<string>();
 
-        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg, out bool incomplete, options.MaxPixels);
-        if (incomplete) warnings.Add("the file ends early (truncated?); missing pixels were decoded as the decoder filled them");
+        var image = ReadPixels(bytes, sourceName, options.MaxSize, out bool grayEncoded, out bool isJpeg, options.MaxPixels);
         int w = image.Width, h = image.Height, n = w * h;
         var px = image.Pixels;
 
@@ -61,6 +71,8 @@ public static class SpectrogramImageDecoder
         bool gray = allGray || grayEncoded;
 
         var metadata = PngChunks.IsPng(bytes) ? MelImageMetadata.TryRead(bytes) : null;
+        // Our PNG of silent audio records ref_power = 0 (the maximum of an all-zero power): no level to restore.
+        if (metadata is { ReferencePower: { } rp } && !(rp > 0 && double.IsFinite(rp))) metadata = metadata with { ReferencePower = null };
         if (metadata is not null && metadata.NMels > h)
         {
             warnings.Add($"metadata says n_mels={metadata.NMels} but the picture is only {h} px tall; bins share rows");
@@ -191,12 +203,17 @@ public static class SpectrogramImageDecoder
         double step = ((double)vmax - vmin) / Colormap.Size;
         for (int i = 0; i < db.Length; i++) db[i] = (float)(vmin + (index[i] + 0.5) * step);
 
+        var dbMatrix = Spectrogram.Create(db, nMels, w, SpectrogramScale.Db, FrequencyAxis.Mel,
+            metadata?.SampleRate ?? LibrosaDefaults.SampleRate, metadata?.HopLength ?? LibrosaDefaults.HopLength, metadata?.NFft ?? LibrosaDefaults.NFft);
+        bool noSignal = MelImage.HasNoSignal(dbMatrix);
+        if (noSignal) warnings.Add(MelImage.NoSignalPictureWarning);
+
         int[]? columnFrames = metadata is { Frames: > 0 } ? ColumnFrames(w, metadata.Frames) : null;
 
         return new DecodedSpectrogramImage
         {
-            Db = Spectrogram.Create(db, nMels, w, SpectrogramScale.Db, FrequencyAxis.Mel,
-                metadata?.SampleRate ?? 22050, metadata?.HopLength ?? 512, metadata?.NFft ?? 2048),
+            Db = dbMatrix,
+            NoSignal = noSignal,
             ColormapIndex = index,
             Colormap = map,
             Metadata = metadata,
@@ -256,9 +273,12 @@ public static class SpectrogramImageDecoder
 
     /// <summary>Reads the header, checks the size, then decodes 8-bit RGBA pixels (straight alpha).</summary>
     internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg)
-        => ReadPixels(bytes, sourceName, maxSide, out grayEncoded, out isJpeg, out _, (long)maxSide * maxSide);
+        => ReadPixels(bytes, sourceName, maxSide, out grayEncoded, out isJpeg, (long)maxSide * maxSide);
 
-    internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg, out bool incomplete, long maxPixels)
+    /// <summary>As above with a pixel-count limit. A file that ends before its last pixel (a cut download, a partial copy)
+    /// is an error, not a picture: the decoder would fill the missing rows with its own colour, which inverts to loud
+    /// noise.</summary>
+    internal static RgbaImage ReadPixels(byte[] bytes, string sourceName, int maxSide, out bool grayEncoded, out bool isJpeg, long maxPixels)
     {
         if (bytes.Length == 0) throw new SpectrogramImageException(sourceName, "the file is empty; give a PNG or JPEG picture");
         using var data = SKData.CreateCopy(bytes);
@@ -279,11 +299,19 @@ public static class SpectrogramImageDecoder
         SKCodecResult result;
         try { result = codec.GetPixels(info, handle.AddrOfPinnedObject()); }
         finally { handle.Free(); }
-        if (result is not (SKCodecResult.Success or SKCodecResult.IncompleteInput))
-            throw new SpectrogramImageException(sourceName, $"the picture's pixels could not be decoded ({result}); the file may be corrupt");
-        incomplete = result == SKCodecResult.IncompleteInput;
+        if (result is SKCodecResult.IncompleteInput or SKCodecResult.ErrorInInput)
+            throw new SpectrogramImageException(sourceName,
+                $"the {FormatName(codec.EncodedFormat)} data ends early or is damaged: the file ({bytes.Length:N0} bytes) holds only part of its {w}×{h} picture; copy or download it again");
+        if (result is not SKCodecResult.Success)
+            throw new SpectrogramImageException(sourceName, $"the picture's pixels could not be decoded ({result}); the file may be corrupt: copy or download it again");
         return new RgbaImage(w, h, pixels);
     }
+
+    private static string FormatName(SKEncodedImageFormat f) => f switch
+    {
+        SKEncodedImageFormat.Png => "PNG", SKEncodedImageFormat.Jpeg => "JPEG", SKEncodedImageFormat.Webp => "WebP",
+        _ => f.ToString().ToUpperInvariant(),
+    };
 
     private static Colormap? TryColormap(string? name)
     {

@@ -46,7 +46,10 @@ public static class ImageInversion
         }
         MelInverter.CheckSize(frames.Value, o.Mel);
         var columns = (decoded with { ColumnFrames = SpectrogramImageDecoder.ColumnFrames(width, frames.Value) }).CollapseToFrames(out var shown);
-        var power = Decibels.DbToPower(columns, o.ReferencePower);
+        // A picture without signal (one level everywhere: silence, or a blank picture) is zero mel power of the same
+        // shape, so its length follows the same rules and it comes out silent (silence in, silence out).
+        var power = decoded.NoSignal ? columns with { Data = new float[columns.Data.Length], Scale = SpectrogramScale.Power }
+            : Decibels.DbToPower(columns, o.ReferencePower);
         return inverter.FromColumns(power, shown, frames.Value, samples, !exact, progress, cancellationToken);
     }
 

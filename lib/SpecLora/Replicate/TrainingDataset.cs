@@ -67,6 +67,7 @@ public static class TrainingDataset
                     foreach (var image in images)
                     {
                         var stem = Path.GetFileNameWithoutExtension(image);
+                        try { Imaging.SpectrogramImageDecoder.CheckPicture(image); } catch (Imaging.SpectrogramImageException e) { throw new TrainingDatasetException(e.Message); }
                         byte[] data;
                         string name;
                         if (size is { } side)

@@ -113,4 +113,20 @@ public class MelBatchTests
         Assert.Equal(1.0, picture.Metadata.DurationSeconds, 3);
         Assert.True(picture.Metadata.ReferencePower > 0);
     }
+
+    /// <summary>Issue 8: mels of all-zero audio drew a black picture without a word; the item now says so, and a
+    /// clip with sound gets no warning.</summary>
+    [Fact]
+    public void Silent_audio_is_written_with_a_no_signal_warning()
+    {
+        using var files = new AudioTestFiles();
+        WavFile.Write(files.Path_("silence.wav"), new AudioClip(new float[22050], 22050));
+        WriteClip(files, "tone.wav", 1.0);
+        var result = MelBatch.Run(new[] { files.Dir }, Path.Combine(files.Dir, "out"), new MelBatchOptions { Format = MelImageFormat.Png });
+        var silent = Assert.Single(result.Items, i => i.Input.EndsWith("silence.wav"));
+        Assert.True(silent.Succeeded);
+        Assert.Equal(MelImage.SilentAudioWarning, silent.Warning);
+        Assert.Contains("no signal", silent.Warning);
+        Assert.Null(Assert.Single(result.Items, i => i.Input.EndsWith("tone.wav")).Warning);
+    }
 }

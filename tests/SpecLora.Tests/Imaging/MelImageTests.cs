@@ -129,4 +129,15 @@ public class MelImageTests(ITestOutputHelper output)
         }
         finally { dir.Delete(true); }
     }
+
+    /// <summary>Issue 8: a dB matrix of one level (power_to_db of silence is 0 dB everywhere) has no signal; one cell
+    /// 0.01 dB off is a signal.</summary>
+    [Fact]
+    public void Constant_db_matrix_has_no_signal()
+    {
+        var flat = SpecLora.Spectrograms.Spectrogram.Create(new float[128 * 20], 128, 20, SpecLora.Spectrograms.SpectrogramScale.Db, SpecLora.Spectrograms.FrequencyAxis.Mel);
+        Assert.True(MelImage.HasNoSignal(flat));
+        var data = new float[128 * 20]; Array.Fill(data, -80f); data[77] = -79.99f;
+        Assert.False(MelImage.HasNoSignal(flat with { Data = data }));
+    }
 }

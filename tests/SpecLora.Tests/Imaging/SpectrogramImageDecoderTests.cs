@@ -363,20 +363,51 @@ public class SpectrogramImageDecoderTests(ITestOutputHelper output)
         }
     }
 
-    [Fact]
-    public void Truncated_png_decodes_with_a_warning_or_a_typed_error()
+    /// <summary>Issue 8: the first 1000 bytes of a real PNG or JPEG (and two thirds of one) decoded "ok" into loud noise.
+    /// A picture that ends early is an error that names the file and says what to do, from bytes and from a file.</summary>
+    [Theory]
+    [InlineData("synth2s_makemels.png", 1000)]
+    [InlineData("synth2s_makemels.jpg", 1000)]
+    [InlineData("synth2s_makemels.png", -1)]
+    [InlineData("synth2s_makemels.jpg", -1)]
+    public void Truncated_picture_is_an_error_naming_the_file(string fixture, int keep)
     {
-        var png = File.ReadAllBytes(FixturePath("synth2s_makemels.png"));
-        var cut = png.AsSpan(0, png.Length * 2 / 3).ToArray();
+        var bytes = File.ReadAllBytes(FixturePath(fixture));
+        var cut = bytes.AsSpan(0, keep > 0 ? keep : bytes.Length * 2 / 3).ToArray();
+        var e = Assert.Throws<SpectrogramImageException>(() => SpectrogramImageDecoder.Decode(cut, sourceName: "cut" + Path.GetExtension(fixture)));
+        Assert.Contains("cut" + Path.GetExtension(fixture), e.Message);
+        Assert.Contains("ends early", e.Message);
+        Assert.Contains("download it again", e.Message);
+
+        var path = Path.Combine(Path.GetTempPath(), $"speclora-cut-{Guid.NewGuid():N}{Path.GetExtension(fixture)}");
+        File.WriteAllBytes(path, cut);
         try
         {
-            var d = SpectrogramImageDecoder.Decode(cut, sourceName: "cut.png");
-            Assert.Contains(d.Warnings, w => w.Contains("ends early"));
+            Assert.Contains(path, Assert.Throws<SpectrogramImageException>(() => SpectrogramImageDecoder.CheckPicture(path)).Message);
+            Assert.Contains(path, Assert.Throws<SpectrogramImageException>(() => SpectrogramImageDecoder.Decode(path)).Message);
         }
-        catch (SpectrogramImageException e)
-        {
-            Assert.Contains("cut.png", e.Message);
-        }
+        finally { File.Delete(path); }
+        SpectrogramImageDecoder.CheckPicture(FixturePath(fixture));   // the whole file passes
+    }
+
+    /// <summary>Issue 8: all-black and all-white pictures (any size, PNG or JPEG) carry no signal: flagged and warned,
+    /// while a real picture is not.</summary>
+    [Theory]
+    [InlineData(0, 0, 0, 640, 480, SKEncodedImageFormat.Png)]
+    [InlineData(255, 255, 255, 640, 480, SKEncodedImageFormat.Jpeg)]
+    [InlineData(0, 0, 4, 512, 512, SKEncodedImageFormat.Jpeg)]   // magma's first colour, not 640×480
+    public void One_colour_picture_has_no_signal(byte r, byte g, byte b, int w, int h, SKEncodedImageFormat format)
+    {
+        using var bmp = new SKBitmap(w, h);
+        bmp.Erase(new SKColor(r, g, b));
+        using var img = SKImage.FromBitmap(bmp);
+        using var data = img.Encode(format, 90);
+        var d = SpectrogramImageDecoder.Decode(data.ToArray(), sourceName: "blank");
+        Assert.True(d.NoSignal);
+        Assert.Contains(MelImage.NoSignalPictureWarning, d.Warnings);
+        var real = SpectrogramImageDecoder.Decode(File.ReadAllBytes(FixturePath("synth2s_makemels.jpg")));
+        Assert.False(real.NoSignal);
+        Assert.DoesNotContain(MelImage.NoSignalPictureWarning, real.Warnings);
     }
 
     [Fact]

@@ -150,11 +150,41 @@ public class ImageInversionTests(ITestOutputHelper output)
     public void Exact_frame_count_places_column_c_at_the_pixel_rule_frame()
     {
         using var files = new AudioTestFiles();
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(Clip().Samples), DbOptions.MakeMels);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(Clip()), DbOptions.MakeMels);
         var jpg = System.IO.Path.Combine(files.Dir, "clip.jpg");
         MelImage.Save(jpg, db, new RenderOptions { Width = 64, Height = 128 });
         var audio = ImageInversion.FromFile(jpg, new InversionOptions { Frames = 101, Iterations = 2 });
         Assert.Equal(Hop * 100, audio.Samples.Length);
         Assert.Throws<InversionException>(() => ImageInversion.FromFile(jpg, new InversionOptions { FramesPerColumn = 10_000 }));
+    }
+
+    /// <summary>Issue 8, silence in, silence out: the PNG of all-zero audio (ref_power 0 in its metadata) failed with
+    /// "ReferencePower=0 must be finite and > 0", its JPEG and blank pictures became 59 s of loud noise. Now each is
+    /// silent audio of the length the picture implies.</summary>
+    [Fact]
+    public void Pictures_of_silence_invert_to_silence()
+    {
+        var dir = Directory.CreateTempSubdirectory("speclora-silence-");
+        try
+        {
+            var silence = new AudioClip(new float[Hop * 100], 22050);
+            var (png, refPower) = SavePng(silence, dir.FullName);
+            Assert.Equal(0f, refPower);
+            var fromPng = ImageInversion.FromFile(png);
+            Assert.All(fromPng.Samples, v => Assert.Equal(0f, v));
+            Assert.Equal(silence.Length, fromPng.Length);          // the metadata's frame count still sets the length
+
+            var db = Decibels.PowerToDb(MelSpectrogram.Compute(silence), DbOptions.MakeMels, out _);
+            var jpg = System.IO.Path.Combine(dir.FullName, "clip.jpg");
+            MelImage.Save(jpg, db);
+            var fromJpg = ImageInversion.FromFile(jpg, new InversionOptions { DurationSeconds = 2 });
+            Assert.All(fromJpg.Samples, v => Assert.Equal(0f, v));
+            Assert.InRange(fromJpg.DurationSeconds, 1.9, 2.1);
+
+            var loud = ImageInversion.FromFile(SavePng(Clip(), dir.CreateSubdirectory("loud").FullName).Path);
+            output.WriteLine($"silent PNG → {fromPng.DurationSeconds:F2} s of silence; a real clip's peak {PeakDb(loud.Samples):F1} dBFS");
+            Assert.True(PeakDb(loud.Samples) > -2);
+        }
+        finally { dir.Delete(true); }
     }
 }

@@ -80,4 +80,20 @@ public class TrainingDatasetTests
         File.WriteAllText(dir.Sub("fake.zip"), "not a zip");
         Assert.Throws<TrainingDatasetException>(() => TrainingDataset.Inspect(dir.Sub("fake.zip")));
     }
+
+    /// <summary>Issue 8: a truncated picture (its first 1000 bytes) was zipped without a word. Now the dataset is refused
+    /// with the file named, and no zip (not even a partial one) is left.</summary>
+    [Fact]
+    public void Truncated_picture_is_refused_and_no_zip_is_left()
+    {
+        using var dir = new TempDir();
+        WriteImages(dir.Sub("mels"), 2, 640, 480);
+        var whole = File.ReadAllBytes(System.IO.Path.Combine(dir.Sub("mels"), "mel1.png"));
+        File.WriteAllBytes(System.IO.Path.Combine(dir.Sub("mels"), "mel1.png"), whole[..Math.Min(1000, whole.Length / 2)]);
+        var e = Assert.Throws<TrainingDatasetException>(() => TrainingDataset.Create(dir.Sub("mels"), dir.Sub("out/data.zip")));
+        Assert.Contains("mel1.png", e.Message);
+        Assert.Contains("ends early", e.Message);
+        Assert.False(File.Exists(dir.Sub("out/data.zip")));
+        Assert.Empty(Directory.Exists(dir.Sub("out")) ? Directory.GetFiles(dir.Sub("out")) : []);
+    }
 }

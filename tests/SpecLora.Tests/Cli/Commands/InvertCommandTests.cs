@@ -128,6 +128,28 @@ public class InvertCommandTests(ITestOutputHelper log)
         AssertFiniteWavs(outDir);
     }
 
+    /// <summary>Issue 8 as a user meets it: the first 1000 bytes of a real picture exit 1 with the file named and no WAV;
+    /// a one-colour picture exits 0 with a silent WAV flagged "no signal".</summary>
+    [Fact]
+    public async Task Truncated_picture_fails_by_name_and_a_blank_one_inverts_to_flagged_silence()
+    {
+        using var dir = new TempDir();
+        var input = Directory.CreateDirectory(dir.Sub("in")).FullName;
+        var whole = MelImage.EncodeJpeg(SmallMel(640, 480));
+        File.WriteAllBytes(Path.Combine(input, "cut.jpg"), whole[..1000]);
+        var black = SmallMel(640, 480);
+        for (int i = 0; i < black.Pixels.Length; i += 4) { black.Pixels[i] = 0; black.Pixels[i + 1] = 0; black.Pixels[i + 2] = 4; black.Pixels[i + 3] = 255; }
+        File.WriteAllBytes(Path.Combine(input, "blank.jpg"), MelImage.EncodeJpeg(black));
+
+        var (code, output) = await Run("invert", input, "-o", dir.Sub("out"), "--duration", "2", "--iterations", "2");
+        log.WriteLine(output);
+        Assert.Equal(1, code);
+        Assert.Contains("ends early", Row(output, "cut.jpg"));
+        Assert.Contains("no signal", Row(output, "blank.jpg"));
+        Assert.Equal(new[] { "blank.wav" }, Directory.GetFiles(dir.Sub("out")).Select(Path.GetFileName));
+        Assert.All(WavFile.Read(dir.Sub("out/blank.wav")).Channels[0], v => Assert.Equal(0f, v));
+    }
+
     [Fact]
     public async Task Grayscale_and_rgba_pngs_invert()
     {
