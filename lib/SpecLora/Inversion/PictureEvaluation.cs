@@ -120,8 +120,8 @@ public static class PictureEvaluation
         if (maxShift < 0) throw new ArgumentOutOfRangeException(nameof(maxShift), maxShift, $"maxShift={maxShift} must be ≥ 0");
         var mo = mel ?? new MelOptions { SampleRate = reference.SampleRate };
         int n = Math.Min(reference.Length, estimate.Length);
-        var r = Decibels.PowerToDb(MelSpectrogram.Compute(reference.Samples.AsSpan(0, n).ToArray(), mo), DbOptions.MakeMels);
-        var e = Decibels.PowerToDb(MelSpectrogram.Compute(estimate.Samples.AsSpan(0, n).ToArray(), mo), DbOptions.MakeMels);
+        var r = Decibels.PowerToDb(MelSpectrogram.Compute(reference.Samples.AsSpan(0, n), reference.SampleRate, mo), DbOptions.MakeMels);
+        var e = Decibels.PowerToDb(MelSpectrogram.Compute(estimate.Samples.AsSpan(0, n), estimate.SampleRate, mo), DbOptions.MakeMels);
         int frames = Math.Min(r.Frames, e.Frames), bins = r.Bins;
         var best = new int[parts];
         for (int p = 0; p < parts; p++)
