@@ -15,5 +15,6 @@ internal static class CommandRegistry
         yield return GenerateCommand.Create();
         yield return NotebooksCommand.Create();
         yield return BenchCommand.Create();
+        yield return AnalyzeCommand.Create();
     }
 }
