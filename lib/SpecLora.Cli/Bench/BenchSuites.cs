@@ -9,5 +9,6 @@ internal static class BenchSuites
         new SpectrogramBenchSuite(),
         new InversionBenchSuite(),
         new MelsBenchSuite(),
+        new AnalysisBenchSuite(),
     ];
 }

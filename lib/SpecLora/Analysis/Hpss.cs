@@ -85,7 +85,7 @@ public static class Hpss
         var sb = Spectral.Transpose(s, frames, bins);
         var hb = new float[sb.Length];
         int wh = o.KernelSizeHarmonic, wp = o.KernelSizePercussive;
-        Parallel.For(0, bins, () => new float[wh], (k, _, win) =>
+        Parallel.For(0, bins, () => new float[RunningMedian.ScratchLength(frames, wh)], (k, _, win) =>
         {
             RunningMedian.Filter(sb.AsSpan(k * frames, frames), hb.AsSpan(k * frames, frames), wh, win);
             return win;
@@ -93,7 +93,7 @@ public static class Hpss
         var harm = Spectral.Transpose(hb, bins, frames);
         // percussive: median along frequency = along the rows of the frame-major matrix
         var perc = new float[s.Length];
-        Parallel.For(0, frames, () => new float[wp], (t, _, win) =>
+        Parallel.For(0, frames, () => new float[RunningMedian.ScratchLength(bins, wp)], (t, _, win) =>
         {
             RunningMedian.Filter(s.AsSpan(t * bins, bins), perc.AsSpan(t * bins, bins), wp, win);
             return win;
