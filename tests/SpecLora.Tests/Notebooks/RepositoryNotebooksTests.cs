@@ -52,9 +52,9 @@ public sealed class RepositoryNotebooksFixture
 public class RepositoryNotebooksTests(RepositoryNotebooksFixture fixture) : IClassFixture<RepositoryNotebooksFixture>
 {
     [Fact]
-    public void All_six_notebooks_run_top_to_bottom_offline()
+    public void All_seven_notebooks_run_top_to_bottom_offline()
     {
-        Assert.Equal(6, fixture.Results.Count);
+        Assert.Equal(7, fixture.Results.Count);
         foreach (var r in fixture.Results)
             Assert.True(r.Passed, $"{r.Name}: cell {r.FailedCell}: {r.Error}\n{fixture.Log}");
     }
