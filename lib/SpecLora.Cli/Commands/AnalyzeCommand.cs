@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using SpecLora.Analysis;
+using SpecLora.Imaging;
 using SpecLora.Inversion;
 using SpecLora.IO;
 using Spectre.Console;
@@ -82,16 +83,9 @@ internal static class AnalyzeCommand
         return t;
     }
 
-    private static List<string> Expand(IEnumerable<string> inputs)
-    {
-        var known = MusicAnalyzer.PictureExtensions.Concat(SpecLora.Audio.AudioLoader.KnownExtensions).ToHashSet();
-        var list = new List<string>();
-        foreach (var input in inputs)
-        {
-            if (Directory.Exists(input))
-                list.AddRange(Directory.EnumerateFiles(input).Where(f => known.Contains(Path.GetExtension(f).ToLowerInvariant())).Order(StringComparer.Ordinal));
-            else list.Add(input);
-        }
-        return list;
-    }
+    /// <summary>Files as given; folders → their audio files and pictures (the mels and invert verbs' expansions).</summary>
+    private static List<string> Expand(IEnumerable<string> inputs) =>
+        inputs.SelectMany(i => Directory.Exists(i)
+            ? MelBatch.ExpandInputs([i]).Concat(InvertCommand.ExpandImages([i])).Order(StringComparer.Ordinal)
+            : (IEnumerable<string>)[i]).ToList();
 }

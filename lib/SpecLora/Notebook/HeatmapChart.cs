@@ -51,18 +51,14 @@ public sealed class HeatmapChart : IHtmlView
     /// <inheritdoc/>
     public string ToHtml()
     {
-        const int left = 58, right = 12, top = 24, bottom = 40;
-        int pw = Math.Max(40, Width - left - right), ph = Math.Max(40, Height - top - bottom);
+        const int left = ChartFrame.Left, top = ChartFrame.Top;
+        var (pw, ph) = ChartFrame.PlotArea(Width, Height);
         float vmin = VMin ?? _data.Min(), vmax = VMax ?? _data.Max();
         if (!(vmax > vmin)) vmax = vmin + 1;
         var s = Spectrogram.Create(_data, _rows, _cols, SpectrogramScale.Db, FrequencyAxis.Linear);
         var png = MelImage.EncodePng(SpectrogramRenderer.Render(s, new RenderOptions { Width = pw, Height = ph, VMin = vmin, VMax = vmax }));
         var sb = new StringBuilder();
-        sb.Append("<figure class=\"speclora-chart\" style=\"margin:4px;display:inline-block;vertical-align:top;").Append(Html.Font).Append("\">");
-        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Width).Append("\" height=\"").Append(Height)
-          .Append("\" role=\"img\" aria-label=\"").Append(Html.Escape(Title ?? "heatmap")).Append("\">");
-        sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        if (!string.IsNullOrWhiteSpace(Title)) Html.Text(sb, left + pw / 2.0, 15, Title!, "middle", " font-weight=\"600\"");
+        ChartFrame.Open(sb, Width, Height, Title, "heatmap");
         sb.Append("<image x=\"").Append(left).Append("\" y=\"").Append(top).Append("\" width=\"").Append(pw).Append("\" height=\"").Append(ph)
           .Append("\" preserveAspectRatio=\"none\" href=\"").Append(Html.DataUri("image/png", png)).Append("\"/>");
         var (x0, x1) = XRange.Max > XRange.Min ? XRange : (0, 1);
@@ -85,10 +81,7 @@ public sealed class HeatmapChart : IHtmlView
                 Html.Text(sb, left - 6, y + 4, Html.TickLabel(t), "end");
             }
         }
-        sb.Append("<rect x=\"").Append(left).Append("\" y=\"").Append(top).Append("\" width=\"").Append(pw).Append("\" height=\"").Append(ph).Append("\" fill=\"none\" stroke=\"#444\"/>");
-        if (!string.IsNullOrWhiteSpace(XLabel)) Html.Text(sb, left + pw / 2.0, Height - 6, XLabel!);
-        if (!string.IsNullOrWhiteSpace(YLabel)) Html.Text(sb, 12, top + ph / 2.0, YLabel!, "middle", $" transform=\"rotate(-90 12 {Html.N(top + ph / 2.0)})\"");
-        sb.Append("</svg></figure>");
+        ChartFrame.Close(sb, Width, Height, XLabel, YLabel);
         return sb.ToString();
     }
 

@@ -46,18 +46,14 @@ public sealed class ScatterChart : IHtmlView
     /// <inheritdoc/>
     public string ToHtml()
     {
-        const int left = 58, right = 12, top = 24, bottom = 40;
-        int pw = Math.Max(40, Width - left - right), ph = Math.Max(40, Height - top - bottom);
+        const int left = ChartFrame.Left, top = ChartFrame.Top;
+        var (pw, ph) = ChartFrame.PlotArea(Width, Height);
         var (xmin, xmax) = Range(_groups.SelectMany(g => g.X));
         var (ymin, ymax) = Range(_groups.SelectMany(g => g.Y));
         double X(double v) => left + (v - xmin) / (xmax - xmin) * pw;
         double Y(double v) => top + ph - (v - ymin) / (ymax - ymin) * ph;
         var sb = new StringBuilder();
-        sb.Append("<figure class=\"speclora-chart\" style=\"margin:4px;display:inline-block;vertical-align:top;").Append(Html.Font).Append("\">");
-        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Width).Append("\" height=\"").Append(Height)
-          .Append("\" role=\"img\" aria-label=\"").Append(Html.Escape(Title ?? "scatter chart")).Append("\">");
-        sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        if (!string.IsNullOrWhiteSpace(Title)) Html.Text(sb, left + pw / 2.0, 15, Title!, "middle", " font-weight=\"600\"");
+        ChartFrame.Open(sb, Width, Height, Title, "scatter chart");
         foreach (var t in Html.NiceTicks(xmin, xmax, Math.Max(2, pw / 80)))
         {
             Html.Line(sb, X(t), top, X(t), top + ph, "#eee");
@@ -68,9 +64,6 @@ public sealed class ScatterChart : IHtmlView
             Html.Line(sb, left, Y(t), left + pw, Y(t), "#eee");
             Html.Text(sb, left - 5, Y(t) + 4, Html.TickLabel(t), "end");
         }
-        sb.Append("<rect x=\"").Append(left).Append("\" y=\"").Append(top).Append("\" width=\"").Append(pw).Append("\" height=\"").Append(ph).Append("\" fill=\"none\" stroke=\"#444\"/>");
-        if (!string.IsNullOrWhiteSpace(XLabel)) Html.Text(sb, left + pw / 2.0, Height - 6, XLabel!);
-        if (!string.IsNullOrWhiteSpace(YLabel)) Html.Text(sb, 12, top + ph / 2.0, YLabel!, "middle", $" transform=\"rotate(-90 12 {Html.N(top + ph / 2.0)})\"");
         for (int g = 0; g < _groups.Count; g++)
         {
             var group = _groups[g];
@@ -90,7 +83,7 @@ public sealed class ScatterChart : IHtmlView
             Marker(sb, g, lx, ly - 4, LineChart.Palette[g % LineChart.Palette.Length]);
             Html.Text(sb, lx + 8, ly, _groups[g].Name, "start");
         }
-        sb.Append("</svg></figure>");
+        ChartFrame.Close(sb, Width, Height, XLabel, YLabel);
         return sb.ToString();
     }
 
