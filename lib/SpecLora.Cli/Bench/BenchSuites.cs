@@ -11,5 +11,6 @@ internal static class BenchSuites
         new RealPicturesBenchSuite(),
         new MelsBenchSuite(),
         new WholeProcessBenchSuite(),
+        new AnalysisBenchSuite(),
     ];
 }

@@ -16,5 +16,6 @@ internal static class CommandRegistry
         yield return SweepCommand.Create();
         yield return NotebooksCommand.Create();
         yield return BenchCommand.Create();
+        yield return AnalyzeCommand.Create();
     }
 }

@@ -55,6 +55,26 @@ public static class MusicAnalyzer
             new Dictionary<string, string> { ["rhythm"] = $"decoded mel ({axis})", ["harmony"] = $"reconstruction ({method}, {o.Inversion.Iterations} iterations)" });
     }
 
+    /// <summary>Picture file extensions <see cref="AnalyzeFile"/> treats as spectrogram pictures.</summary>
+    public static IReadOnlyList<string> PictureExtensions { get; } = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"];
+
+    /// <summary>Analyses a file: audio (by <see cref="AudioLoader.KnownExtensions"/>, loaded as librosa.load does) or a
+    /// picture (by <see cref="PictureExtensions"/>). An unknown extension or a missing file is an
+    /// <see cref="ArgumentException"/> / <see cref="FileNotFoundException"/> whose message names the file.</summary>
+    public static MusicAnalysis AnalyzeFile(string path, AnalysisOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        bool picture = PictureExtensions.Contains(ext), audio = AudioLoader.KnownExtensions.Contains(ext);
+        if (!picture && !audio)
+            throw new ArgumentException($"{path}: not an audio file ({string.Join(", ", AudioLoader.KnownExtensions)}) nor a spectrogram picture ({string.Join(", ", PictureExtensions)}); give one of those");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist; check the path", path);
+        if (picture) return AnalyzePicture(path, options, null, cancellationToken);
+        var o = (options ?? new AnalysisOptions()).Validate();
+        var clip = AudioLoader.Load(path, new AudioLoadOptions { SampleRate = o.Mel.SampleRate });
+        return Analyze(clip, o, path, cancellationToken);
+    }
+
     /// <summary>Decodes and analyses a picture file.</summary>
     public static MusicAnalysis AnalyzePicture(string path, AnalysisOptions? options = null, ImageDecodeOptions? decodeOptions = null, CancellationToken cancellationToken = default)
         => AnalyzePicture(SpectrogramImageDecoder.Decode(path, decodeOptions), options, cancellationToken);

@@ -139,20 +139,31 @@ public static class Rhythm
         ArgumentNullException.ThrowIfNull(tempogram);
         var o = (options ?? new TempoOptions()).Validate();
         var result = new double[tempogram.Frames];
-        var column = new double[tempogram.WinLength];
-        for (int t = 0; t < tempogram.Frames; t++)
+        var bpms = TempoFrequencies(tempogram.WinLength, tempogram.SampleRate, tempogram.HopLength);
+        var prior = LogPrior(bpms, o);
+        int w = tempogram.WinLength, frames = tempogram.Frames;
+        Parallel.For(0, (frames + 255) / 256, blk =>
         {
-            for (int k = 0; k < column.Length; k++) column[k] = tempogram[k, t];
-            result[t] = TempoFromProfile(column, tempogram.SampleRate, tempogram.HopLength, o);
-        }
+            int t1 = Math.Min(frames, (blk + 1) * 256);
+            for (int t = blk * 256; t < t1; t++)
+            {
+                int best = 0; double bestScore = double.NegativeInfinity;
+                for (int k = 0; k < w; k++)
+                {
+                    if (double.IsNegativeInfinity(prior[k])) continue;
+                    double score = double.LogP1(1e6 * tempogram.Data[k * frames + t]) + prior[k];
+                    if (score > bestScore) { bestScore = score; best = k; }
+                }
+                result[t] = bpms[best];
+            }
+        });
         return result;
     }
 
-    /// <summary>The prior-weighted argmax over lags of one autocorrelation profile (see <see cref="Tempo"/>).</summary>
-    public static double TempoFromProfile(ReadOnlySpan<double> profile, int sampleRate, int hopLength, TempoOptions? options = null)
+    /// <summary>librosa's log-prior over lags: −½((log₂ bpm − log₂ start_bpm)/std_bpm)², −∞ before the first lag
+    /// under max_tempo.</summary>
+    private static double[] LogPrior(double[] bpms, TempoOptions o)
     {
-        var o = options ?? new TempoOptions();
-        var bpms = TempoFrequencies(profile.Length, sampleRate, hopLength);
         int maxIdx = 0;
         if (o.MaxTempoBpm is { } maxTempo)
         {
@@ -160,11 +171,21 @@ public static class Rhythm
             for (int k = 0; k < bpms.Length; k++) if (bpms[k] < maxTempo) { maxIdx = k; break; }
         }
         double log2Start = Math.Log2(o.StartBpm);
+        var prior = new double[bpms.Length];
+        for (int k = 0; k < bpms.Length; k++) prior[k] = k < maxIdx ? double.NegativeInfinity : -0.5 * Math.Pow((Math.Log2(bpms[k]) - log2Start) / o.StdBpm, 2);
+        return prior;
+    }
+
+    /// <summary>The prior-weighted argmax over lags of one autocorrelation profile (see <see cref="Tempo"/>).</summary>
+    public static double TempoFromProfile(ReadOnlySpan<double> profile, int sampleRate, int hopLength, TempoOptions? options = null)
+    {
+        var o = options ?? new TempoOptions();
+        var bpms = TempoFrequencies(profile.Length, sampleRate, hopLength);
+        var prior = LogPrior(bpms, o);
         int best = 0; double bestScore = double.NegativeInfinity;
         for (int k = 0; k < profile.Length; k++)
         {
-            double prior = k < maxIdx ? double.NegativeInfinity : -0.5 * Math.Pow((Math.Log2(bpms[k]) - log2Start) / o.StdBpm, 2);
-            double score = double.LogP1(1e6 * profile[k]) + prior;
+            double score = double.LogP1(1e6 * profile[k]) + prior[k];
             if (score > bestScore) { bestScore = score; best = k; }
         }
         return bpms[best];

@@ -9,13 +9,15 @@ public class RunningMedianTests
     [InlineData(31, 100)]
     [InlineData(31, 20)]
     [InlineData(7, 3)]
+    [InlineData(5, 1)]
+    [InlineData(31, 2000)]
     public void Equals_a_sort_per_window_with_reflected_edges(int width, int n)
     {
         var rng = new Random(width * 1000 + n);
         var x = new float[n];
         for (int i = 0; i < n; i++) x[i] = rng.Next(0, 8) * 0.5f;   // many ties
         var dst = new float[n];
-        RunningMedian.Filter(x, dst, width, new float[width]);
+        RunningMedian.Filter(x, dst, width, new float[RunningMedian.ScratchLength(n, width)]);
         for (int i = 0; i < n; i++)
         {
             var w = Enumerable.Range(i - width / 2, width).Select(j => x[Onset.Reflect(j, n)]).Order().ToArray();

@@ -1,0 +1,91 @@
+using System.CommandLine;
+using System.Globalization;
+using SpecLora.Analysis;
+using SpecLora.Imaging;
+using SpecLora.Inversion;
+using SpecLora.IO;
+using Spectre.Console;
+
+namespace SpecLora.Cli.Commands;
+
+/// <summary><c>speclora analyze &lt;audio or pictures…&gt; [--duration s | -k n] [--json FILE]</c>: the music-analysis
+/// numbers of each input (librosa's onset, tempo, beats, chroma, flatness, HPSS, and our key, pulse and repetition
+/// measures), a table per input and optionally a JSON array.</summary>
+internal static class AnalyzeCommand
+{
+    internal static Command Create()
+    {
+        var inputs = new Argument<string[]>("inputs") { Description = "Audio files or spectrogram pictures, or folders of them", Arity = ArgumentArity.OneOrMore };
+        var k = new Option<int?>("--frames-per-column", "-k") { Description = "Pictures: STFT frames per image column (default 4), as in 'invert'" };
+        var duration = new Option<double?>("--duration") { Description = "Pictures: reconstruct this many seconds instead of -k (audio files are analysed whole)" };
+        var json = new Option<string?>("--json") { Description = "Also write a JSON array with one object per input to FILE (atomically)" };
+        var command = new Command("analyze", "Is it music? Tempo, beats, onsets, key and key clarity, pulse clarity, harmonic ratio, flatness and chroma of audio or pictures (pictures: rhythm from the decoded mel, harmony from the reconstruction)");
+        command.Arguments.Add(inputs);
+        foreach (var o in new Option[] { k, duration, json }) command.Options.Add(o);
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(k) is not null && r.GetValue(duration) is not null) r.AddError("use either --frames-per-column or --duration, not both");
+            if (r.GetValue(k) is <= 0 and var kv) r.AddError($"--frames-per-column {kv} must be ≥ 1");
+            if (r.GetValue(duration) is <= 0 and var dv) r.AddError($"--duration {dv} must be > 0 seconds");
+        });
+        command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
+        {
+            var options = new AnalysisOptions { Inversion = new InversionOptions { FramesPerColumn = r.GetValue(k) ?? 4, DurationSeconds = r.GetValue(duration) } }.Validate();
+            var files = Expand(r.GetValue(inputs)!);
+            if (files.Count == 0) throw new ArgumentException("no audio files or pictures found in the given folders");
+            var jsonPath = r.GetValue(json);
+            var results = new List<MusicAnalysis>();
+            int failed = 0;
+            foreach (var file in files)
+            {
+                ct.ThrowIfCancellationRequested();
+                try
+                {
+                    var a = MusicAnalyzer.AnalyzeFile(file, options, ct);
+                    results.Add(a);
+                    AnsiConsole.Write(Table(a));
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // one bad input never stops the others; it is named with its error
+                    failed++;
+                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(Path.GetFileName(file))}:[/] {Markup.Escape(e is ArgumentException a ? CommandSupport.Clean(a) : e.Message)}");
+                }
+            }
+            if (jsonPath is not null && results.Count > 0)
+            {
+                AtomicFile.WriteAllText(jsonPath, MusicAnalysis.ToJson(results));
+                AnsiConsole.MarkupLine($"JSON → [blue]{Markup.Escape(Path.GetFullPath(jsonPath))}[/]");
+            }
+            AnsiConsole.MarkupLine($"{results.Count} analysed, {failed} failed");
+            return Task.FromResult(failed == 0 ? 0 : 1);
+        }, ct));
+        return command;
+    }
+
+    /// <summary>One input's numbers as a two-column table.</summary>
+    internal static Table Table(MusicAnalysis a)
+    {
+        static string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
+        var t = new Table().Title(Markup.Escape($"{Path.GetFileName(a.Input)} ({a.Kind}, {a.DurationSeconds:F1} s)")).AddColumns("measure", "value", "from");
+        string rhythm = a.Sources.GetValueOrDefault("rhythm", ""), harmony = a.Sources.GetValueOrDefault("harmony", "");
+        void Row(string name, string value, string from) => t.AddRow(Markup.Escape(name), Markup.Escape(value), Markup.Escape(from));
+        Row("tempo", $"{F(a.TempoBpm, "F1")} BPM", rhythm);
+        Row("beats", $"{a.BeatFrames.Length}", rhythm);
+        Row("onsets", $"{a.OnsetFrames.Length} ({F(a.OnsetFrames.Length / Math.Max(a.DurationSeconds, 1e-9), "F2")}/s)", rhythm);
+        Row("pulse clarity", F(a.PulseClarity), rhythm);
+        Row("tempo stability", F(a.TempoStability, "F2"), rhythm);
+        Row("key", $"{a.Key} (clarity {F(a.KeyClarity)})", harmony);
+        Row("harmonic ratio", F(a.HarmonicRatio), harmony);
+        Row("flatness (mean)", a.FlatnessMean.ToString("E2", CultureInfo.InvariantCulture), harmony);
+        Row("repetition", F(a.RepetitionScore), harmony);
+        Row("tuning", $"{F(a.Tuning, "F2")} semitone", harmony);
+        return t;
+    }
+
+    /// <summary>Files as given; folders → their audio files and pictures (the mels and invert verbs' expansions).</summary>
+    private static List<string> Expand(IEnumerable<string> inputs) =>
+        inputs.SelectMany(i => Directory.Exists(i)
+            ? MelBatch.ExpandInputs([i]).Concat(InvertCommand.ExpandImages([i])).Order(StringComparer.Ordinal)
+            : (IEnumerable<string>)[i]).ToList();
+}
