@@ -42,7 +42,7 @@ internal sealed class AnalysisBenchSuite : IBenchSuite
 
     private static void Rhythm(AudioClip clip)
     {
-        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip.Samples), DbOptions.MakeMels);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip), DbOptions.MakeMels);
         var env = Onset.Strength(db);
         _ = SpecLora.Analysis.Rhythm.ComputeTempogram(env);
         var track = BeatTracker.Track(env);   // estimates the tempo (its own 344-lag tempogram), as beat_track does

@@ -49,7 +49,7 @@ internal static class AnalyzeCommand
                 {
                     // one bad input never stops the others; it is named with its error
                     failed++;
-                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(Path.GetFileName(file))}:[/] {Markup.Escape(e is ArgumentException a ? CommandSupport.Clean(a) : e.Message)}");
+                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(Path.GetFileName(file))}:[/] {Markup.Escape(SpecLora.IO.Batch.Describe(e))}");
                 }
             }
             if (jsonPath is not null && results.Count > 0)
@@ -86,6 +86,6 @@ internal static class AnalyzeCommand
     /// <summary>Files as given; folders → their audio files and pictures (the mels and invert verbs' expansions).</summary>
     private static List<string> Expand(IEnumerable<string> inputs) =>
         inputs.SelectMany(i => Directory.Exists(i)
-            ? MelBatch.ExpandInputs([i]).Concat(InvertCommand.ExpandImages([i])).Order(StringComparer.Ordinal)
+            ? MelBatch.ExpandInputs([i]).Concat(SpecLora.Inversion.ImageBatch.ExpandInputs([i])).Order(StringComparer.Ordinal)
             : (IEnumerable<string>)[i]).ToList();
 }
