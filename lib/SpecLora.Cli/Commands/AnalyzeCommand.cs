@@ -30,7 +30,7 @@ internal static class AnalyzeCommand
         });
         command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
-            var options = new AnalysisOptions { Inversion = new InversionOptions { FramesPerColumn = r.GetValue(k) ?? 4, DurationSeconds = r.GetValue(duration) } }.Validate();
+            var options = new AnalysisOptions { Inversion = new InversionOptions { FramesPerColumn = r.GetValue(k), DurationSeconds = r.GetValue(duration) } }.Validate();
             var files = Expand(r.GetValue(inputs)!);
             if (files.Count == 0) throw new ArgumentException("no audio files or pictures found in the given folders");
             var jsonPath = r.GetValue(json);

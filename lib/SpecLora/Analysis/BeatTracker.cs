@@ -17,7 +17,7 @@ public sealed record BeatTrack(double TempoBpm, int[] BeatFrames);
 public static class BeatTracker
 {
     /// <summary>Tracks beats in <paramref name="envelope"/> (one value per frame at sr/hop frames per second).</summary>
-    public static BeatTrack Track(ReadOnlySpan<float> envelope, int sampleRate = 22050, int hopLength = 512, BeatTrackOptions? options = null)
+    public static BeatTrack Track(ReadOnlySpan<float> envelope, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength, BeatTrackOptions? options = null)
     {
         var o = (options ?? new BeatTrackOptions()).Validate();
         bool any = false;

@@ -80,7 +80,7 @@ public static class Onset
     /// <summary>Onset frames (librosa <c>onset_detect(onset_envelope=env, sr=sr, hop_length=hop)</c>, sparse, in
     /// frames): the envelope is shifted to start at 0 and scaled by its maximum, then <see cref="PeakPick"/> with the
     /// resolved options. An all-zero or non-finite envelope has no onsets.</summary>
-    public static int[] Detect(ReadOnlySpan<float> envelope, int sampleRate = 22050, int hopLength = 512, OnsetDetectOptions? options = null)
+    public static int[] Detect(ReadOnlySpan<float> envelope, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength, OnsetDetectOptions? options = null)
     {
         var o = options ?? new OnsetDetectOptions();
         var (preMax, postMax, preAvg, postAvg, wait) = o.Resolve(sampleRate, hopLength);

@@ -45,7 +45,7 @@ public static class Rhythm
 {
     /// <summary>The tempogram of <paramref name="envelope"/> (librosa <c>tempogram(onset_envelope=…)</c>): for each
     /// frame, the autocorrelation of the Hann-windowed envelope around it, up to <c>win_length</c> − 1 lags.</summary>
-    public static Tempogram ComputeTempogram(ReadOnlySpan<float> envelope, int sampleRate = 22050, int hopLength = 512, TempogramOptions? options = null)
+    public static Tempogram ComputeTempogram(ReadOnlySpan<float> envelope, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength, TempogramOptions? options = null)
     {
         var o = (options ?? new TempogramOptions()).Validate();
         if (envelope.Length == 0) throw new ArgumentException("the onset envelope is empty", nameof(envelope));
@@ -111,7 +111,7 @@ public static class Rhythm
 
     /// <summary>Tempo of each autocorrelation lag (librosa <c>tempo_frequencies(n_bins, sr, hop_length)</c>):
     /// 60·sr/(hop·k) BPM for lag k ≥ 1, ∞ for lag 0.</summary>
-    public static double[] TempoFrequencies(int nBins, int sampleRate = 22050, int hopLength = 512)
+    public static double[] TempoFrequencies(int nBins, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength)
     {
         var f = new double[nBins];
         if (nBins > 0) f[0] = double.PositiveInfinity;
@@ -125,7 +125,7 @@ public static class Rhythm
     /// <summary>The global tempo in BPM (librosa <c>feature.rhythm.tempo(onset_envelope=…)</c>): a tempogram with
     /// an <see cref="TempoOptions.AcSizeSeconds"/> window averaged over frames, weighted by the log-normal prior
     /// −½((log₂ bpm − log₂ start_bpm)/std_bpm)², nothing at or above max_tempo, argmax of log1p(10⁶·tg) + prior.</summary>
-    public static double Tempo(ReadOnlySpan<float> envelope, int sampleRate = 22050, int hopLength = 512, TempoOptions? options = null)
+    public static double Tempo(ReadOnlySpan<float> envelope, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength, TempoOptions? options = null)
     {
         var o = (options ?? new TempoOptions()).Validate();
         var tg = ComputeTempogram(envelope, sampleRate, hopLength, new TempogramOptions { WinLength = AcWindowFrames(o.AcSizeSeconds, sampleRate, hopLength) });

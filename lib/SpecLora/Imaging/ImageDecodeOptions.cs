@@ -45,7 +45,7 @@ public sealed record ImageDecodeOptions
     /// <summary>"auto" (nearest-LUT statistics; gray pictures → "gray"), or a name from <see cref="Imaging.Colormap.Names"/>.</summary>
     public string Colormap { get; init; } = "auto";
     /// <summary>Mel bands to recover (librosa <c>n_mels</c>, default 128).</summary>
-    public int NMels { get; init; } = 128;
+    public int NMels { get; init; } = LibrosaDefaults.NMels;
     /// <summary>dB of the first colour (makeMels: −80 because power_to_db clips at max − top_db).</summary>
     public float VMin { get; init; } = -80f;
     /// <summary>dB of the last colour (makeMels: 0 with <c>ref=np.max</c>).</summary>

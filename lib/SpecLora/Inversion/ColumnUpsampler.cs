@@ -30,7 +30,7 @@ public static class ColumnUpsampler
     /// <summary>librosa's frame count for <paramref name="durationSeconds"/> of audio: a centred STFT of
     /// n = round(d·sr) samples has 1 + ⌊n/hop⌋ frames (30 s at 22050 Hz, hop 512 → 1292).</summary>
     /// <exception cref="ArgumentOutOfRangeException">duration ≤ 0, not finite, or longer than 24 h.</exception>
-    public static int FramesForDuration(double durationSeconds, int sampleRate = 22050, int hopLength = 512)
+    public static int FramesForDuration(double durationSeconds, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength)
     {
         if (!(durationSeconds > 0) || !double.IsFinite(durationSeconds) || durationSeconds > 86400)
             throw new ArgumentOutOfRangeException(nameof(durationSeconds), durationSeconds, $"durationSeconds={durationSeconds} must be > 0 and ≤ 86400");

@@ -83,11 +83,11 @@ public static class PictureEvaluation
 
     /// <summary>The original as <c>librosa.load(path, duration=…)</c> gives it: 22050 Hz mono, the first
     /// <see cref="PictureCase.OriginalDurationSeconds"/>.</summary>
-    public static AudioClip LoadOriginal(PictureCase c, int sampleRate = 22050)
+    public static AudioClip LoadOriginal(PictureCase c, int sampleRate = LibrosaDefaults.SampleRate)
         => AudioLoader.Load(c.OriginalPath, new AudioLoadOptions { SampleRate = sampleRate, DurationSeconds = c.OriginalDurationSeconds });
 
     /// <summary>librosa's reconstruction of the case, at <paramref name="sampleRate"/>.</summary>
-    public static AudioClip LoadLibrosaEstimate(PictureCase c, int sampleRate = 22050)
+    public static AudioClip LoadLibrosaEstimate(PictureCase c, int sampleRate = LibrosaDefaults.SampleRate)
         => AudioLoader.Load(c.LibrosaEstimatePath, new AudioLoadOptions { SampleRate = sampleRate });
 
     /// <summary>Decodes and inverts the case's picture at its true frame count (<paramref name="options"/> with

@@ -15,7 +15,7 @@ public sealed record SpectrogramAxes
     /// <summary>Frequency of the bottom edge in Hz (librosa <c>fmin</c>).</summary>
     public double FMinHz { get; init; }
     /// <summary>Frequency of the top edge in Hz (librosa <c>fmax</c>, sr/2 by default).</summary>
-    public double FMaxHz { get; init; } = 11025;
+    public double FMaxHz { get; init; } = LibrosaDefaults.SampleRate / 2.0;
     /// <summary>How rows are spaced: <see cref="FrequencyAxis.Mel"/> (ticks placed on the mel scale) or linear.</summary>
     public FrequencyAxis Axis { get; init; } = FrequencyAxis.Mel;
     /// <summary>Mel formula for tick placement: HTK when true, Slaney (librosa default) when false.</summary>

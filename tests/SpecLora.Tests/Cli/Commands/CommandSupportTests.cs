@@ -25,7 +25,7 @@ public partial class CommandSupportTests(ITestOutputHelper log)
         new[] { "dataset", "folder", "-o", "z.zip", "--size", "big" },
         new[] { "train", "--dataset", "z.zip", "--steps", "many" },
         new[] { "generate", "--setting", "1", "--seed", "abc" },
-        new[] { "notebooks", "--timeout", "soon" },
+        new[] { "notebooks", "--cell-timeout", "soon" },
         new[] { "bench", "--json" },
         new[] { "nosuchverb" },
     };
@@ -101,20 +101,21 @@ public partial class CommandSupportTests(ITestOutputHelper log)
         };
         using var child = Process.Start(psi)!;
         var stderr = child.StandardError.ReadToEndAsync();
-        var stdout = new System.Text.StringBuilder();
+        var stdoutTask = child.StandardOutput.ReadToEndAsync();
         bool sent = false;
         try
         {
-            // Read the progress lines as they come (blocking reads, no timers); once the second picture has started,
-            // the first WAV is on disk: interrupt.
-            for (string? line; (line = child.StandardOutput.ReadLine()) is not null;)
+            // Watch the output folder (the child's progress lines may reach a pipe only in blocks): once the first WAV
+            // is on disk, interrupt. Bounded: at most 1200 looks, 50 ms apart.
+            for (int look = 0; look < 1200 && !child.HasExited; look++)
             {
-                stdout.AppendLine(line);
-                if (!sent && line.Contains("p1.jpg", StringComparison.Ordinal))
+                if (Directory.Exists(outDir) && Directory.EnumerateFiles(outDir, "*.wav").Any())
                 {
                     sent = true;
                     Assert.Equal(0, Interrupt(child.Id));
+                    break;
                 }
+                Thread.Sleep(50);
             }
             child.WaitForExit();
         }
@@ -122,7 +123,8 @@ public partial class CommandSupportTests(ITestOutputHelper log)
         {
             if (!child.HasExited) child.Kill(true);
         }
-        Assert.True(sent, "the second picture never started: " + stdout);
+        var stdout = await stdoutTask;
+        Assert.True(sent, "no WAV was written before the job ended: " + stdout);
         var output = stdout + await stderr;
         log.WriteLine(output);
         Assert.Equal(130, child.ExitCode);
