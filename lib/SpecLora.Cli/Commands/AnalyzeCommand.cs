@@ -31,34 +31,18 @@ internal static class AnalyzeCommand
         command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
             var options = new AnalysisOptions { Inversion = new InversionOptions { FramesPerColumn = r.GetValue(k), DurationSeconds = r.GetValue(duration) } }.Validate();
-            var files = Expand(r.GetValue(inputs)!);
+            var files = AnalysisBatch.ExpandInputs(r.GetValue(inputs)!);
             if (files.Count == 0) throw new ArgumentException("no audio files or pictures found in the given folders");
             var jsonPath = r.GetValue(json);
-            var results = new List<MusicAnalysis>();
-            int failed = 0;
-            foreach (var file in files)
+            // one bad input never stops the others; it is named with its sentence (AnalysisBatch)
+            var result = AnalysisBatch.Run(files, options, jsonPath, new SpecLora.IO.InlineProgress<AnalysisBatchItem>(item =>
             {
-                ct.ThrowIfCancellationRequested();
-                try
-                {
-                    var a = MusicAnalyzer.AnalyzeFile(file, options, ct);
-                    results.Add(a);
-                    AnsiConsole.Write(Table(a));
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    // one bad input never stops the others; it is named with its error
-                    failed++;
-                    AnsiConsole.MarkupLine($"[red]{Markup.Escape(Path.GetFileName(file))}:[/] {Markup.Escape(SpecLora.IO.Batch.Describe(e))}");
-                }
-            }
-            if (jsonPath is not null && results.Count > 0)
-            {
-                AtomicFile.WriteAllText(jsonPath, MusicAnalysis.ToJson(results));
-                AnsiConsole.MarkupLine($"JSON → [blue]{Markup.Escape(Path.GetFullPath(jsonPath))}[/]");
-            }
-            AnsiConsole.MarkupLine($"{results.Count} analysed, {failed} failed");
-            return Task.FromResult(failed == 0 ? 0 : 1);
+                if (item.Analysis is { } a) AnsiConsole.Write(Table(a));
+                else AnsiConsole.MarkupLine($"[red]{Markup.Escape(Path.GetFileName(item.Input))}:[/] {Markup.Escape(item.Error!)}");
+            }), ct);
+            if (jsonPath is not null && result.Succeeded > 0) AnsiConsole.MarkupLine($"JSON → [blue]{Markup.Escape(Path.GetFullPath(jsonPath))}[/]");
+            AnsiConsole.MarkupLine($"{result.Succeeded} analysed, {result.Failed} failed");
+            return Task.FromResult(result.Failed == 0 ? 0 : 1);
         }, ct));
         return command;
     }
@@ -82,10 +66,4 @@ internal static class AnalyzeCommand
         Row("tuning", $"{F(a.Tuning, "F2")} semitone", harmony);
         return t;
     }
-
-    /// <summary>Files as given; folders → their audio files and pictures (the mels and invert verbs' expansions).</summary>
-    private static List<string> Expand(IEnumerable<string> inputs) =>
-        inputs.SelectMany(i => Directory.Exists(i)
-            ? MelBatch.ExpandInputs([i]).Concat(SpecLora.Inversion.ImageBatch.ExpandInputs([i])).Order(StringComparer.Ordinal)
-            : (IEnumerable<string>)[i]).ToList();
 }

@@ -56,7 +56,7 @@ public static class MusicAnalyzer
     }
 
     /// <summary>Picture file extensions <see cref="AnalyzeFile"/> treats as spectrogram pictures.</summary>
-    public static IReadOnlyList<string> PictureExtensions { get; } = [".png", ".jpg", ".jpeg", ".webp", ".bmp", ".gif"];
+    public static IReadOnlyList<string> PictureExtensions => PictureFiles.KnownExtensions;
 
     /// <summary>Analyses a file: audio (by <see cref="AudioLoader.KnownExtensions"/>, loaded as librosa.load does) or a
     /// picture (by <see cref="PictureExtensions"/>). An unknown extension or a missing file is an
