@@ -79,22 +79,18 @@ public static class MusicAnalyzer
     public static MusicAnalysis AnalyzePicture(string path, AnalysisOptions? options = null, ImageDecodeOptions? decodeOptions = null, CancellationToken cancellationToken = default)
         => AnalyzePicture(SpectrogramImageDecoder.Decode(path, decodeOptions), options, cancellationToken);
 
-    /// <summary>The decoded dB mel on the frame axis the inversion uses: our PNGs' true frames (columns placed at
-    /// their frame, dB-linear between), otherwise columns stretched to FramesPerColumn·W or the duration's frames.</summary>
+    /// <summary>The decoded dB mel on the frame axis the inversion uses (<see cref="ImageInversion.MelOnFrameAxis"/>),
+    /// and a description of where that axis came from.</summary>
     public static Spectrogram MelOnFrameAxis(DecodedSpectrogramImage decoded, InversionOptions? inversion, out string description)
     {
         ArgumentNullException.ThrowIfNull(decoded);
         var o = inversion ?? new InversionOptions();
-        if (decoded.Metadata is { Frames: > 1 } meta && decoded.ColumnFrames is not null && o.DurationSeconds is null)
-        {
-            var columns = decoded.CollapseToFrames(out var frames);
-            description = $"{meta.Frames} frames from the picture's metadata";
-            return ImageInversion.PlaceFrames(columns, frames, meta.Frames);
-        }
-        int hop = o.Mel.Stft.EffectiveHopLength;
-        int target = o.DurationSeconds is { } d ? ColumnUpsampler.FramesForDuration(d, o.Mel.SampleRate, hop) : ColumnUpsampler.FramesFor(decoded.Db.Frames, o.EffectiveFramesPerColumn);
-        description = o.DurationSeconds is { } dd ? $"{decoded.Db.Frames} columns stretched to {dd:0.##} s" : $"{o.EffectiveFramesPerColumn} frames per column";
-        return ColumnUpsampler.Upsample(decoded.Db, target) with { HopLength = hop, SampleRate = o.Mel.SampleRate, NFft = o.Mel.Stft.NFft };
+        var mel = ImageInversion.MelOnFrameAxis(decoded, o, true, out bool exact);
+        description = exact ? $"{mel.Frames} frames from the picture's metadata"
+            : o.Frames is { } f ? $"{decoded.Db.Frames} columns on {f} frames"
+            : o.DurationSeconds is { } d ? $"{decoded.Db.Frames} columns stretched to {d:0.##} s"
+            : $"{o.EffectiveFramesPerColumn} frames per column";
+        return mel;
     }
 
     private sealed record RhythmPart(float[] Envelope, int[] Onsets, double Tempo, int[] Beats, Tempogram Tempogram, double PulseClarity, double Stability);

@@ -27,30 +27,56 @@ public static class ImageInversion
         IProgress<InversionProgress>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decoded);
-        var o = (options ?? new InversionOptions()).Validate();
-        int width = decoded.Db.Frames, sr = o.Mel.SampleRate;
-        int? frames = null, samples = null;
-        bool exact = false;
-        if (useMetadata && decoded.Metadata is { Frames: > 0 } meta && o.DurationSeconds is null && o.Frames is null)
-        {
-            frames = meta.Frames;
-            samples = meta.DurationSeconds > 0 ? (int)Math.Round(meta.DurationSeconds * sr) : null;
-            o = o with { FramesPerColumn = null, ReferencePower = (float)(meta.ReferencePower ?? o.ReferencePower) };
-            exact = true;
-        }
+        var axis = TimeAxis(decoded, (options ?? new InversionOptions()).Validate(), useMetadata);
+        var o = axis.Options;
         var inverter = new MelInverter(o);
-        if (frames is null)
-        {
-            frames = inverter.TargetFrames(width);
-            samples = o.DurationSeconds is { } d ? (int)Math.Round(d * sr) : null;
-        }
-        MelInverter.CheckSize(frames.Value, o.Mel);
-        var columns = (decoded with { ColumnFrames = SpectrogramImageDecoder.ColumnFrames(width, frames.Value) }).CollapseToFrames(out var shown);
+        var columns = ColumnsOnAxis(decoded, axis.Frames, out var shown);
         // A picture without signal (one level everywhere: silence, or a blank picture) is zero mel power of the same
         // shape, so its length follows the same rules and it comes out silent (silence in, silence out).
         var power = decoded.NoSignal ? columns with { Data = new float[columns.Data.Length], Scale = SpectrogramScale.Power }
             : Decibels.DbToPower(columns, o.ReferencePower);
-        return inverter.FromColumns(power, shown, frames.Value, samples, !exact, progress, cancellationToken);
+        return inverter.FromColumns(power, shown, axis.Frames, axis.Samples, !axis.Exact, progress, cancellationToken);
+    }
+
+    /// <summary>The time axis <see cref="FromImage"/> inverts to: with <paramref name="useMetadata"/> our PNGs' true
+    /// frame count, duration and reference power (unless DurationSeconds or Frames is set), otherwise
+    /// <see cref="InversionOptions.Frames"/>, the frames of <see cref="InversionOptions.DurationSeconds"/> or
+    /// FramesPerColumn·W. Checks that the job fits in memory.</summary>
+    private static (InversionOptions Options, int Frames, int? Samples, bool Exact) TimeAxis(DecodedSpectrogramImage decoded, InversionOptions o, bool useMetadata)
+    {
+        int sr = o.Mel.SampleRate;
+        if (useMetadata && decoded.Metadata is { Frames: > 0 } meta && o.DurationSeconds is null && o.Frames is null)
+        {
+            var exact = o with { FramesPerColumn = null, ReferencePower = (float)(meta.ReferencePower ?? o.ReferencePower) };
+            MelInverter.CheckSize(meta.Frames, o.Mel);
+            return (exact, meta.Frames, meta.DurationSeconds > 0 ? (int)Math.Round(meta.DurationSeconds * sr) : null, true);
+        }
+        int frames = new MelInverter(o).TargetFrames(decoded.Db.Frames);
+        MelInverter.CheckSize(frames, o.Mel);
+        return (o, frames, o.DurationSeconds is { } d ? (int)Math.Round(d * sr) : null, false);
+    }
+
+    /// <summary>The picture's columns, one per distinct frame they show on a <paramref name="frames"/>-frame axis
+    /// (column c → frame ⌊(c + 0.5)·T/W⌋); <paramref name="shown"/> gets those frames.</summary>
+    private static Spectrogram ColumnsOnAxis(DecodedSpectrogramImage decoded, int frames, out int[] shown) =>
+        (decoded with { ColumnFrames = SpectrogramImageDecoder.ColumnFrames(decoded.Db.Frames, frames) }).CollapseToFrames(out shown);
+
+    /// <summary>The decoded dB mel on the frame axis <see cref="FromImage"/> inverts to (same rule, same options):
+    /// each shown frame from its columns, dB-linear between them. This is what a picture allows an analysis to see.</summary>
+    /// <param name="decoded">The decoded picture.</param>
+    /// <param name="options">Time axis and STFT settings; defaults as <see cref="InversionOptions"/>.</param>
+    /// <param name="useMetadata">As in <see cref="FromImage"/>.</param>
+    /// <param name="exact">True when the frame count came from the picture's own metadata.</param>
+    public static Spectrogram MelOnFrameAxis(DecodedSpectrogramImage decoded, InversionOptions? options, bool useMetadata, out bool exact)
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
+        var axis = TimeAxis(decoded, (options ?? new InversionOptions()).Validate(), useMetadata);
+        exact = axis.Exact;
+        var mel = axis.Options.Mel;
+        return PlaceFrames(ColumnsOnAxis(decoded, axis.Frames, out var shown), shown, axis.Frames) with
+        {
+            SampleRate = mel.SampleRate, HopLength = mel.Stft.EffectiveHopLength, NFft = mel.Stft.NFft,
+        };
     }
 
     /// <summary>Decodes and inverts a picture file in one call.</summary>
