@@ -1,5 +1,4 @@
 using System.Text;
-using SkiaSharp;
 using SpecLora.Imaging;
 
 namespace SpecLora.Notebook;
@@ -46,23 +45,9 @@ public sealed class ImageView : IHtmlView
     /// width, so that notebooks and pages stay small; smaller ones are kept as they are.</summary>
     private static byte[] Thumbnail(byte[] bytes, int maxWidth)
     {
-        using var codec = SKCodec.Create(new SKMemoryStream(bytes));
-        if (codec is null || codec.Info.Width <= 2 * maxWidth) return bytes;
-        int w = 2 * maxWidth, h = Math.Max(1, (int)Math.Round((double)codec.Info.Height * w / codec.Info.Width));
-        return ResizeToJpeg(bytes, w, h, 90) ?? bytes;
-    }
-
-    /// <summary>The only SkiaSharp resize + encode in this stage (Mitchell cubic, then JPEG); null when the bytes do
-    /// not decode. To be replaced by the Imaging stage's resize/encode helper when it exists (issue 11, item 6).</summary>
-    private static byte[]? ResizeToJpeg(byte[] bytes, int width, int height, int quality)
-    {
-        using var bitmap = SKBitmap.Decode(bytes);
-        if (bitmap is null) return null;
-        using var scaled = bitmap.Resize(new SKImageInfo(width, height), new SKSamplingOptions(SKCubicResampler.Mitchell));
-        if (scaled is null) return null;
-        using var image = SKImage.FromBitmap(scaled);
-        using var data = image.Encode(SKEncodedImageFormat.Jpeg, quality);
-        return data?.ToArray();
+        if (!ImageResize.TryGetSize(bytes, out int width, out int height) || width <= 2 * maxWidth) return bytes;
+        var (w, h) = ImageResize.FitWidth(width, height, 2 * maxWidth);
+        return ImageResize.TryResize(bytes, w, h, MelImageFormat.Jpeg, 90) ?? bytes;
     }
 
     private static string? Sniff(byte[] b) =>
