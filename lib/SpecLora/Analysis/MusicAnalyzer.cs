@@ -43,7 +43,18 @@ public static class MusicAnalyzer
     {
         ArgumentNullException.ThrowIfNull(decoded);
         var o = (options ?? new AnalysisOptions()).Validate();
-        var audio = ImageInversion.FromImage(decoded, o.Inversion, true, null, cancellationToken);
+        return AnalyzePicture(decoded, ImageInversion.FromImage(decoded, o.Inversion, true, null, cancellationToken), o, cancellationToken);
+    }
+
+    /// <summary>As <see cref="AnalyzePicture(DecodedSpectrogramImage, AnalysisOptions?, CancellationToken)"/>, with the
+    /// picture's reconstruction already made (by <see cref="ImageInversion.FromImage"/> with
+    /// <see cref="AnalysisOptions.Inversion"/>), so a caller that wrote it does not invert twice.</summary>
+    public static MusicAnalysis AnalyzePicture(DecodedSpectrogramImage decoded, AudioClip reconstruction, AnalysisOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
+        ArgumentNullException.ThrowIfNull(reconstruction);
+        var o = (options ?? new AnalysisOptions()).Validate();
+        var audio = reconstruction;
         int hop = o.Inversion.Mel.Stft.EffectiveHopLength;
         var melDb = MelOnFrameAxis(decoded, o.Inversion, out string axis);
         if (melDb.HopLength != o.Mel.Stft.EffectiveHopLength) melDb = melDb with { HopLength = o.Mel.Stft.EffectiveHopLength, NFft = o.Mel.Stft.NFft };

@@ -236,9 +236,8 @@ public sealed class GuidanceSweep
                 if (o.Analyze)
                 {
                     stage?.Invoke("analysing");
-                    // AnalyzePicture inverts the picture again with the same (seeded) options; an overload taking the
-                    // reconstruction would halve the cost per point.
-                    foreach (var (k, v) in AnalysisMeasures(MusicAnalyzer.AnalyzePicture(decoded, o.Analysis, cancellationToken))) measures[k] = v?.DeepClone();
+                    // the reconstruction just written, made with o.Analysis.Inversion: the picture is inverted once
+                    foreach (var (k, v) in AnalysisMeasures(MusicAnalyzer.AnalyzePicture(decoded, audio, o.Analysis, cancellationToken))) measures[k] = v?.DeepClone();
                 }
             }
             return new SweepPoint(g, "succeeded", saved.Prediction.Id, file.Path, file.ManifestPath, wav, null, measures);
