@@ -51,8 +51,7 @@ public static class ImageInversion
             MelInverter.CheckSize(meta.Frames, o.Mel);
             return (exact, meta.Frames, meta.DurationSeconds > 0 ? (int)Math.Round(meta.DurationSeconds * sr) : null, true);
         }
-        int frames = new MelInverter(o).TargetFrames(decoded.Db.Frames);
-        MelInverter.CheckSize(frames, o.Mel);
+        int frames = MelInverter.TargetFrames(o, decoded.Db.Frames);   // checks the size
         return (o, frames, o.DurationSeconds is { } d ? (int)Math.Round(d * sr) : null, false);
     }
 

@@ -41,12 +41,15 @@ public sealed class MelInverter
 
     /// <summary>The frame count T for a C-column mel under the options' time axis (checked against the size limit).</summary>
     /// <exception cref="InversionException">T frames would not fit (the message says what to lower).</exception>
-    public int TargetFrames(int columns)
+    public int TargetFrames(int columns) => TargetFrames(Options, columns);
+
+    /// <summary><see cref="TargetFrames(int)"/> for validated <paramref name="options"/>, without building a plan.</summary>
+    internal static int TargetFrames(InversionOptions options, int columns)
     {
-        long t = Options.Frames ?? (Options.DurationSeconds is { } d
-            ? ColumnUpsampler.FramesForDuration(d, Options.Mel.SampleRate, _plan.Options.EffectiveHopLength)
-            : (long)columns * Options.EffectiveFramesPerColumn);
-        CheckSize(t, Options.Mel);
+        long t = options.Frames ?? (options.DurationSeconds is { } d
+            ? ColumnUpsampler.FramesForDuration(d, options.Mel.SampleRate, options.Mel.Stft.EffectiveHopLength)
+            : (long)columns * options.EffectiveFramesPerColumn);
+        CheckSize(t, options.Mel);
         return (int)t;
     }
 

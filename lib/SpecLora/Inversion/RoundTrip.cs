@@ -107,7 +107,7 @@ public static class RoundTrip
         if (outputDirectory is not null) Batch.CheckOutputFolder(outputDirectory);
         var o = (options ?? new RoundTripOptions()).Validate();
         var files = MelBatch.ExpandInputs(inputs);
-        var names = Batch.OutputNames(files, o.Format == MelImageFormat.Png ? ".png" : ".jpg");
+        var names = MelBatch.OutputNames(files, new MelBatchOptions { Format = o.Format });
         var dir = outputDirectory ?? Directory.CreateTempSubdirectory("speclora-roundtrip-").FullName;
         try
         {

@@ -25,7 +25,7 @@ internal static class Html
     internal static string F(double value, string format = "0.##") => value.ToString(format, CultureInfo.InvariantCulture);
 
     /// <summary>A data URI of <paramref name="bytes"/> with MIME type <paramref name="mime"/>.</summary>
-    internal static string DataUri(string mime, ReadOnlySpan<byte> bytes) => "data:" + mime + ";base64," + Convert.ToBase64String(bytes);
+    internal static string DataUri(string mime, ReadOnlySpan<byte> bytes) => SpecLora.IO.DataUri.Encode(mime, bytes);
 
     /// <summary>An SVG text element.</summary>
     internal static void Text(StringBuilder sb, double x, double y, string text, string anchor = "middle", string extra = "")

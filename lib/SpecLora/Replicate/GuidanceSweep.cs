@@ -343,9 +343,4 @@ public sealed class GuidanceSweep
     private static string Format(double g) => g.ToString("0.###", CultureInfo.InvariantCulture);
 
     private static string FirstLine(string message) => message.Split('\n')[0].Trim();
-
-    private sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-    {
-        public void Report(T value) => report(value);
-    }
 }
