@@ -63,7 +63,7 @@ public static class MusicAnalyzer
         var harmony = HarmonyOf(audio, o, cancellationToken);
         string method = o.Inversion.Method switch { PhaseMethod.PghiFgla => "PGHI + FGLA", PhaseMethod.Fgla => "FGLA", PhaseMethod.GriffinLim => "Griffin-Lim", var m => m.ToString() };
         return Combine(decoded.Source, "picture", audio.DurationSeconds, audio.SampleRate, hop, rhythm, harmony,
-            new Dictionary<string, string> { ["rhythm"] = $"decoded mel ({axis})", ["harmony"] = $"reconstruction ({method}, {o.Inversion.Iterations} iterations)" });
+            new Dictionary<string, string> { ["rhythm"] = $"decoded mel ({axis})", ["harmony"] = $"reconstruction ({method}, {o.Inversion.EffectiveIterations(!ImageInversion.UsesPictureMetadata(decoded, o.Inversion))} iterations)" });
     }
 
     /// <summary>Picture file extensions <see cref="AnalyzeFile"/> treats as spectrogram pictures.</summary>

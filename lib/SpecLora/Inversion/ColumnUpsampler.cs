@@ -80,12 +80,16 @@ public static class ColumnUpsampler
     }
 
     /// <summary>Columns known to show frames <paramref name="frames"/> (strictly ascending) → [bins × <paramref name="totalFrames"/>]:
-    /// the known frames as given, the frames between interpolated (linear in dB; linear in the logarithm for power and
-    /// magnitude, floored 200 dB below the maximum so that zeros stay finite and come back as zeros), held constant
-    /// beyond the first and last. <paramref name="onsetAware"/> (magnitude or power data): a level that rises from one shown
-    /// frame to the next is interpolated linearly in power instead (the window slides onto a new sound, so its energy grows
-    /// with the overlap), a falling one stays linear in dB (a decay).</summary>
-    internal static Spectrogram Place(Spectrogram columns, int[] frames, int totalFrames, bool onsetAware = false, bool linearPower = false)
+    /// the known frames as given, the frames between filled in by <paramref name="mode"/>, held constant beyond the first
+    /// and last. dB data are always interpolated linearly in dB. For power and magnitude data: <see cref="BetweenColumns.LogLinear"/>
+    /// = linear in the logarithm (floored 200 dB below the maximum so that zeros stay finite and come back as zeros);
+    /// <see cref="BetweenColumns.OnsetAware"/> = a level that rises from one shown frame to the next linearly in power (the
+    /// window slides onto a new sound, so its energy grows with the overlap), a falling one linearly in dB (a decay);
+    /// <see cref="BetweenColumns.LinearPower"/> = linear in power; <see cref="BetweenColumns.CubicQuarterPower"/> and
+    /// <see cref="BetweenColumns.CubicAmplitude"/> = a Catmull-Rom cubic through the four nearest shown frames on power^¼ or
+    /// on the amplitude √power (beyond the first and last shown frame the line through the last two continues), clipped at 0. <see cref="BetweenColumns.MelDb"/>
+    /// places like LogLinear.</summary>
+    internal static Spectrogram Place(Spectrogram columns, int[] frames, int totalFrames, BetweenColumns mode = BetweenColumns.LogLinear)
     {
         if (frames.Length != columns.Frames) throw new ArgumentException($"{frames.Length} frame indices for {columns.Frames} columns", nameof(frames));
         if (totalFrames < 1) throw new ArgumentOutOfRangeException(nameof(totalFrames), totalFrames, $"totalFrames={totalFrames} must be ≥ 1");
@@ -103,12 +107,38 @@ public static class ColumnUpsampler
             frac[f] = j == n - 1 || f <= frames[j] ? 0f : (float)(f - frames[j]) / (frames[j + 1] - frames[j]);
         }
         bool log = columns.Scale != SpectrogramScale.Db;
+        if (!log) mode = BetweenColumns.LogLinear;
+        float p = columns.Scale == SpectrogramScale.Magnitude ? 2f : 1f; // exponent from the data to power
+        var data = new float[bins * t];
+        if (mode is BetweenColumns.CubicAmplitude or BetweenColumns.CubicQuarterPower)
+        {
+            // the cubic runs on power^γ: γ = 1/2 (amplitude) or 1/4; the data are power (exponent 1) or magnitude (1/2)
+            float gamma = mode == BetweenColumns.CubicAmplitude ? 0.5f : 0.25f;
+            float toCurve = gamma / (columns.Scale == SpectrogramScale.Power ? 1f : 0.5f), back = 1f / toCurve;
+            Parallel.For(0, bins, () => new float[n], (k, _, amp) =>
+            {
+                var src = columns.Data.AsSpan(k * n, n);
+                for (int i = 0; i < n; i++) amp[i] = toCurve == 1f ? src[i] : MathF.Pow(src[i], toCurve);
+                var dst = data.AsSpan(k * t, t);
+                for (int f = 0; f < t; f++)
+                {
+                    int i = left[f]; float w = frac[f];
+                    if (w == 0) { dst[f] = src[i]; continue; }
+                    float p1 = amp[i], p2 = amp[i + 1];
+                    float p0 = i > 0 ? amp[i - 1] : 2 * p1 - p2, p3 = i + 2 < n ? amp[i + 2] : 2 * p2 - p1;   // ends: continue the line
+                    float v = 0.5f * (2 * p1 + (p2 - p0) * w + (2 * p0 - 5 * p1 + 4 * p2 - p3) * w * w + (3 * (p1 - p2) + p3 - p0) * w * w * w);
+                    v = Math.Max(0f, v);
+                    dst[f] = back == 1f ? v : back == 2f ? v * v : back == 4f ? v * v * (v * v) : MathF.Pow(v, back);
+                }
+                return amp;
+            }, _ => { });
+            return columns with { Data = data, Frames = t };
+        }
+        bool onsetAware = mode == BetweenColumns.OnsetAware, linearPower = mode == BetweenColumns.LinearPower;
         float max = 0;
         if (log) foreach (var v in columns.Data) if (v > max) max = v;
         double floor = max * (columns.Scale == SpectrogramScale.Power ? 1e-20 : 1e-10); // 200 dB below the maximum
         float logFloor = floor > 0 ? (float)Math.Log(floor) : 0;
-        float p = columns.Scale == SpectrogramScale.Magnitude ? 2f : 1f; // exponent from the data to power
-        var data = new float[bins * t];
         Parallel.For(0, bins, () => new float[n], (k, _, row) =>
         {
             var src = columns.Data.AsSpan(k * n, n);

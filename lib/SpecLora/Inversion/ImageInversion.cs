@@ -45,7 +45,7 @@ public static class ImageInversion
     private static (InversionOptions Options, int Frames, int? Samples, bool Exact) TimeAxis(DecodedSpectrogramImage decoded, InversionOptions o, bool useMetadata)
     {
         int sr = o.Mel.SampleRate;
-        if (useMetadata && decoded.Metadata is { Frames: > 0 } meta && o.DurationSeconds is null && o.Frames is null)
+        if (UsesPictureMetadata(decoded, o, useMetadata) && decoded.Metadata is { } meta)
         {
             var exact = o with { FramesPerColumn = null, ReferencePower = (float)(meta.ReferencePower ?? o.ReferencePower) };
             MelInverter.CheckSize(meta.Frames, o.Mel);
@@ -53,6 +53,17 @@ public static class ImageInversion
         }
         int frames = MelInverter.TargetFrames(o, decoded.Db.Frames);   // checks the size
         return (o, frames, o.DurationSeconds is { } d ? (int)Math.Round(d * sr) : null, false);
+    }
+
+    /// <summary>True when <see cref="FromImage"/> takes the time axis and level from the picture's own metadata (our PNGs,
+    /// unless <see cref="InversionOptions.DurationSeconds"/> or <see cref="InversionOptions.Frames"/> is set): an exact round
+    /// trip. Otherwise the picture is inverted as a picture (<see cref="InversionOptions.PictureIterations"/>, the picture
+    /// projection floor).</summary>
+    public static bool UsesPictureMetadata(DecodedSpectrogramImage decoded, InversionOptions? options, bool useMetadata = true)
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
+        var o = options ?? new InversionOptions();
+        return useMetadata && decoded.Metadata is { Frames: > 0 } && o.DurationSeconds is null && o.Frames is null;
     }
 
     /// <summary>The picture's columns, one per distinct frame they show on a <paramref name="frames"/>-frame axis

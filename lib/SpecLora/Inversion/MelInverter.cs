@@ -85,7 +85,7 @@ public sealed class MelInverter
         {
             mag = Linear(melColumns, nnls, ct);
             progress?.Report(new InversionProgress(InversionStage.TimeAxis, 0, 1));
-            mag = ColumnUpsampler.Place(mag, shown, t, Options.BetweenColumns == BetweenColumns.OnsetAware, Options.BetweenColumns == BetweenColumns.LinearPower);
+            mag = ColumnUpsampler.Place(mag, shown, t, Options.BetweenColumns);
         }
         progress?.Report(new InversionProgress(InversionStage.MelToLinear, 1, 1));
         MelTarget? target = null;
@@ -100,11 +100,11 @@ public sealed class MelInverter
             }
             double? floorDb = Options.ProjectionFloorDb ?? (picture ? InversionOptions.PictureProjectionFloorDb : null);
             float floorScale = floorDb is { } pf && double.IsFinite(pf) ? (float)Math.Pow(10, -pf / 10) : 0f;
-            target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Place(melColumns, shown, t)), weight, floorScale)
+            target = new MelTarget(MelFilterBank.Get(Options.Mel), PhaseIteration.ToFrameMajor(ColumnUpsampler.Place(melColumns, shown, t, Options.BetweenColumns)), weight, floorScale)
                 { FixedFinalIterations = Options.FixedMagnitudeFinalIterations };
         }
         progress?.Report(new InversionProgress(InversionStage.TimeAxis, 1, 1));
-        var clip = Synthesize(mag, progress, ct, target);
+        var clip = Synthesize(mag, progress, ct, target, picture);
         int n = Math.Min(clip.Length, outputSamples ?? clip.Length);
         if (totalFrames == 1) n = Math.Min(clip.Length, outputSamples ?? _plan.Options.EffectiveHopLength);
         return n == clip.Length ? clip : new AudioClip(clip.Samples.AsSpan(0, n).ToArray(), clip.SampleRate);
@@ -143,7 +143,7 @@ public sealed class MelInverter
     /// target and the phase (≈ 6 floats).</summary>
     private const long BytesPerCoefficient = 24;
 
-    private AudioClip Synthesize(Spectrogram magnitude, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? target)
+    private AudioClip Synthesize(Spectrogram magnitude, IProgress<InversionProgress>? progress, CancellationToken ct, MelTarget? target, bool picture = false)
     {
         CheckSize(magnitude.Frames, Options.Mel);
         if (magnitude.Frames < 2)
@@ -165,7 +165,7 @@ public sealed class MelInverter
                 break;
         }
         ct.ThrowIfCancellationRequested();
-        int iterations = Options.Method == PhaseMethod.Pghi ? 0 : Options.Iterations;
+        int iterations = Options.Method == PhaseMethod.Pghi ? 0 : Options.EffectiveIterations(picture);
         var y = FastGriffinLim.Run(_plan, mag, frames, phase, iterations, Options.Momentum, progress, ct, target);
         progress?.Report(new InversionProgress(InversionStage.Synthesis, 0, 1));
         Finish(y, Options.PeakDbfs);

@@ -23,12 +23,18 @@ public sealed record PghiOptions
     public int Seed { get; init; }
     /// <summary>STFT settings the magnitude came from (librosa defaults).</summary>
     public StftOptions Stft { get; init; } = new();
+    /// <summary>The heap integration runs in ⌊T/BlockFrames⌋ independent blocks of whole frames, in parallel (at least one);
+    /// each block starts its own phase at its largest coefficient and is then rotated by one constant to meet the block
+    /// before it (what is left at a boundary, the FGLA iterations that follow smooth). The count depends on T only, so results do not depend on the machine.
+    /// Default 512 (≈ 12 s at hop 512): a 30-s clip in 2 blocks.</summary>
+    public int BlockFrames { get; init; } = 512;
 
     /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first bad value.</summary>
     public PghiOptions Validate()
     {
         if (!(Tolerance1 > 0 && Tolerance1 < 1)) throw new ArgumentOutOfRangeException(nameof(Tolerance1), Tolerance1, $"Tolerance1={Tolerance1} must be in (0, 1)");
         if (!(Tolerance2 > 0 && Tolerance2 <= Tolerance1)) throw new ArgumentOutOfRangeException(nameof(Tolerance2), Tolerance2, $"Tolerance2={Tolerance2} must be in (0, Tolerance1={Tolerance1}]");
+        if (BlockFrames < 1) throw new ArgumentOutOfRangeException(nameof(BlockFrames), BlockFrames, $"BlockFrames={BlockFrames} must be ≥ 1");
         if (Gamma is { } g && !(g > 0)) throw new ArgumentOutOfRangeException(nameof(Gamma), g, $"Gamma={g} must be > 0");
         Stft.Validate();
         return this;
@@ -47,6 +53,9 @@ public sealed record PghiOptions
 public static class Pghi
 {
     private const int Levels = 1 << 16;
+    /// <summary>Half-width in bins of the neighbourhood whose mean rotation joins a block to the one before it (a
+    /// partial's main lobe is 4 bins wide at n_fft = win).</summary>
+    private const int JoinBins = 4;
 
     /// <summary>Estimates the phase (radians, in [−π, π], bin-major like the input) of a linear magnitude spectrogram.
     /// Deterministic for a given <see cref="PghiOptions.Seed"/>.</summary>
@@ -117,16 +126,52 @@ public static class Pghi
                 c.State = mag[row + m] > tol1 ? (byte)0 : (byte)2;   // 0 unknown this pass, 1 done, 2 not yet eligible
             }
         });
-        var queue = new BucketQueue(cells, Levels);
-        Integrate(queue, cells, frames, bins, SortedUnknown(cells));
+        // Integration in independent blocks of whole frames, in parallel (the heap walk itself is serial and bound by cache
+        // misses); the block count depends on the frame count only, so the phase does not depend on the machine.
+        int blocks = Math.Max(1, frames / Math.Max(1, o.BlockFrames));
+        Parallel.For(0, blocks, blk =>
+        {
+            int lo = (int)((long)frames * blk / blocks) * bins, hi = (int)((long)frames * (blk + 1) / blocks) * bins;
+            var queue = new BucketQueue(cells, Levels);
+            Integrate(queue, cells, lo, hi, bins, SortedUnknown(cells, lo, hi));
 
-        // second pass: admit everything above tol2, seed from the border of the done region
-        for (int i = 0; i < total; i++) if (cells[i].State == 2 && mag[i] > tol2) cells[i].State = 0;
-        for (int t = 0, i = 0; t < frames; t++)
-            for (int m = 0; m < bins; m++, i++)
-                if (cells[i].State == 1 && HasUnknownNeighbour(cells, i, m, t, frames, bins)) queue.Push(i);
-        Drain(queue, cells, frames, bins);
-        Integrate(queue, cells, frames, bins, SortedUnknown(cells));
+            // second pass: admit everything above tol2, seed from the border of the done region
+            for (int i = lo; i < hi; i++) if (cells[i].State == 2 && mag[i] > tol2) cells[i].State = 0;
+            for (int i = lo, m = 0; i < hi; i++, m = m == bins - 1 ? 0 : m + 1)
+                if (cells[i].State == 1 && HasUnknownNeighbour(cells, i, m, lo, hi, bins)) queue.Push(i);
+            Drain(queue, cells, lo, hi, bins);
+            Integrate(queue, cells, lo, hi, bins, SortedUnknown(cells, lo, hi));
+        });
+        // Join the blocks: within one connected region a block's phase is fixed up to one constant (its start phase), so
+        // rotate block b to meet the frame before it: per bin, the magnitude-weighted circular mean over ±JoinBins bins of
+        // how far its first frame is from the time-direction step of the last frame before it (the trapezoid rule across
+        // the boundary). Separate partials (separate regions) get their own rotation; block after block.
+        if (blocks > 1)
+        {
+            var zr = new double[bins]; var zi = new double[bins]; var shift = new float[bins];
+            for (int blk = 1; blk < blocks; blk++)
+            {
+                int s0 = (int)((long)frames * blk / blocks), end = (int)((long)frames * (blk + 1) / blocks);
+                for (int m = 0, ia = (s0 - 1) * bins, ib = s0 * bins; m < bins; m++, ia++, ib++)
+                {
+                    zr[m] = zi[m] = 0;
+                    if (cells[ia].State != 1 || cells[ib].State != 1) continue;
+                    double e = cells[ia].Phase + 0.5 * (cells[ia].Tg + cells[ib].Tg) - cells[ib].Phase, w = (double)mag[ia] * mag[ib];
+                    zr[m] = w * Math.Cos(e); zi[m] = w * Math.Sin(e);
+                }
+                double sr = 0, si = 0;
+                for (int m = 0; m < Math.Min(bins, JoinBins); m++) { sr += zr[m]; si += zi[m]; }
+                for (int m = 0; m < bins; m++)
+                {
+                    if (m + JoinBins < bins) { sr += zr[m + JoinBins]; si += zi[m + JoinBins]; }
+                    if (m - JoinBins - 1 >= 0) { sr -= zr[m - JoinBins - 1]; si -= zi[m - JoinBins - 1]; }
+                    shift[m] = sr == 0 && si == 0 ? 0f : (float)Math.Atan2(si, sr);
+                }
+                for (int t = s0; t < end; t++)
+                    for (int m = 0, i = t * bins; m < bins; m++, i++)
+                        if (cells[i].State == 1) cells[i].Phase = (float)Wrap(cells[i].Phase + shift[m]);
+            }
+        }
 
         // leftovers (below tol2): random phase; then librosa's frame-start convention: + πm.
         var rng = new Random(o.Seed);
@@ -142,33 +187,33 @@ public static class Pghi
 
     private static double Wrap(double x) => x - 2 * Math.PI * Math.Round(x / (2 * Math.PI));
 
-    private static bool HasUnknownNeighbour(Cell[] cells, int i, int m, int t, int frames, int bins)
+    private static bool HasUnknownNeighbour(Cell[] cells, int i, int m, int lo, int hi, int bins)
     {
         return (m > 0 && cells[i - 1].State == 0) || (m < bins - 1 && cells[i + 1].State == 0)
-            || (t > 0 && cells[i - bins].State == 0) || (t < frames - 1 && cells[i + bins].State == 0);
+            || (i - bins >= lo && cells[i - bins].State == 0) || (i + bins < hi && cells[i + bins].State == 0);
     }
 
-    /// <summary>Indices with state 0, largest key first (counting sort on the quantised key).</summary>
+    /// <summary>Indices in [lo, hi) with state 0, largest key first (counting sort on the quantised key).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static int[] SortedUnknown(Cell[] cells)
+    private static int[] SortedUnknown(Cell[] cells, int lo, int hi)
     {
         var counts = new int[Levels + 1];
         int n = 0;
-        for (int i = 0; i < cells.Length; i++) if (cells[i].State == 0) { counts[Levels - cells[i].Key]++; n++; }
+        for (int i = lo; i < hi; i++) if (cells[i].State == 0) { counts[Levels - cells[i].Key]++; n++; }
         for (int l = 1; l <= Levels; l++) counts[l] += counts[l - 1];
         var order = new int[n];
-        for (int i = 0; i < cells.Length; i++) if (cells[i].State == 0) order[counts[Levels - 1 - cells[i].Key]++] = i;
+        for (int i = lo; i < hi; i++) if (cells[i].State == 0) order[counts[Levels - 1 - cells[i].Key]++] = i;
         return order;
     }
 
-    private static void Integrate(BucketQueue queue, Cell[] cells, int frames, int bins, int[] order)
+    private static void Integrate(BucketQueue queue, Cell[] cells, int lo, int hi, int bins, int[] order)
     {
         foreach (int start in order)
         {
             if (cells[start].State != 0) continue;
             cells[start].State = 1; cells[start].Phase = 0;
             queue.Push(start);
-            Drain(queue, cells, frames, bins);
+            Drain(queue, cells, lo, hi, bins);
         }
     }
 
@@ -176,9 +221,8 @@ public static class Pghi
     /// rule. Pointer code: the loop is bound by cache misses on the 20-byte cells, so the next cell of the popped bucket and
     /// its time neighbours are prefetched while the current one is processed; the order of work is unchanged.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static unsafe void Drain(BucketQueue queue, Cell[] cells, int frames, int bins)
+    private static unsafe void Drain(BucketQueue queue, Cell[] cells, int lo, int hi, int bins)
     {
-        int total = cells.Length;
         ulong fastMod = ulong.MaxValue / (uint)bins + 1;   // Lemire's fastmod: i % bins without a division
         int count = queue.Count, top = queue.Top;
         fixed (Cell* c = cells)
@@ -211,8 +255,8 @@ public static class Pghi
 
                 int m = (int)Math.BigMul(fastMod * (uint)i, (ulong)(uint)bins, out _);
                 double ph = ci->Phase, wHere = ci->Tg, fHere = ci->Fg;
-                if (i + bins < total) Visit(c + i + bins, i + bins, ph + 0.5 * wHere, +0.5, true, head, l1, l0, ref count, ref top);
-                if (i >= bins) Visit(c + i - bins, i - bins, ph - 0.5 * wHere, -0.5, true, head, l1, l0, ref count, ref top);
+                if (i + bins < hi) Visit(c + i + bins, i + bins, ph + 0.5 * wHere, +0.5, true, head, l1, l0, ref count, ref top);
+                if (i - bins >= lo) Visit(c + i - bins, i - bins, ph - 0.5 * wHere, -0.5, true, head, l1, l0, ref count, ref top);
                 if (m < bins - 1) Visit(c + i + 1, i + 1, ph + 0.5 * fHere, +0.5, false, head, l1, l0, ref count, ref top);
                 if (m > 0) Visit(c + i - 1, i - 1, ph - 0.5 * fHere, -0.5, false, head, l1, l0, ref count, ref top);
 

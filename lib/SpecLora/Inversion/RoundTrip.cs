@@ -72,7 +72,7 @@ public static class RoundTrip
             ReferencePower = (float)(picture.Metadata.ReferencePower ?? o.Inversion.ReferencePower),
             PeakDbfs = null,
         };
-        var runs = new List<(string Name, string Suffix, InversionOptions Options)> { ($"ours (NNLS + PGHI + FGLA{ours.Iterations})", "", ours) };
+        var runs = new List<(string Name, string Suffix, InversionOptions Options)> { ($"ours (NNLS + PGHI + FGLA{ours.EffectiveIterations(!ImageInversion.UsesPictureMetadata(decoded, ours))})", "", ours) };
         if (o.Baseline)
             runs.Add(("librosa-style (pinv + GL32)", "-baseline", InversionOptions.LibrosaBaseline with
             {

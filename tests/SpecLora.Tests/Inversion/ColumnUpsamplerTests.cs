@@ -52,9 +52,25 @@ public class ColumnUpsamplerTests
     public void Onset_aware_rises_linearly_in_power_and_decays_linearly_in_db()
     {
         var mag = Spectrogram.Create(new float[] { 1f, 10f, 1f }, 1, 3, SpectrogramScale.Magnitude, FrequencyAxis.Linear);
-        var placed = ColumnUpsampler.Place(mag, [0, 2, 4], 5, onsetAware: true);
+        var placed = ColumnUpsampler.Place(mag, [0, 2, 4], 5, BetweenColumns.OnsetAware);
         Assert.Equal(MathF.Sqrt((1 + 100) / 2f), placed[0, 1], 4);   // rise: mean power
         Assert.Equal(MathF.Sqrt(10f), placed[0, 3], 4);              // fall: geometric (linear in dB)
+    }
+
+    [Fact]
+    public void Cubic_amplitude_passes_through_the_shown_frames_follows_a_ramp_and_never_goes_negative()
+    {
+        // amplitudes 1, 2, 3, 4 at frames 0, 2, 4, 6 (power 1, 4, 9, 16): a straight ramp in amplitude is reproduced exactly
+        var p = Spectrogram.Create(new float[] { 1f, 4f, 9f, 16f, 100f, 0f, 0f, 100f }, 2, 4, SpectrogramScale.Power, FrequencyAxis.Mel);
+        var placed = ColumnUpsampler.Place(p, [0, 2, 4, 6], 7, BetweenColumns.CubicAmplitude);
+        for (int f = 0; f < 7; f++) Assert.Equal(MathF.Pow(1 + f / 2f, 2), placed[0, f], 3);
+        // 10, 0, 0, 10 in amplitude: the cubic overshoots below zero between the two zeros; it is clipped to 0
+        Assert.Equal(0f, placed[1, 3]);
+        Assert.All(Enumerable.Range(0, 7), f => Assert.True(placed[1, f] >= 0));
+        Assert.True(placed[1, 1] > 0 && placed[1, 1] < 100);
+        // dB data stay linear in dB whatever the mode
+        var db = Spectrogram.Create(new float[] { -60f, -20f }, 1, 2, SpectrogramScale.Db, FrequencyAxis.Mel);
+        Assert.Equal(-40f, ColumnUpsampler.Place(db, [0, 2], 3, BetweenColumns.CubicAmplitude)[0, 1], 4);
     }
 
     [Fact]

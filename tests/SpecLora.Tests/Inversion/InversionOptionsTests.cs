@@ -9,12 +9,16 @@ public class InversionOptionsTests
     {
         var o = new InversionOptions().Validate();
         Assert.Equal(PhaseMethod.PghiFgla, o.Method);
-        Assert.Equal(32, o.Iterations);
+        Assert.Null(o.Iterations);
+        Assert.Equal(32, o.EffectiveIterations());
+        Assert.Equal(16, o.EffectiveIterations(picture: true));
+        Assert.Equal(32, (o with { Method = PhaseMethod.Fgla }).EffectiveIterations(picture: true));   // from random phase 16 are too few
+        Assert.Equal(7, (o with { Iterations = 7 }).EffectiveIterations(picture: true));
         Assert.Null(o.FramesPerColumn);
         Assert.Equal(4, o.EffectiveFramesPerColumn);
         Assert.Null(o.DurationSeconds);
         Assert.Null(o.Frames);
-        Assert.Equal(BetweenColumns.LogLinear, o.BetweenColumns);
+        Assert.Equal(BetweenColumns.CubicQuarterPower, o.BetweenColumns);
         Assert.Equal(-1.0, o.PeakDbfs);
     }
 

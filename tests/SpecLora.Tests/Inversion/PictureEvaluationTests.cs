@@ -52,17 +52,33 @@ public class PictureEvaluationTests(ITestOutputHelper output)
         }
     }
 
+    /// <summary>Issue 8's target (mel-SC_gain ≤ 0.8× librosa's and LSD_gain ≤ 1×) in every case where the picture holds
+    /// the information for it: where even <see cref="PictureEvaluation.InterpolationBound"/> (the best linear interpolation
+    /// of the shown frames, fitted on the original itself) is above 0.8× librosa's mel-SC_gain, no interpolation can meet it,
+    /// and the case is held to the regression guard only (mel-SC_gain below librosa's, LSD_gain ≤ 1.05×). Measured: the
+    /// target holds in 8 of 10; the bound exempts vibeace_60s png and jpg (0.429 = 0.91× and 0.82× librosa's; ours 0.433 / 0.462).</summary>
     [SkippableFact]
-    public void Beats_librosa_on_mel_sc_in_every_case_and_never_loses_lsd_by_more_than_5_percent()
+    public void Meets_the_target_wherever_the_picture_holds_the_information()
     {
-        // The regression guard for what is achieved today (worst cases 0.95× mel-SC_gain, 1.02× LSD_gain). Issue 8's target
-        // (≤ 0.8× mel-SC_gain and ≤ 1× LSD_gain in every case) is not met in 4 of 10: `speclora bench` prints the ratios.
+        var bounds = new Dictionary<string, double>();
+        int met = 0;
         foreach (var c in Cases())
         {
-            var s = PictureEvaluation.Evaluate(c, Original(c));
-            output.WriteLine($"{c.Name}: {s.MelScGainRatio:F2}× / {s.LsdGainRatio:F2}×");
+            var original = Original(c);
+            if (!bounds.TryGetValue(c.Key, out double bound)) bounds[c.Key] = bound = PictureEvaluation.InterpolationBound(original);
+            var s = PictureEvaluation.Evaluate(c, original);
+            bool exempt = bound > 0.8 * c.Librosa.MelScGain;
+            output.WriteLine($"{c.Name}: mel-SC_gain {s.Ours.MelScGain:F3} ({s.MelScGainRatio:F2}×), LSD_gain {s.Ours.LsdGainDb:F2} dB ({s.LsdGainRatio:F3}×), interpolation bound {bound:F3}{(exempt ? " (target out of reach)" : "")}");
+            // the bound is a bound: our whole pipeline (decoded picture, an interpolation not fitted to the answer, phase) is no better
+            Assert.True(bound <= s.Ours.MelScGain, $"{c.Name}: bound {bound:F3} above what we reach, {s.Ours.MelScGain:F3}");
             Assert.True(s.MelScGainRatio < 1, $"{c.Name}: mel-SC_gain {s.Ours.MelScGain:F3} ≥ librosa's {c.Librosa.MelScGain:F3}");
             Assert.True(s.LsdGainRatio <= 1.05, $"{c.Name}: LSD_gain {s.Ours.LsdGainDb:F2} dB > 1.05 × librosa's {c.Librosa.LsdGainDb:F2} dB");
+            if (exempt) continue;
+            Assert.True(s.MelScGainRatio <= 0.8, $"{c.Name}: mel-SC_gain {s.Ours.MelScGain:F3} > 0.8 × librosa's {c.Librosa.MelScGain:F3}");
+            Assert.True(s.LsdGainRatio <= 1, $"{c.Name}: LSD_gain {s.Ours.LsdGainDb:F2} dB > librosa's {c.Librosa.LsdGainDb:F2} dB");
+            met++;
         }
+        Assert.Equal(0, bounds["trumpet"]);   // 230 frames on 640 columns: every frame shown
+        Assert.True(met >= 8, $"target met in {met} of 10");
     }
 }
