@@ -71,7 +71,7 @@ public sealed record ImageDecodeOptions
     /// quantisation interval) and pooled by the mean, instead of per-pixel luma from the RGB decode pooled by the median.
     /// PNGs, Lab-decoded pictures (SDXL outputs) and JPEGs this reader does not handle (progressive, …) are unaffected.
     /// Measured on the five makeMels JPEGs of real recordings (../shared/corpus/real): per-cell index RMS error against
-    /// the lossless PNG 3.4–4.1 → 2.0–3.2, end-to-end mel-SC_gain e.g. vibeace_30s 0.293 → 0.223, nutcracker_60s
+    /// the lossless PNG 2.3–4.1 → 2.0–3.2 (colormap steps), end-to-end mel-SC_gain e.g. vibeace_30s 0.293 → 0.223, nutcracker_60s
     /// 0.372 → 0.319.
     /// </summary>
     public bool RestoreJpeg { get; init; } = true;
