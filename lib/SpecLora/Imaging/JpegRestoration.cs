@@ -43,13 +43,21 @@ internal static class JpegRestoration
     /// <summary>
     /// The restored luma Y′ (0…255) of each cell (bin b, column c), at <c>[b·width + c]</c>, for a picture whose rows
     /// [<paramref name="rowStart"/>[b], <paramref name="rowEnd"/>[b]) show bin b; null when the coefficient grid does
-    /// not cover the picture.
+    /// not cover the picture or bins share rows.
     /// </summary>
     internal static float[]? RestoreCells(JpegCoefficients jc, int width, int height, int[] rowStart, int[] rowEnd,
         int iterations, float yMin = 0, float yMax = 255)
     {
         int bins = rowStart.Length;
         if (jc.Width != width || jc.Height != height || jc.BlocksX * 8 < width || jc.BlocksY * 8 < height) return null;
+        // Each pixel row belongs to one bin at most (not so when the picture has fewer rows than bins).
+        var owner = new bool[height];
+        for (int b = 0; b < bins; b++)
+            for (int r = rowStart[b]; r < Math.Min(rowEnd[b], height); r++)
+            {
+                if (owner[r]) return null;
+                owner[r] = true;
+            }
         int bx = jc.BlocksX, by = jc.BlocksY, stride = bx * 8;
         var x = new float[stride * by * 8];
         var lo = new float[jc.Coefficients.Length];

@@ -5,7 +5,8 @@ namespace SpecLora.Imaging;
 
 /// <summary>
 /// Reads a mel spectrogram picture back into a dB mel matrix: our PNGs (exactly, from their metadata), makeMels.py
-/// 640×480 JPEG/PNG originals (specshow geometry; luma for JPEG), and SDXL outputs (CIELAB projection onto the
+/// 640×480 JPEG/PNG originals (specshow geometry; luma for JPEG, read from the file's own quantised DCT coefficients and
+/// restored by <see cref="ImageDecodeOptions.RestoreJpeg"/>), and SDXL outputs (CIELAB projection onto the
 /// colormap polyline, distance-weighted medians over uniform bins, inpainting of off-map cells).
 /// </summary>
 /// <remarks>

@@ -81,6 +81,8 @@ public class JpegRestorationTests(ITestOutputHelper output)
         var start = JpegRestoration.RestoreCells(jc, 640, 480, rs, re, 0)!;
         var cells = JpegRestoration.RestoreCells(jc, 640, 480, rs, re, 20)!;
         Assert.Null(JpegRestoration.RestoreCells(jc, 640, 240, rs, re, 1));
+        var (rsFew, reFew) = SpectrogramImageDecoder.SpecshowRows(600, 480); // more bins than rows: bins share rows
+        Assert.Null(JpegRestoration.RestoreCells(jc, 640, 480, rsFew, reFew, 1));
         double Violation(float[] v)
         {
             int stride = jc.BlocksX * 8;
