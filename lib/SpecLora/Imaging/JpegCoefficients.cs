@@ -4,7 +4,7 @@ namespace SpecLora.Imaging;
 /// The quantised DCT coefficients of a baseline JPEG's first (luma) component and its quantisation table, read from the
 /// file's bytes (DQT, SOF0/SOF1, DHT, DRI, SOS, Huffman-coded blocks): what the encoder actually stored, before any
 /// decoder's rounding, chroma upsampling or YCbCr → RGB conversion. Progressive, arithmetic-coded, 12-bit, or
-/// multi-scan files are not read (<see cref="TryRead"/> returns null).
+/// multi-scan files, and RGB-coded (non-Y′CbCr) files are not read (<see cref="TryRead"/> returns null).
 /// </summary>
 internal sealed class JpegCoefficients
 {
@@ -169,7 +169,7 @@ internal sealed class JpegCoefficients
         var quant = new ushort[4][];
         var dc = new Huffman?[4];
         var ac = new Huffman?[4];
-        int restart = 0, width = 0, height = 0, nf = 0;
+        int restart = 0, width = 0, height = 0, nf = 0, adobeTransform = -1;
         int[] compId = [], compH = [], compV = [], compTq = [];
         int pos = 2;
         while (pos + 4 <= d.Length)
@@ -226,10 +226,16 @@ internal sealed class JpegCoefficients
                         i += 17 + total;
                     }
                     break;
+                case 0xEE when seg.Length >= 12 && seg[..5].SequenceEqual("Adobe"u8):
+                    adobeTransform = seg[11];
+                    break;
                 case 0xDD:
                     restart = seg[0] << 8 | seg[1];
                     break;
                 case 0xDA:
+                    // libjpeg's rule: three components are RGB, not Y′CbCr, under an Adobe marker with transform 0 or with
+                    // component ids 'R', 'G', 'B'; then the first plane is not luma.
+                    if (nf == 3 && (adobeTransform == 0 || compId is [82, 71, 66])) return null;
                     return nf == 0 ? null : DecodeScan(d, pos + 2 + len, seg, width, height, nf, compId, compH, compV, quant[compTq[0]], dc, ac, restart);
             }
             pos += 2 + len;

@@ -92,6 +92,13 @@ public class JpegCoefficientsTests
         int sof = Enumerable.Range(0, jpeg.Length - 1).First(i => jpeg[i] == 0xFF && jpeg[i + 1] == 0xC0);
         progressive[sof + 1] = 0xC2;
         Assert.Null(JpegCoefficients.TryRead(progressive));
+        // component ids 'R', 'G', 'B': an RGB-coded file, whose first plane is not luma
+        var rgb = (byte[])jpeg.Clone();
+        rgb[sof + 10] = 82; rgb[sof + 13] = 71; rgb[sof + 16] = 66;
+        int sos = Enumerable.Range(0, jpeg.Length - 1).First(i => jpeg[i] == 0xFF && jpeg[i + 1] == 0xDA);
+        rgb[sos + 5] = 82; rgb[sos + 7] = 71; rgb[sos + 9] = 66;
+        Assert.NotNull(JpegCoefficients.TryRead(jpeg));
+        Assert.Null(JpegCoefficients.TryRead(rgb));
         Assert.Null(JpegCoefficients.TryRead([0xFF, 0xD8, 0xFF, 0xDB, 0x00]));
         Assert.Null(JpegCoefficients.TryRead([]));
         var garbage = (byte[])jpeg.Clone();
