@@ -174,6 +174,9 @@ internal sealed class ColormapProjector
     /// <summary><see cref="InvertLuma(double)"/> of an 8-bit colour's BT.601 luma, from a table.</summary>
     internal float InvertLuma(int r, int g, int b) => LumaTable[299 * r + 587 * g + 114 * b];
 
+    /// <summary><see cref="InvertLuma(double)"/> of a continuous luma, from the same table (to the nearest 0.001).</summary>
+    internal float InvertLumaTabled(double y) => LumaTable[(int)Math.Clamp(Math.Round(y * 1000), 0, 255000)];
+
     /// <summary>Continuous index whose interpolated LUT luma is nearest to <paramref name="y"/> (ties: lowest index).</summary>
     internal float InvertLuma(double y)
     {

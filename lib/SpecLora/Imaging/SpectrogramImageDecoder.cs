@@ -5,7 +5,8 @@ namespace SpecLora.Imaging;
 
 /// <summary>
 /// Reads a mel spectrogram picture back into a dB mel matrix: our PNGs (exactly, from their metadata), makeMels.py
-/// 640×480 JPEG/PNG originals (specshow geometry; luma for JPEG), and SDXL outputs (CIELAB projection onto the
+/// 640×480 JPEG/PNG originals (specshow geometry; luma for JPEG, read from the file's own quantised DCT coefficients and
+/// restored by <see cref="ImageDecodeOptions.RestoreJpeg"/>), and SDXL outputs (CIELAB projection onto the
 /// colormap polyline, distance-weighted medians over uniform bins, inpainting of off-map cells).
 /// </summary>
 /// <remarks>
@@ -173,7 +174,14 @@ public static class SpectrogramImageDecoder
         // Pool.
         var index = new float[nMels * w];
         var invalid = method == ColorDecodeMethod.Lab ? new bool[nMels * w] : null;
-        Parallel.For(0, nMels, b =>
+        float[]? restored = isJpeg && method == ColorDecodeMethod.Luma && geometry == ImageGeometry.Specshow && options.RestoreJpeg
+            ? RestoreJpegLuma(bytes, map, w, h, rowStart, rowEnd) : null;
+        if (restored is not null)
+            Parallel.For(0, nMels, b =>
+            {
+                for (int c = 0; c < w; c++) index[b * w + c] = proj.InvertLumaTabled(restored[b * w + c]);
+            });
+        else Parallel.For(0, nMels, b =>
         {
             int r0 = rowStart[b], r1 = rowEnd[b];
             int cnt = r1 - r0;
@@ -228,6 +236,22 @@ public static class SpectrogramImageDecoder
             Source = sourceName,
             Warnings = warnings,
         };
+    }
+
+    /// <summary>The JPEG's luma per cell restored by <see cref="JpegRestoration"/> from the file's own quantised
+    /// coefficients, or null when the file is not a baseline JPEG this reader handles.</summary>
+    private static float[]? RestoreJpegLuma(byte[] bytes, Colormap map, int w, int h, int[] rowStart, int[] rowEnd)
+    {
+        var jc = JpegCoefficients.TryRead(bytes);
+        if (jc is null) return null;
+        float yMin = float.MaxValue, yMax = float.MinValue;
+        var rgb = map.Rgb;
+        for (int k = 0; k < Colormap.Size; k++)
+        {
+            float y = (float)ColorSpace.Luma(rgb[3 * k], rgb[3 * k + 1], rgb[3 * k + 2]);
+            yMin = Math.Min(yMin, y); yMax = Math.Max(yMax, y);
+        }
+        return JpegRestoration.RestoreCells(jc, w, h, rowStart, rowEnd, JpegRestoration.DefaultIterations, yMin, yMax);
     }
 
     /// <summary>
