@@ -473,8 +473,9 @@ public static class WavFile
         for (int c = 0; c < audio.ChannelCount; c++)
         {
             var x = audio.Channels[c];
-            if (System.Numerics.Tensors.TensorPrimitives.IsFiniteAll(x)) continue;
-            int i = Array.FindIndex(x, v => !float.IsFinite(v));
+            int i = 0;
+            while (i < x.Length && float.IsFinite(x[i])) i++;   // a plain loop: TensorPrimitives.IsFiniteAll would be JIT-compiled in every process
+            if (i == x.Length) continue;
             throw new AudioFormatException(name, $"sample {i} of channel {c} is {x[i]} (NaN or infinite samples are not audio)",
                 "Fix or re-export the file; spectrograms of non-finite samples are meaningless");
         }

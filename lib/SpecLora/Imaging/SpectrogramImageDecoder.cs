@@ -97,27 +97,27 @@ public static class SpectrogramImageDecoder
         var labT = new float[m];
         var labE = new float[m];
         var exact = new int[m];
-        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, m, Math.Max(1024, m / (4 * Environment.ProcessorCount) + 1)), range =>
-        {
-            for (int j = range.Item1; j < range.Item2; j++)
-            {
-                int c = distinct[j];
-                (labT[j], labE[j]) = proj.ProjectLab(c >> 16 & 255, c >> 8 & 255, c & 255);
-                exact[j] = proj.ExactIndex(c);
-            }
-        });
-        // Statistics.
-        long off = 0, onExact = 0;
+        var projected = new bool[m];
+        for (int j = 0; j < m; j++) exact[j] = proj.ExactIndex(distinct[j]);
+        // Statistics: exactness over every pixel; the distance to the colormap (CIELAB projection, the costly part) over a
+        // fixed subsample of at most ~20 000 pixels, enough for a fraction and a median. The remaining colours are
+        // projected below only when the chosen method needs them (Lab decoding, or colours off the exact LUT).
+        long off = 0, onExact = 0, sampled = 0;
+        for (int i = 0; i < n; i++) if (exact[slots[i]] >= 0) onExact++;
+        int stride = Math.Max(1, n / 20_000);
+        var sample = new List<int>(n / stride + 1);
+        for (int i = 0; i < n; i += stride) { int sl = slots[i]; if (!projected[sl]) { projected[sl] = true; sample.Add(sl); } }
+        ProjectColours(proj, distinct, sample, labT, labE);
         var hist = new int[1001];
-        for (int i = 0; i < n; i++)
+        for (int i = 0; i < n; i += stride)
         {
-            int s = slots[i];
-            if (labE[s] > options.OffColormapDeltaE) off++;
-            if (exact[s] >= 0) onExact++;
-            hist[Math.Min(1000, (int)(labE[s] * 10))]++;
+            int sl = slots[i];
+            if (labE[sl] > options.OffColormapDeltaE) off++;
+            hist[Math.Min(1000, (int)(labE[sl] * 10))]++;
+            sampled++;
         }
-        double offFraction = (double)off / n, exactFraction = (double)onExact / n;
-        double medianDe = HistMedian(hist, n) / 10.0;
+        double offFraction = (double)off / sampled, exactFraction = (double)onExact / n;
+        double medianDe = HistMedian(hist, (int)sampled) / 10.0;
 
         // Grayscale pictures are decoded by luma along any map, so strict mode does not reject them for their colours.
         if (offFraction > StrictOffFraction && options.Strict && !gray)
@@ -139,6 +139,14 @@ public static class SpectrogramImageDecoder
         // A lossless on-map picture is a specshow render whatever its size: its rows follow the specshow rule exactly.
         ImageGeometry geometry = options.Geometry != ImageGeometry.Auto ? options.Geometry
             : kind == ImageKind.Generic && method != ColorDecodeMethod.ExactLut ? ImageGeometry.Uniform : ImageGeometry.Specshow;
+
+        // The colours the chosen method reads a CIELAB projection of: all for Lab, those off the exact LUT for ExactLut.
+        if (method != ColorDecodeMethod.Luma)
+        {
+            var rest = new List<int>();
+            for (int j = 0; j < m; j++) if (!projected[j] && (method == ColorDecodeMethod.Lab || exact[j] < 0)) { projected[j] = true; rest.Add(j); }
+            ProjectColours(proj, distinct, rest, labT, labE);
+        }
 
         // Per-colour index value and weight for the chosen method.
         var value = new float[m];
@@ -252,6 +260,21 @@ public static class SpectrogramImageDecoder
             yMin = Math.Min(yMin, y); yMax = Math.Max(yMax, y);
         }
         return JpegRestoration.RestoreCells(jc, w, h, rowStart, rowEnd, JpegRestoration.DefaultIterations, yMin, yMax);
+    }
+
+    /// <summary>CIELAB projections (continuous index, ΔE76) of the colours <paramref name="which"/>, in parallel.</summary>
+    private static void ProjectColours(ColormapProjector proj, int[] distinct, List<int> which, float[] labT, float[] labE)
+    {
+        int count = which.Count;
+        if (count == 0) return;
+        Parallel.ForEach(System.Collections.Concurrent.Partitioner.Create(0, count, Math.Max(1024, count / (4 * Environment.ProcessorCount) + 1)), range =>
+        {
+            for (int q = range.Item1; q < range.Item2; q++)
+            {
+                int j = which[q], c = distinct[j];
+                (labT[j], labE[j]) = proj.ProjectLab(c >> 16 & 255, c >> 8 & 255, c & 255);
+            }
+        });
     }
 
     /// <summary>

@@ -1,6 +1,5 @@
 using System.Runtime.CompilerServices;
 using System.Numerics;
-using System.Numerics.Tensors;
 using SpecLora.Spectrograms;
 
 namespace SpecLora.Inversion;
@@ -52,10 +51,10 @@ internal sealed class MelTarget
                 for (int m = 0; m < nMels; m++)
                 {
                     var g = f.Slice(fb.Start[m], fb.Count[m]);
-                    TensorPrimitives.Min(g, mel[t * nMels + m] * scale[m], g);
+                    SpanMath.Min(g, mel[t * nMels + m] * scale[m], g);
                 }
                 for (int k = 0; k < bins; k++) if (colSum[k] <= 0) f[k] = 0f;
-                TensorPrimitives.Sqrt(f, f);
+                SpanMath.Sqrt(f, f);
             }
         });
         return floor;
@@ -155,37 +154,37 @@ internal static class PhaseIteration
         {
             int o = t * bins;
             var xr = rRe.AsSpan(o, bins); var xi = rIm.AsSpan(o, bins);
-            TensorPrimitives.Multiply(xr, xr, power);
-            TensorPrimitives.MultiplyAdd(xi, xi, power, power);
+            SpanMath.Multiply(xr, xr, power);
+            SpanMath.MultiplyAdd(xi, xi, power, power);
             var m = target.Mel.AsSpan(t * nMels, nMels);
             for (int b = 0; b < nMels; b++)
             {
                 var w = fb.RowWeights(b);
-                float sum = TensorPrimitives.Dot(w, power.Slice(fb.Start[b], w.Length));
+                float sum = SpanMath.Dot(w, power.Slice(fb.Start[b], w.Length));
                 ratio[b] = sum > 1e-30f ? m[b] / sum : 0f;
             }
             gain.Clear();
             for (int b = 0; b < nMels; b++)
             {
                 var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
-                TensorPrimitives.MultiplyAdd(w, ratio[b], g, g);
+                SpanMath.MultiplyAdd(w, ratio[b], g, g);
             }
             // s = √(P·G), G = gain/colsum, where a filter covers the bin, else the fixed magnitude; a frame of weight
             // w < 1 gets √P·G^(w/2), between the consistent |t| (w = 0) and the mel-consistent one (w = 1).
-            TensorPrimitives.Multiply(gain, colInv, gain);
+            SpanMath.Multiply(gain, colInv, gain);
             float fw = target.FrameWeight?[t] ?? 1f;
             if (fw < 1f)
             {
-                TensorPrimitives.Pow(gain, 0.5f * fw, gain);
-                TensorPrimitives.Sqrt(power, tmp);
-                TensorPrimitives.Multiply(tmp, gain, tmp);
+                System.Numerics.Tensors.TensorPrimitives.Pow(gain, 0.5f * fw, gain);   // research option only
+                SpanMath.Sqrt(power, tmp);
+                SpanMath.Multiply(tmp, gain, tmp);
             }
             else
             {
-                TensorPrimitives.Multiply(power, gain, tmp);
-                TensorPrimitives.Sqrt(tmp, tmp);
+                SpanMath.Multiply(power, gain, tmp);
+                SpanMath.Sqrt(tmp, tmp);
             }
-            if (target.Floor is { } floor) TensorPrimitives.Max(tmp, floor.AsSpan(o, bins), tmp);
+            if (target.Floor is { } floor) SpanMath.Max(tmp, floor.AsSpan(o, bins), tmp);
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
             foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
             ApplyMagnitude(tmp, xr, xi, yr, yi, beta);

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
@@ -151,10 +150,10 @@ public static class MelSpectrogram
     internal static void PowerOf(ReadOnlySpan<float> re, ReadOnlySpan<float> im, Span<float> p, double power)
     {
         int n = p.Length;
-        TensorPrimitives.Multiply(re[..n], re[..n], p);
-        TensorPrimitives.MultiplyAdd(im[..n], im[..n], p, p);
+        SpanMath.Multiply(re[..n], re[..n], p);
+        SpanMath.MultiplyAdd(im[..n], im[..n], p, p);
         if (power == 2.0) return;
-        if (power == 1.0) { TensorPrimitives.Sqrt(p, p); return; }
+        if (power == 1.0) { SpanMath.Sqrt(p, p); return; }
         for (int k = 0; k < n; k++) p[k] = (float)Math.Pow(p[k], power / 2);
     }
 

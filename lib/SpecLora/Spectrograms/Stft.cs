@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Numerics.Tensors;
 using System.Runtime.CompilerServices;
 
 namespace SpecLora.Spectrograms;
@@ -114,7 +113,7 @@ public sealed class Stft
         int start = t * Options.EffectiveHopLength - (Options.Center ? n / 2 : 0);
         if (start >= 0 && start + n <= y.Length)
         {
-            TensorPrimitives.Multiply(y.Slice(start, n), _window, frame);
+            SpanMath.Multiply(y.Slice(start, n), _window, frame);
             return;
         }
         for (int i = 0; i < n; i++) frame[i] = Sample(y, start + i) * _window[i];
@@ -162,7 +161,7 @@ public sealed class Stft
             {
                 int s0 = c * NormaliseChunk, len = Math.Min(NormaliseChunk, outLen - s0);
                 var o = new Span<float>((float*)address + s0, len);
-                TensorPrimitives.Multiply(o, invWss.AsSpan(s0, len), o);
+                SpanMath.Multiply(o, invWss.AsSpan(s0, len), o);
             });
         }
     }
@@ -204,7 +203,7 @@ public sealed class Stft
         {
             for (int t = t0; t < t0 + count; t++)
             {
-                TensorPrimitives.Multiply(padded.AsSpan(t * hop, n), win, w.Frame);
+                SpanMath.Multiply(padded.AsSpan(t * hop, n), win, w.Frame);
                 w.Fft.Forward(w.Frame, real.AsSpan(t * bins, bins), imag.AsSpan(t * bins, bins));
             }
             perBlock?.Invoke(t0, count, w);
@@ -235,7 +234,7 @@ public sealed class Stft
                 int a = Math.Clamp(pad, s, e), b = Math.Clamp(pad + outLen, s, e);
                 var p = new Span<float>((float*)address, len);
                 p[s..a].Clear();
-                TensorPrimitives.Multiply(p[a..b], invWss.AsSpan(a - pad, b - a), p[a..b]);
+                SpanMath.Multiply(p[a..b], invWss.AsSpan(a - pad, b - a), p[a..b]);
                 p[b..e].Clear();
             });
         }
@@ -276,7 +275,7 @@ public sealed class Stft
                     if (i1 <= i0) continue;
                     w.Fft.Inverse(real.AsSpan(t * bins, bins), imag.AsSpan(t * bins, bins), w.Frame);
                     var d = o.Slice(j0 + i0, i1 - i0);
-                    TensorPrimitives.MultiplyAdd(w.Frame.AsSpan(i0, i1 - i0), win.AsSpan(i0, i1 - i0), d, d);
+                    SpanMath.MultiplyAdd(w.Frame.AsSpan(i0, i1 - i0), win.AsSpan(i0, i1 - i0), d, d);
                 }
             });
         }

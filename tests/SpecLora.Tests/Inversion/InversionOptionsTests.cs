@@ -11,7 +11,7 @@ public class InversionOptionsTests
         Assert.Equal(PhaseMethod.PghiFgla, o.Method);
         Assert.Null(o.Iterations);
         Assert.Equal(32, o.EffectiveIterations());
-        Assert.Equal(16, o.EffectiveIterations(picture: true));
+        Assert.Equal(12, o.EffectiveIterations(picture: true));
         Assert.Equal(32, (o with { Method = PhaseMethod.Fgla }).EffectiveIterations(picture: true));   // from random phase 16 are too few
         Assert.Equal(7, (o with { Iterations = 7 }).EffectiveIterations(picture: true));
         Assert.Null(o.FramesPerColumn);
