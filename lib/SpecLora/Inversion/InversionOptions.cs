@@ -40,7 +40,7 @@ public sealed record InversionOptions
     public const int DefaultIterations = 32;
     /// <summary>Iterations when <see cref="Iterations"/> is null for a picture without our metadata (makeMels pictures, SDXL
     /// outputs) inverted by <see cref="PhaseMethod.PghiFgla"/>: 12. Measured on the ten real-picture cases
-    /// (lib/SpecLora/Inversion/README.md §6): 12 instead of 32 iterations cost at most 0.006 mel-SC_gain and 0.03 dB LSD_gain,
+    /// (lib/SpecLora/Inversion/README.md §6): 12 instead of 32 iterations cost at most 0.006 mel-SC_gain and 0.08 dB LSD_gain,
     /// at three-eighths of the phase-iteration time; the frames between columns, not the phase, limit those pictures.
     /// From a random phase (Fgla, GriffinLim) 16 were already worse than 32, so those keep 32.</summary>
     public const int PictureIterations = 12;
