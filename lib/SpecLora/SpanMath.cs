@@ -15,6 +15,7 @@ namespace SpecLora;
 internal static class SpanMath
 {
     /// <summary>d = x·y.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Multiply(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
     {
         int n = Check(x.Length, y.Length, d.Length), i = 0, w = Vector<float>.Count;
@@ -25,6 +26,7 @@ internal static class SpanMath
     }
 
     /// <summary>d = x·s.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Multiply(ReadOnlySpan<float> x, float s, Span<float> d)
     {
         int n = Check(x.Length, x.Length, d.Length), i = 0, w = Vector<float>.Count;
@@ -35,6 +37,7 @@ internal static class SpanMath
     }
 
     /// <summary>d = x·y + z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyAdd(ReadOnlySpan<float> x, ReadOnlySpan<float> y, ReadOnlySpan<float> z, Span<float> d)
     {
         int n = Check(x.Length, y.Length, d.Length), i = 0, w = Vector<float>.Count;
@@ -46,6 +49,7 @@ internal static class SpanMath
     }
 
     /// <summary>d = x·s + z.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void MultiplyAdd(ReadOnlySpan<float> x, float s, ReadOnlySpan<float> z, Span<float> d)
     {
         int n = Check(x.Length, z.Length, d.Length), i = 0, w = Vector<float>.Count;
@@ -57,6 +61,7 @@ internal static class SpanMath
     }
 
     /// <summary>Σ x·y (lane-wise partial sums, then the lanes and the tail).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static float Dot(ReadOnlySpan<float> x, ReadOnlySpan<float> y)
     {
         int n = Check(x.Length, y.Length, x.Length), i = 0, w = Vector<float>.Count;
@@ -73,6 +78,7 @@ internal static class SpanMath
     }
 
     /// <summary>d = √x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Sqrt(ReadOnlySpan<float> x, Span<float> d)
     {
         int n = Check(x.Length, x.Length, d.Length), i = 0, w = Vector<float>.Count;
@@ -82,6 +88,7 @@ internal static class SpanMath
     }
 
     /// <summary>d = max(x, y) (NaN-free inputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Max(ReadOnlySpan<float> x, ReadOnlySpan<float> y, Span<float> d)
     {
         int n = Check(x.Length, y.Length, d.Length), i = 0, w = Vector<float>.Count;
@@ -92,6 +99,7 @@ internal static class SpanMath
     }
 
     /// <summary>d = min(x, s) (NaN-free inputs).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void Min(ReadOnlySpan<float> x, float s, Span<float> d)
     {
         int n = Check(x.Length, x.Length, d.Length), i = 0, w = Vector<float>.Count;

@@ -3,6 +3,10 @@ namespace SpecLora.IO;
 /// <summary>
 /// Writes files so that nothing is ever half-written: data go to a temporary file in the destination folder,
 /// which is moved over the destination only once complete. On any failure the temporary file is deleted.
+/// A process that is killed or fails mid-write leaves the destination as it was (at most a hidden temporary file).
+/// The data are handed to the operating system, not forced to the disk (no fsync): against a power cut between the
+/// write and the OS's own flush this is no guarantee, and an fsync cost 112 ms per 2.6 MB WAV on the development
+/// machine, a tenth of a whole <c>speclora invert</c>.
 /// </summary>
 public static class AtomicFile
 {
@@ -19,7 +23,7 @@ public static class AtomicFile
             using (var fs = new FileStream(tmp, FileMode.CreateNew, FileAccess.Write, FileShare.None))
             {
                 write(fs);
-                fs.Flush(true);
+                fs.Flush();
             }
             File.Move(tmp, full, overwrite);
         }
