@@ -201,8 +201,8 @@ internal static class PhaseIteration
             int s = b * 65536, e = Math.Min(mag.Length, s + 65536);
             for (int i = s; i < e; i++)
             {
-                var (sin, cos) = Math.SinCos(phase[i]);
-                re[i] = (float)(mag[i] * cos); im[i] = (float)(mag[i] * sin);
+                var (sin, cos) = MathF.SinCos(phase[i]);   // float: the phase is a float already
+                re[i] = mag[i] * cos; im[i] = mag[i] * sin;
             }
         });
         return (re, im);
