@@ -166,8 +166,17 @@ internal sealed class ColormapProjector
                 filled[i] = true;
             }
         }
+        // Unfilled entries lie outside the colormap's luma range (the polyline is continuous), where the answer is the
+        // extreme vertex, one value per run: check both ends of each run and fill it (else entry by entry).
         for (int i = 0; i < t.Length; i++)
-            if (!filled[i]) t[i] = InvertLuma(i / 1000.0);
+        {
+            if (filled[i]) continue;
+            int j = i;
+            while (j + 1 < t.Length && !filled[j + 1]) j++;
+            float a = InvertLuma(i / 1000.0), b = InvertLuma(j / 1000.0);
+            for (int q = i; q <= j; q++) t[q] = a == b ? a : InvertLuma(q / 1000.0);
+            i = j;
+        }
         return t;
     }
 

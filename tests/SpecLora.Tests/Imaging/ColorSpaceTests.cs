@@ -46,6 +46,15 @@ public class ColorSpaceTests
         Assert.True(exact >= 253, $"{exact} entries invert exactly");
         // the table agrees with the direct search
         Assert.Equal(p.InvertLuma(ColorSpace.Luma(120, 30, 90)), p.InvertLuma(120, 30, 90), 3);
+        // everywhere, including below and above the colormap's luma range (filled run by run)
+        foreach (var map in new[] { Colormap.Magma, Colormap.Viridis, Colormap.Gray })
+        {
+            var q = ColormapProjector.For(map);
+            for (int i = 0; i <= 255000; i += 97)
+                Assert.Equal(q.InvertLuma(i / 1000.0), q.InvertLumaTabled(i / 1000.0), 4);
+            Assert.Equal(q.InvertLuma(0.0), q.InvertLumaTabled(0.0), 4);
+            Assert.Equal(q.InvertLuma(255.0), q.InvertLumaTabled(255.0), 4);
+        }
     }
 
     [Fact]
