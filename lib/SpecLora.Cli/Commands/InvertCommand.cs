@@ -20,7 +20,7 @@ internal static class InvertCommand
             .Check(v => v is <= 0 ? $"--frames {v} must be ≥ 1" : null);
         var method = new Option<string>("--method") { Description = "pghi-fgla (default), fgla or gl", DefaultValueFactory = _ => "pghi-fgla" };
         method.AcceptOnlyFromAmong("pghi-fgla", "fgla", "gl");
-        var iterations = new Option<int?>("--iterations") { Description = "Phase iterations (default 32; 12 for a picture without our metadata inverted by pghi-fgla)" }
+        var iterations = new Option<int?>("--iterations") { Description = "Phase iterations (default 32; 12 for a picture inverted without its metadata — a picture we did not write, or any with --duration/--frames — by pghi-fgla)" }
             .Check(v => v is < 0 ? $"--iterations {v} must be ≥ 0" : null);
         var seed = new Option<int>("--seed") { Description = "Random seed (results are deterministic for a seed)", DefaultValueFactory = _ => 0 };
         var colormap = new Option<string>("--colormap") { Description = "auto (default), magma, viridis, inferno or gray", DefaultValueFactory = _ => "auto" };

@@ -18,9 +18,11 @@ public sealed record DecodedSpectrogramImage
     public required Colormap Colormap { get; init; }
     /// <summary>The picture's metadata (our PNGs), else null.</summary>
     public MelImageMetadata? Metadata { get; init; }
-    /// <summary>Fraction of pixels whose CIELAB distance (ΔE76) to the colormap polyline exceeds the option's threshold (20).</summary>
+    /// <summary>Fraction of pixels whose CIELAB distance (ΔE76) to the colormap polyline exceeds the option's threshold (20),
+    /// estimated from a fixed sample of about 20 000 pixels spread over the picture.</summary>
     public double OffColormapFraction { get; init; }
-    /// <summary>Median ΔE76 of the pixels to the colormap polyline (≈ 0 for lossless renders, ≈ 3 for JPEG originals).</summary>
+    /// <summary>Median ΔE76 of the pixels to the colormap polyline (≈ 0 for lossless renders, ≈ 3 for JPEG originals), from the
+    /// same sample as <see cref="OffColormapFraction"/>.</summary>
     public double MedianDeltaE { get; init; }
     /// <summary>Where the picture seems to come from.</summary>
     public ImageKind Kind { get; init; }

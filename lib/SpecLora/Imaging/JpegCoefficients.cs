@@ -39,6 +39,7 @@ internal sealed class JpegCoefficients
     {
         try { return Parse(jpeg, decode: false)?.Quant; }
         catch (FormatException) { return null; }
+        catch (IndexOutOfRangeException) { return null; }
         catch (ArgumentOutOfRangeException) { return null; }
     }
 

@@ -105,6 +105,7 @@ public static class SpectrogramImageDecoder
         long off = 0, onExact = 0, sampled = 0;
         for (int i = 0; i < n; i++) if (exact[slots[i]] >= 0) onExact++;
         int stride = Math.Max(1, n / 20_000);
+        if (stride > 1 && w % stride == 0) stride++;   // not a divisor of the width: the sample walks across the columns
         var sample = new List<int>(n / stride + 1);
         for (int i = 0; i < n; i += stride) { int sl = slots[i]; if (!projected[sl]) { projected[sl] = true; sample.Add(sl); } }
         ProjectColours(proj, distinct, sample, labT, labE);

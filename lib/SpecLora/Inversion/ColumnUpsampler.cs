@@ -7,8 +7,9 @@ namespace SpecLora.Inversion;
 /// The time axis of a picture. One rule everywhere: a duration d is librosa's frame count for a clip of round(d·sr)
 /// samples, 1 + ⌊round(d·sr)/hop⌋ (<see cref="FramesForDuration"/>); pixel column c of a W-column picture of T frames
 /// shows frame ⌊(c + 0.5)·T/W⌋ (<see cref="SpectrogramImageDecoder.ColumnFrames"/>). Columns that show one frame are
-/// averaged; frames no column shows are interpolated between the frames shown (linear in dB, or linear in the
-/// logarithm for power and magnitude data), and frames before the first / after the last shown repeat it.
+/// averaged; frames no column shows are interpolated between the frames shown (<see cref="Place"/>: by the
+/// inversion's <see cref="BetweenColumns"/> mode for power and magnitude data, linear in dB for dB data), and frames
+/// before the first / after the last shown repeat it.
 /// </summary>
 public static class ColumnUpsampler
 {
@@ -87,8 +88,8 @@ public static class ColumnUpsampler
     /// window slides onto a new sound, so its energy grows with the overlap), a falling one linearly in dB (a decay);
     /// <see cref="BetweenColumns.LinearPower"/> = linear in power; <see cref="BetweenColumns.CubicQuarterPower"/> and
     /// <see cref="BetweenColumns.CubicAmplitude"/> = a Catmull-Rom cubic through the four nearest shown frames on power^¼ or
-    /// on the amplitude √power (beyond the first and last shown frame the line through the last two continues), clipped at 0. <see cref="BetweenColumns.MelDb"/>
-    /// places like LogLinear.</summary>
+    /// on the amplitude √power, on the true positions of the shown frames (for the first and last gap, the tangent of the
+    /// line through its two ends), clipped at 0. <see cref="BetweenColumns.MelDb"/> places like LogLinear.</summary>
     internal static Spectrogram Place(Spectrogram columns, int[] frames, int totalFrames, BetweenColumns mode = BetweenColumns.LogLinear)
     {
         if (frames.Length != columns.Frames) throw new ArgumentException($"{frames.Length} frame indices for {columns.Frames} columns", nameof(frames));
@@ -124,9 +125,15 @@ public static class ColumnUpsampler
                 {
                     int i = left[f]; float w = frac[f];
                     if (w == 0) { dst[f] = src[i]; continue; }
+                    // Catmull-Rom on the true knot positions (shown frames 2 and 3 apart at 2.02 frames per column):
+                    // tangents (p2 − p0)/(t2 − t0) and (p3 − p1)/(t3 − t1) per frame; beyond the ends the line continues
                     float p1 = amp[i], p2 = amp[i + 1];
-                    float p0 = i > 0 ? amp[i - 1] : 2 * p1 - p2, p3 = i + 2 < n ? amp[i + 2] : 2 * p2 - p1;   // ends: continue the line
-                    float v = 0.5f * (2 * p1 + (p2 - p0) * w + (2 * p0 - 5 * p1 + 4 * p2 - p3) * w * w + (3 * (p1 - p2) + p3 - p0) * w * w * w);
+                    float t1 = frames[i], t2 = frames[i + 1], h = t2 - t1;
+                    float p0 = i > 0 ? amp[i - 1] : 2 * p1 - p2, p3 = i + 2 < n ? amp[i + 2] : 2 * p2 - p1;
+                    float t0 = i > 0 ? frames[i - 1] : t1 - h, t3 = i + 2 < n ? frames[i + 2] : t2 + h;
+                    float m1 = h * (p2 - p0) / (t2 - t0), m2 = h * (p3 - p1) / (t3 - t1);
+                    float w2 = w * w, w3 = w2 * w;
+                    float v = (2 * w3 - 3 * w2 + 1) * p1 + (w3 - 2 * w2 + w) * m1 + (3 * w2 - 2 * w3) * p2 + (w3 - w2) * m2;
                     v = Math.Max(0f, v);
                     dst[f] = back == 1f ? v : back == 2f ? v * v : back == 4f ? v * v * (v * v) : MathF.Pow(v, back);
                 }

@@ -24,8 +24,9 @@ public sealed record PghiOptions
     /// <summary>STFT settings the magnitude came from (librosa defaults).</summary>
     public StftOptions Stft { get; init; } = new();
     /// <summary>The heap integration runs in ⌊T/BlockFrames⌋ independent blocks of whole frames, in parallel (at least one);
-    /// each block starts its own phase at its largest coefficient and is then rotated by one constant to meet the block
-    /// before it (what is left at a boundary, the FGLA iterations that follow smooth). The count depends on T only, so results do not depend on the machine.
+    /// each block starts its own phase at its largest coefficient and is then rotated, per bin, by the magnitude-weighted
+    /// mean mismatch over ±4 bins at its first frame, to meet the block before it (what is left at a boundary, e.g. where an
+    /// onset or a glide crosses it, the FGLA iterations that follow smooth). The count depends on T only, so results do not depend on the machine.
     /// Default 512 (≈ 12 s at hop 512): a 30-s clip in 2 blocks.</summary>
     public int BlockFrames { get; init; } = 512;
 
@@ -141,8 +142,8 @@ public static class Pghi
             Drain(queue, cells, lo, hi, bins);
             Integrate(queue, cells, lo, hi, bins, SortedUnknown(cells, lo, hi));
         });
-        // Join the blocks: within one connected region a block's phase is fixed up to one constant (its start phase), so
-        // rotate block b to meet the frame before it: per bin, the magnitude-weighted circular mean over ±JoinBins bins of
+        // Join the blocks: within one connected region a block's phase is fixed up to one constant (its start phase); a
+        // block holds several regions (separate partials), so rotate block b per bin to meet the frame before it: per bin, the magnitude-weighted circular mean over ±JoinBins bins of
         // how far its first frame is from the time-direction step of the last frame before it (the trapezoid rule across
         // the boundary). Separate partials (separate regions) get their own rotation; block after block.
         if (blocks > 1)

@@ -108,13 +108,14 @@ public static class PictureEvaluation
         => ImageInversion.FromImage(SpectrogramImageDecoder.Decode(c.PicturePath), options);
 
     /// <summary>
-    /// How well ANY linear interpolation between the frames a picture shows could do, at best: the mel-SC_gain (against
+    /// An oracle reference for interpolating between the frames a picture shows: the mel-SC_gain (against
     /// <paramref name="original"/>'s mel) of the true mel at the frames a <paramref name="width"/>-column picture shows, with
-    /// every other frame predicted from the amplitudes (√power) of the four nearest shown frames by weights fitted by least
-    /// squares on <paramref name="original"/> itself, per mel band and per quarter of the gap. It knows the answer (exact
-    /// shown frames, no picture decoding, no phase, weights fitted to the truth), so no interpolator of those four frames
-    /// does better; when it is above a target, the picture does not hold the information for that target. 0 when every
-    /// frame is shown.
+    /// every frame between two shown ones predicted from the amplitudes (√power) of the four nearest shown frames by weights
+    /// fitted by least squares on <paramref name="original"/> itself, per mel band and per quarter of the gap (16 weights
+    /// per band); frames beyond the first and last shown are held, as the inversion holds them. It knows the answer (exact
+    /// shown frames, no picture decoding, no phase, weights fitted to the truth): not a proof for every interpolator (a
+    /// weighting that varies within a quarter-gap, or a non-linear one, is not covered), but every interpolator measured
+    /// (linear in dB, power or amplitude; cubics on amplitude, P^¼ or dB) lands above it. 0 when every frame is shown.
     /// </summary>
     public static double InterpolationBound(AudioClip original, int width = 640, MelOptions? mel = null)
     {
@@ -153,7 +154,7 @@ public static class PictureEvaluation
             for (int f = 0; f < t; f++)
             {
                 int q = bucket[f], j = left[f];
-                if (q < 0) { est[k * t + f] = m[k, f <= shown[j] ? shown[j] : f]; continue; }
+                if (q < 0) { est[k * t + f] = m[k, f == shown[j] ? f : shown[j]]; continue; }   // shown, or held beyond the ends
                 double v = w[q, 0] * Amp(j - 1) + w[q, 1] * Amp(j) + w[q, 2] * Amp(j + 1) + w[q, 3] * Amp(j + 2);
                 est[k * t + f] = v > 0 ? v * v : 0;
             }

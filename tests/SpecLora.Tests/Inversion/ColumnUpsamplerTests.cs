@@ -68,6 +68,14 @@ public class ColumnUpsamplerTests
         Assert.Equal(0f, placed[1, 3]);
         Assert.All(Enumerable.Range(0, 7), f => Assert.True(placed[1, f] >= 0));
         Assert.True(placed[1, 1] > 0 && placed[1, 1] < 100);
+        // uneven gaps (2, 3, 2 frames: 2.02 frames per column): a ramp in the curve's domain is still reproduced exactly,
+        // for power^¼ (the default) as for the amplitude
+        var q = Spectrogram.Create(new float[] { 1f, MathF.Pow(3, 4), MathF.Pow(6, 4), MathF.Pow(8, 4) }, 1, 4, SpectrogramScale.Power, FrequencyAxis.Mel);
+        var quarter = ColumnUpsampler.Place(q, [0, 2, 5, 7], 8, BetweenColumns.CubicQuarterPower);
+        for (int f = 0; f < 8; f++) Assert.Equal(MathF.Pow(1 + f, 4), quarter[0, f], MathF.Pow(1 + f, 4) * 1e-4f);
+        // two shown frames only: the line between them
+        var two = ColumnUpsampler.Place(Spectrogram.Create(new float[] { 1f, 9f }, 1, 2, SpectrogramScale.Power, FrequencyAxis.Mel), [0, 2], 3, BetweenColumns.CubicAmplitude);
+        Assert.Equal(4f, two[0, 1], 4);
         // dB data stay linear in dB whatever the mode
         var db = Spectrogram.Create(new float[] { -60f, -20f }, 1, 2, SpectrogramScale.Db, FrequencyAxis.Mel);
         Assert.Equal(-40f, ColumnUpsampler.Place(db, [0, 2], 3, BetweenColumns.CubicAmplitude)[0, 1], 4);

@@ -28,6 +28,35 @@ public class ImageInversionTests(ITestOutputHelper output)
 
     private static double PeakDb(float[] y) => 20 * Math.Log10(y.Max(v => Math.Abs(v)));
 
+    /// <summary>The iteration count a picture gets: our PNG with its metadata 32 (exact round trip); the same PNG given a
+    /// duration, and a JPEG without metadata, the picture count (12); an explicit count always wins.</summary>
+    [Fact]
+    public void Pictures_inverted_without_their_metadata_get_the_picture_iterations()
+    {
+        using var files = new AudioTestFiles();
+        var clip = Clip();
+        var (png, _) = SavePng(clip, files.Dir);
+        var jpg = System.IO.Path.Combine(files.Dir, "clip.jpg");
+        MelImage.Save(jpg, Decibels.PowerToDb(MelSpectrogram.Compute(clip), DbOptions.MakeMels));
+        int Iterations(string path, InversionOptions o)
+        {
+            int total = -1;
+            ImageInversion.FromImage(SpectrogramImageDecoder.Decode(path), o, true,
+                new SpecLora.IO.InlineProgress<InversionProgress>(p => { if (p.Stage == InversionStage.PhaseIterations) total = p.Total; }));
+            return total;
+        }
+        var decodedPng = SpectrogramImageDecoder.Decode(png);
+        Assert.True(ImageInversion.UsesPictureMetadata(decodedPng, null));
+        Assert.False(ImageInversion.UsesPictureMetadata(decodedPng, new InversionOptions { DurationSeconds = 2 }));
+        Assert.False(ImageInversion.UsesPictureMetadata(decodedPng, null, useMetadata: false));
+        Assert.False(ImageInversion.UsesPictureMetadata(SpectrogramImageDecoder.Decode(jpg), null));
+        Assert.Equal(InversionOptions.DefaultIterations, Iterations(png, new InversionOptions()));
+        Assert.Equal(InversionOptions.PictureIterations, Iterations(png, new InversionOptions { DurationSeconds = clip.DurationSeconds }));
+        Assert.Equal(InversionOptions.PictureIterations, Iterations(jpg, new InversionOptions { FramesPerColumn = 1 }));
+        Assert.Equal(5, Iterations(jpg, new InversionOptions { FramesPerColumn = 1, Iterations = 5 }));
+        Assert.Equal(InversionOptions.DefaultIterations, Iterations(jpg, new InversionOptions { FramesPerColumn = 1, Method = PhaseMethod.Fgla }));
+    }
+
     [Fact]
     public void Png_with_metadata_inverts_to_the_original_length_and_level_and_beats_the_librosa_style_baseline_by_half()
     {
