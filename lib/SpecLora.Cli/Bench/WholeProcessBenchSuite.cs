@@ -26,7 +26,7 @@ internal sealed class WholeProcessBenchSuite : IBenchSuite
         var dir = Directory.CreateTempSubdirectory("speclora-bench-process-");
         try
         {
-            var root = RepoRoot();
+            var root = Commands.CommandSupport.FindRepoRoot(AppContext.BaseDirectory, Environment.CurrentDirectory);   // this build's repository, else the current one
             var real = root is null ? null : Path.GetFullPath(Path.Combine(root, "..", "shared", "corpus", "real", "ref", "nutcracker_30s.jpg"));
             string picture, what;
             if (real is not null && File.Exists(real))
@@ -93,15 +93,5 @@ internal sealed class WholeProcessBenchSuite : IBenchSuite
             return (double.NaN, $"the child process exited with {process.ExitCode}: {(text.Length > 300 ? text[..300] + "…" : text)}");
         }
         return (seconds, null);
-    }
-
-    /// <summary>The folder holding SpecLora.Notebooks.sln, searched upwards from this build's output, else from the
-    /// current directory; null when neither is inside the repository.</summary>
-    private static string? RepoRoot()
-    {
-        foreach (var start in new[] { AppContext.BaseDirectory, Environment.CurrentDirectory })
-            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
-                if (File.Exists(Path.Combine(d.FullName, "SpecLora.Notebooks.sln"))) return d.FullName;
-        return null;
     }
 }

@@ -14,6 +14,16 @@ namespace SpecLora.Cli.Commands;
 /// </summary>
 internal static partial class CommandSupport
 {
+    /// <summary>The folder holding SpecLora.Notebooks.sln, searched upwards from each of <paramref name="starts"/> in turn;
+    /// null when none is inside the repository.</summary>
+    internal static string? FindRepoRoot(params string[] starts)
+    {
+        foreach (var start in starts)
+            for (var d = new DirectoryInfo(start); d is not null; d = d.Parent)
+                if (File.Exists(Path.Combine(d.FullName, "SpecLora.Notebooks.sln"))) return d.FullName;
+        return null;
+    }
+
     /// <summary>Exit code for bad input or a usage error (nothing billable happened).</summary>
     public const int BadInput = 2;
     /// <summary>Exit code for a failure at run time.</summary>

@@ -138,10 +138,5 @@ internal static class NotebooksCommand
         return files.Select(Path.GetFullPath).Distinct().ToList();
     }
 
-    private static string RepoRoot()
-    {
-        for (var dir = new DirectoryInfo(Environment.CurrentDirectory); dir != null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "SpecLora.Notebooks.sln"))) return dir.FullName;
-        return Environment.CurrentDirectory;
-    }
+    private static string RepoRoot() => CommandSupport.FindRepoRoot(Environment.CurrentDirectory) ?? Environment.CurrentDirectory;
 }

@@ -55,6 +55,9 @@ internal sealed class ColormapProjector
 
     internal Colormap Map { get; }
 
+    /// <summary>The lowest and highest BT.601 luma of the LUT's entries.</summary>
+    internal (float Min, float Max) LumaRange => ((float)_y.Min(), (float)_y.Max());
+
     private static readonly Dictionary<string, ColormapProjector> Cache = new();
 
     internal static ColormapProjector For(Colormap map)

@@ -149,30 +149,6 @@ public static class SpectrogramImageDecoder
             ProjectColours(proj, distinct, rest, labT, labE);
         }
 
-        // Per-colour index value and weight for the chosen method.
-        var value = new float[m];
-        var weight = new float[m];
-        for (int j = 0; j < m; j++)
-        {
-            int c = distinct[j];
-            switch (method)
-            {
-                case ColorDecodeMethod.ExactLut:
-                    value[j] = exact[j] >= 0 ? exact[j] : MathF.Round(labT[j]);
-                    weight[j] = 1;
-                    break;
-                case ColorDecodeMethod.Luma:
-                    value[j] = proj.InvertLuma(c >> 16 & 255, c >> 8 & 255, c & 255);
-                    weight[j] = 1;
-                    break;
-                default:
-                    value[j] = labT[j];
-                    double e = labE[j] / WeightScaleDeltaE;
-                    weight[j] = (float)Math.Max(Math.Exp(-e * e), 1e-12);
-                    break;
-            }
-        }
-
         // Rows of each bin (bin 0 at the bottom).
         var (rowStart, rowEnd) = geometry == ImageGeometry.Specshow ? SpecshowRows(nMels, h) : UniformRows(nMels, h);
         // Specshow rows are exact (every row of a bin shows the same value): pool them all. Measured on the golden
@@ -184,32 +160,36 @@ public static class SpectrogramImageDecoder
         var index = new float[nMels * w];
         var invalid = method == ColorDecodeMethod.Lab ? new bool[nMels * w] : null;
         float[]? restored = isJpeg && method == ColorDecodeMethod.Luma && geometry == ImageGeometry.Specshow && options.RestoreJpeg
-            ? RestoreJpegLuma(bytes, map, w, h, rowStart, rowEnd) : null;
+            ? RestoreJpegLuma(bytes, proj, w, h, rowStart, rowEnd) : null;
         if (restored is not null)
             Parallel.For(0, nMels, b =>
             {
                 for (int c = 0; c < w; c++) index[b * w + c] = proj.InvertLumaTabled(restored[b * w + c]);
             });
-        else Parallel.For(0, nMels, b =>
+        else
         {
-            int r0 = rowStart[b], r1 = rowEnd[b];
-            int cnt = r1 - r0;
-            var vals = new float[cnt];
-            var wts = new float[cnt];
-            for (int c = 0; c < w; c++)
+            var (value, weight) = ColourValues(method, proj, distinct, exact, labT, labE);
+            Parallel.For(0, nMels, b =>
             {
-                bool allOff = true;
-                for (int k = 0; k < cnt; k++)
+                int r0 = rowStart[b], r1 = rowEnd[b];
+                int cnt = r1 - r0;
+                var vals = new float[cnt];
+                var wts = new float[cnt];
+                for (int c = 0; c < w; c++)
                 {
-                    int s = slots[(r0 + k) * w + c];
-                    vals[k] = value[s];
-                    wts[k] = weight[s];
-                    if (labE[s] <= InpaintDeltaE) allOff = false;
+                    bool allOff = true;
+                    for (int k = 0; k < cnt; k++)
+                    {
+                        int s = slots[(r0 + k) * w + c];
+                        vals[k] = value[s];
+                        wts[k] = weight[s];
+                        if (labE[s] <= InpaintDeltaE) allOff = false;
+                    }
+                    index[b * w + c] = WeightedMedian(vals, wts);
+                    if (invalid is not null) invalid[b * w + c] = allOff;
                 }
-                index[b * w + c] = WeightedMedian(vals, wts);
-                if (invalid is not null) invalid[b * w + c] = allOff;
-            }
-        });
+            });
+        }
         if (invalid is not null)
         {
             int inpainted = Inpaint(index, invalid, nMels, w);
@@ -247,19 +227,44 @@ public static class SpectrogramImageDecoder
         };
     }
 
+    /// <summary>Per distinct colour, the index value and pooling weight the chosen method reads (the pixels' rows of a
+    /// bin cell are pooled by weighted median of these).</summary>
+    private static (float[] Value, float[] Weight) ColourValues(ColorDecodeMethod method, ColormapProjector proj, int[] distinct,
+        int[] exact, float[] labT, float[] labE)
+    {
+        int m = distinct.Length;
+        var value = new float[m];
+        var weight = new float[m];
+        for (int j = 0; j < m; j++)
+        {
+            int c = distinct[j];
+            switch (method)
+            {
+                case ColorDecodeMethod.ExactLut:
+                    value[j] = exact[j] >= 0 ? exact[j] : MathF.Round(labT[j]);
+                    weight[j] = 1;
+                    break;
+                case ColorDecodeMethod.Luma:
+                    value[j] = proj.InvertLuma(c >> 16 & 255, c >> 8 & 255, c & 255);
+                    weight[j] = 1;
+                    break;
+                default:
+                    value[j] = labT[j];
+                    double e = labE[j] / WeightScaleDeltaE;
+                    weight[j] = (float)Math.Max(Math.Exp(-e * e), 1e-12);
+                    break;
+            }
+        }
+        return (value, weight);
+    }
+
     /// <summary>The JPEG's luma per cell restored by <see cref="JpegRestoration"/> from the file's own quantised
     /// coefficients, or null when the file is not a baseline JPEG this reader handles.</summary>
-    private static float[]? RestoreJpegLuma(byte[] bytes, Colormap map, int w, int h, int[] rowStart, int[] rowEnd)
+    private static float[]? RestoreJpegLuma(byte[] bytes, ColormapProjector proj, int w, int h, int[] rowStart, int[] rowEnd)
     {
         var jc = JpegCoefficients.TryRead(bytes);
         if (jc is null) return null;
-        float yMin = float.MaxValue, yMax = float.MinValue;
-        var rgb = map.Rgb;
-        for (int k = 0; k < Colormap.Size; k++)
-        {
-            float y = (float)ColorSpace.Luma(rgb[3 * k], rgb[3 * k + 1], rgb[3 * k + 2]);
-            yMin = Math.Min(yMin, y); yMax = Math.Max(yMax, y);
-        }
+        var (yMin, yMax) = proj.LumaRange;
         return JpegRestoration.RestoreCells(jc, w, h, rowStart, rowEnd, JpegRestoration.DefaultIterations, yMin, yMax);
     }
 

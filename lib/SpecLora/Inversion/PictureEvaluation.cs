@@ -133,7 +133,7 @@ public static class PictureEvaluation
             left[f] = j;
             bucket[f] = j == n - 1 || f <= shown[j] ? -1 : Math.Min(3, 4 * (f - shown[j]) / (shown[j + 1] - shown[j]));
         }
-        var est = new double[bands * t];
+        var est = new float[bands * t];
         Parallel.For(0, bands, k =>
         {
             double Amp(int j) => Math.Sqrt(m[k, shown[Math.Clamp(j, 0, n - 1)]]);
@@ -156,15 +156,10 @@ public static class PictureEvaluation
                 int q = bucket[f], j = left[f];
                 if (q < 0) { est[k * t + f] = m[k, f == shown[j] ? f : shown[j]]; continue; }   // shown, or held beyond the ends
                 double v = w[q, 0] * Amp(j - 1) + w[q, 1] * Amp(j) + w[q, 2] * Amp(j + 1) + w[q, 3] * Amp(j + 2);
-                est[k * t + f] = v > 0 ? v * v : 0;
+                est[k * t + f] = v > 0 ? (float)(v * v) : 0f;
             }
         });
-        double rr = 0, re = 0, ee = 0;
-        for (int k = 0; k < bands; k++)
-            for (int f = 0; f < t; f++) { double r = m[k, f], e = est[k * t + f]; rr += r * r; re += r * e; ee += e * e; }
-        if (rr == 0) return 0;
-        double g = ee > 0 ? re / ee : 0;
-        return Math.Sqrt(Math.Max(0, rr - 2 * g * re + g * g * ee) / rr);
+        return QualityMetrics.SpectralConvergenceGain(m, m with { Data = est });
     }
 
     /// <summary>4×4 normal equations of bucket q, with a tiny ridge so that an empty or degenerate bucket gives weights 0.</summary>
