@@ -114,4 +114,26 @@ internal static class SpanMath
         if (a != b || d < a) throw new ArgumentException($"spans of {a}, {b} and {d} elements: the inputs must have one length and the destination at least that");
         return a;
     }
+
+    /// <summary>Transposes a row-major [rows × cols] matrix into a new [cols × rows] one, in 32×32 cache blocks, row
+    /// blocks in parallel: the one transposer of the library (bin-major ↔ frame-major spectrograms).</summary>
+    public static float[] Transpose(float[] a, int rows, int cols)
+    {
+        ArgumentNullException.ThrowIfNull(a);
+        if ((long)rows * cols != a.Length) throw new ArgumentException($"{a.Length} values are not {rows} × {cols}", nameof(a));
+        var r = new float[a.Length];
+        const int B = 32;
+        int rowBlocks = (rows + B - 1) / B;
+        Parallel.For(0, rowBlocks, rb =>
+        {
+            int i0 = rb * B, i1 = Math.Min(rows, i0 + B);
+            for (int j0 = 0; j0 < cols; j0 += B)
+            {
+                int j1 = Math.Min(cols, j0 + B);
+                for (int i = i0; i < i1; i++)
+                    for (int j = j0; j < j1; j++) r[j * rows + i] = a[i * cols + j];
+            }
+        });
+        return r;
+    }
 }

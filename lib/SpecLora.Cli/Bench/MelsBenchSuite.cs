@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using SpecLora.Jobs;
 using SpecLora.Audio;
 using SpecLora.Imaging;
 

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SpecLora.Jobs;
 using SpecLora.Analysis;
 using SpecLora.Imaging;
 using SpecLora.Inversion;

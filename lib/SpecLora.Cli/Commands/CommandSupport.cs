@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.CommandLine.Parsing;
 using System.Text.RegularExpressions;
 using Spectre.Console;
+using SpecLora.Jobs;
 using SpecLora.IO;
 using SpecLora.Replicate;
 

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpecLora.Jobs;
 using SpecLora.Imaging;
 using SpecLora.Inversion;
 using Spectre.Console;
@@ -18,9 +19,9 @@ internal static class InvertCommand
             .Check(v => v is { } d && !(d > 0) ? $"--duration {d} must be > 0 seconds" : null);
         var frames = new Option<int?>("--frames") { Description = "Exact STFT frame count instead of -k or --duration (librosa's 1 + ⌊samples/512⌋, e.g. 1292 for 30 s)" }
             .Check(v => v is <= 0 ? $"--frames {v} must be ≥ 1" : null);
-        var method = new Option<string>("--method") { Description = "pghi-fgla (default), fgla or gl", DefaultValueFactory = _ => "pghi-fgla" };
+        var method = new Option<string>("--method") { Description = "pghi-fgla (default: PGHI phase, then fast Griffin-Lim), fgla (fast Griffin-Lim, momentum 0.99, from a random phase) or gl (the classic Griffin-Lim, no momentum, from a random phase)", DefaultValueFactory = _ => "pghi-fgla" };
         method.AcceptOnlyFromAmong("pghi-fgla", "fgla", "gl");
-        var iterations = new Option<int?>("--iterations") { Description = "Phase iterations (default 32; 12 for a picture inverted without its metadata — a picture we did not write, or any with --duration/--frames — by pghi-fgla)" }
+        var iterations = new Option<int?>("--iterations") { Description = "Phase iterations (default 32; 12 for a picture inverted without its metadata — a picture we did not write, or any with --duration/--frames — by pghi-fgla: ImageInversion.Plan)" }
             .Check(v => v is < 0 ? $"--iterations {v} must be ≥ 0" : null);
         var seed = new Option<int>("--seed") { Description = "Random seed (results are deterministic for a seed)", DefaultValueFactory = _ => 0 };
         var colormap = new Option<string>("--colormap") { Description = "auto (default), magma, viridis, inferno or gray", DefaultValueFactory = _ => "auto" };

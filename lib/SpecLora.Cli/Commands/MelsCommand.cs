@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpecLora.Jobs;
 using SpecLora.Audio;
 using SpecLora.Imaging;
 using Spectre.Console;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using SpecLora.Jobs;
 using SpecLora.Imaging;
 using SpecLora.Inversion;
 using Spectre.Console;

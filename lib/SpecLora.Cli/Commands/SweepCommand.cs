@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using Spectre.Console;
+using SpecLora.Jobs;
 using SpecLora.Replicate;
 
 namespace SpecLora.Cli.Commands;

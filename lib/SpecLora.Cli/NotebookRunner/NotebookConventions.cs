@@ -14,9 +14,10 @@ public static partial class NotebookConventions
     public const string LibraryReference = "#r \"../lib/SpecLora/bin/Release/net10.0/SpecLora.dll\"";
 
     /// <summary>
-    /// Namespaces the first cell imports: System.IO (the kernel does not import it by default) and every pipeline stage.
+    /// Namespaces the first cell imports: System.IO (the kernel does not import it by default), every pipeline stage, the
+    /// jobs on top of them and the IO utilities.
     /// </summary>
-    public static readonly IReadOnlyList<string> FirstCellUsings = ["System", "System.IO", "SpecLora.Audio", "SpecLora.Spectrograms", "SpecLora.Imaging", "SpecLora.Inversion", "SpecLora.Replicate", "SpecLora.IO", "SpecLora.Notebook"];
+    public static readonly IReadOnlyList<string> FirstCellUsings = ["System", "System.IO", "SpecLora.Audio", "SpecLora.Spectrograms", "SpecLora.Imaging", "SpecLora.Inversion", "SpecLora.Analysis", "SpecLora.Replicate", "SpecLora.Notebook", "SpecLora.Jobs", "SpecLora.IO"];
 
     /// <summary>The first code cell, identical in every notebook.</summary>
     public static string FirstCell { get; } =

@@ -56,8 +56,8 @@ public static class Hpss
         ArgumentNullException.ThrowIfNull(magnitude);
         if (magnitude.Scale != SpectrogramScale.Magnitude) throw new ArgumentException($"HPSS expects a magnitude spectrogram, got Scale={magnitude.Scale}", nameof(magnitude));
         var (h, p) = SeparateFrameMajor(Spectral.ToFrameMajor(magnitude), magnitude.Bins, magnitude.Frames, options);
-        return new HpssResult(magnitude with { Data = Spectral.Transpose(h, magnitude.Frames, magnitude.Bins) },
-                              magnitude with { Data = Spectral.Transpose(p, magnitude.Frames, magnitude.Bins) });
+        return new HpssResult(magnitude with { Data = SpanMath.Transpose(h, magnitude.Frames, magnitude.Bins) },
+                              magnitude with { Data = SpanMath.Transpose(p, magnitude.Frames, magnitude.Bins) });
     }
 
     /// <summary>HPSS of the STFT magnitude of <paramref name="audio"/> (librosa defaults for the STFT).</summary>
@@ -65,7 +65,7 @@ public static class Hpss
     {
         var s = SpectralFrames.FromAudio(audio, stft);
         var (h, p) = SeparateFrameMajor(s.Magnitude, s.Bins, s.Frames, options);
-        Spectrogram Make(float[] fm) => Spectrogram.Create(Spectral.Transpose(fm, s.Frames, s.Bins), s.Bins, s.Frames, SpectrogramScale.Magnitude, FrequencyAxis.Linear, s.SampleRate, s.HopLength, s.NFft);
+        Spectrogram Make(float[] fm) => Spectrogram.Create(SpanMath.Transpose(fm, s.Frames, s.Bins), s.Bins, s.Frames, SpectrogramScale.Magnitude, FrequencyAxis.Linear, s.SampleRate, s.HopLength, s.NFft);
         return new HpssResult(Make(h), Make(p));
     }
 
@@ -83,7 +83,7 @@ public static class Hpss
     {
         var o = (options ?? new HpssOptions()).Validate();
         // harmonic: median along time = along the rows of the bin-major matrix
-        var sb = Spectral.Transpose(s, frames, bins);
+        var sb = SpanMath.Transpose(s, frames, bins);
         var hb = new float[sb.Length];
         int wh = o.KernelSizeHarmonic, wp = o.KernelSizePercussive;
         Parallel.For(0, bins, () => new float[RunningMedian.ScratchLength(frames, wh)], (k, _, win) =>
@@ -91,7 +91,7 @@ public static class Hpss
             RunningMedian.Filter(sb.AsSpan(k * frames, frames), hb.AsSpan(k * frames, frames), wh, win);
             return win;
         }, _ => { });
-        var harm = Spectral.Transpose(hb, bins, frames);
+        var harm = SpanMath.Transpose(hb, bins, frames);
         // percussive: median along frequency = along the rows of the frame-major matrix
         var perc = new float[s.Length];
         Parallel.For(0, frames, () => new float[RunningMedian.ScratchLength(bins, wp)], (t, _, win) =>

@@ -26,19 +26,22 @@ public static class MusicAnalyzer
         var o = (options ?? new AnalysisOptions()).Validate();
         if (audio.Length < 2) throw new ArgumentException($"{name}: {audio.Length} sample(s); analysis needs audio");
         var mel = o.Mel with { SampleRate = audio.SampleRate };
-        var melDb = Decibels.PowerToDb(MelSpectrogram.Compute(audio, mel), DbOptions.MakeMels);
+        // one STFT: the linear spectra of the harmony measures and, when the settings agree, the mel of the rhythm ones
+        var frames = SpectralFrames.FromAudio(audio, o.Stft);
+        var melPower = mel.Stft == o.Stft && mel.Power == 2.0 ? MelSpectrogram.FromPowerFrames(frames.Power, frames.Frames, mel) : MelSpectrogram.Compute(audio, mel);
+        var melDb = Decibels.PowerToDb(melPower, DbOptions.MakeMels);
         cancellationToken.ThrowIfCancellationRequested();
         var rhythm = RhythmOf(melDb, o);
         cancellationToken.ThrowIfCancellationRequested();
-        var harmony = HarmonyOf(audio, o, cancellationToken);
+        var harmony = HarmonyOf(frames, audio, o, cancellationToken);
         return Combine(name, "audio", audio.DurationSeconds, audio.SampleRate, mel.Stft.EffectiveHopLength, rhythm, harmony,
             new Dictionary<string, string> { ["rhythm"] = "audio (dB mel)", ["harmony"] = "audio (STFT)" });
     }
 
     /// <summary>Analyses a decoded picture: rhythm from its dB mel placed on the frame axis of its reconstruction
-    /// (our PNGs: their true frames; other pictures: <see cref="InversionOptions.FramesPerColumn"/> frames per column
-    /// or <see cref="InversionOptions.DurationSeconds"/>), harmony from the reconstruction
-    /// (<see cref="ImageInversion.FromImage"/>).</summary>
+    /// (<see cref="ImageInversion.Plan"/>: our PNGs' true frames; other pictures <see cref="InversionOptions.FramesPerColumn"/>
+    /// frames per column or <see cref="InversionOptions.DurationSeconds"/>), harmony from the reconstruction
+    /// (<see cref="ImageInversion.FromPlan"/>).</summary>
     public static MusicAnalysis AnalyzePicture(DecodedSpectrogramImage decoded, AnalysisOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(decoded);
@@ -56,53 +59,25 @@ public static class MusicAnalyzer
         var o = (options ?? new AnalysisOptions()).Validate();
         var audio = reconstruction;
         int hop = o.Inversion.Mel.Stft.EffectiveHopLength;
-        var melDb = MelOnFrameAxis(decoded, o.Inversion, out string axis);
+        var plan = ImageInversion.Plan(decoded, o.Inversion);
+        var melDb = ImageInversion.MelOnFrameAxis(decoded, plan);
         if (melDb.HopLength != o.Mel.Stft.EffectiveHopLength) melDb = melDb with { HopLength = o.Mel.Stft.EffectiveHopLength, NFft = o.Mel.Stft.NFft };
         cancellationToken.ThrowIfCancellationRequested();
         var rhythm = RhythmOf(melDb, o);
-        var harmony = HarmonyOf(audio, o, cancellationToken);
+        var harmony = HarmonyOf(SpectralFrames.FromAudio(audio, o.Stft), audio, o, cancellationToken);
         string method = o.Inversion.Method switch { PhaseMethod.PghiFgla => "PGHI + FGLA", PhaseMethod.Fgla => "FGLA", PhaseMethod.GriffinLim => "Griffin-Lim", var m => m.ToString() };
         return Combine(decoded.Source, "picture", audio.DurationSeconds, audio.SampleRate, hop, rhythm, harmony,
-            new Dictionary<string, string> { ["rhythm"] = $"decoded mel ({axis})", ["harmony"] = $"reconstruction ({method}, {o.Inversion.EffectiveIterations(!ImageInversion.UsesPictureMetadata(decoded, o.Inversion))} iterations)" });
+            new Dictionary<string, string> { ["rhythm"] = $"decoded mel ({AxisDescription(decoded, plan)})", ["harmony"] = $"reconstruction ({method}, {plan.Iterations} iterations)" });
     }
 
-    /// <summary>Picture file extensions <see cref="AnalyzeFile"/> treats as spectrogram pictures.</summary>
-    public static IReadOnlyList<string> PictureExtensions => PictureFiles.KnownExtensions;
-
-    /// <summary>Analyses a file: audio (by <see cref="AudioLoader.KnownExtensions"/>, loaded as librosa.load does) or a
-    /// picture (by <see cref="PictureExtensions"/>). An unknown extension or a missing file is an
-    /// <see cref="ArgumentException"/> / <see cref="FileNotFoundException"/> whose message names the file.</summary>
-    public static MusicAnalysis AnalyzeFile(string path, AnalysisOptions? options = null, CancellationToken cancellationToken = default)
+    /// <summary>Where a picture's frame axis came from, as the analysis reports it.</summary>
+    private static string AxisDescription(DecodedSpectrogramImage decoded, PicturePlan plan) => plan.Axis.Source switch
     {
-        ArgumentException.ThrowIfNullOrEmpty(path);
-        var ext = Path.GetExtension(path).ToLowerInvariant();
-        bool picture = PictureExtensions.Contains(ext), audio = AudioLoader.KnownExtensions.Contains(ext);
-        if (!picture && !audio)
-            throw new ArgumentException($"{path}: not an audio file ({string.Join(", ", AudioLoader.KnownExtensions)}) nor a spectrogram picture ({string.Join(", ", PictureExtensions)}); give one of those");
-        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist; check the path", path);
-        if (picture) return AnalyzePicture(path, options, null, cancellationToken);
-        var o = (options ?? new AnalysisOptions()).Validate();
-        var clip = AudioLoader.Load(path, new AudioLoadOptions { SampleRate = o.Mel.SampleRate });
-        return Analyze(clip, o, path, cancellationToken);
-    }
-
-    /// <summary>Decodes and analyses a picture file.</summary>
-    public static MusicAnalysis AnalyzePicture(string path, AnalysisOptions? options = null, ImageDecodeOptions? decodeOptions = null, CancellationToken cancellationToken = default)
-        => AnalyzePicture(SpectrogramImageDecoder.Decode(path, decodeOptions), options, cancellationToken);
-
-    /// <summary>The decoded dB mel on the frame axis the inversion uses (<see cref="ImageInversion.MelOnFrameAxis"/>),
-    /// and a description of where that axis came from.</summary>
-    public static Spectrogram MelOnFrameAxis(DecodedSpectrogramImage decoded, InversionOptions? inversion, out string description)
-    {
-        ArgumentNullException.ThrowIfNull(decoded);
-        var o = inversion ?? new InversionOptions();
-        var mel = ImageInversion.MelOnFrameAxis(decoded, o, true, out bool exact);
-        description = exact ? $"{mel.Frames} frames from the picture's metadata"
-            : o.Frames is { } f ? $"{decoded.Db.Frames} columns on {f} frames"
-            : o.DurationSeconds is { } d ? $"{decoded.Db.Frames} columns stretched to {d:0.##} s"
-            : $"{o.EffectiveFramesPerColumn} frames per column";
-        return mel;
-    }
+        FrameAxisSource.Metadata => $"{plan.Axis.Frames} frames from the picture's metadata",
+        FrameAxisSource.Frames => $"{decoded.Db.Frames} columns on {plan.Axis.Frames} frames",
+        FrameAxisSource.Duration => $"{decoded.Db.Frames} columns stretched to {plan.Options.DurationSeconds:0.##} s",
+        _ => $"{plan.Options.EffectiveFramesPerColumn} frames per column",
+    };
 
     private sealed record RhythmPart(float[] Envelope, int[] Onsets, double Tempo, int[] Beats, Tempogram Tempogram, double PulseClarity, double Stability);
 
@@ -122,9 +97,8 @@ public static class MusicAnalyzer
         return new RhythmPart(env, onsets, tempo, beats.BeatFrames, tg, silent ? 0 : MusicMeasures.PulseClarity(tg), stability);
     }
 
-    private static HarmonyPart HarmonyOf(AudioClip audio, AnalysisOptions o, CancellationToken ct)
+    private static HarmonyPart HarmonyOf(SpectralFrames frames, AudioClip audio, AnalysisOptions o, CancellationToken ct)
     {
-        var frames = SpectralFrames.FromAudio(audio, o.Stft);
         ct.ThrowIfCancellationRequested();
         var chroma = Chroma.FromFrames(frames, o.Chroma);
         var flat = SpectralFlatness.FromFrames(frames, o.Flatness);

@@ -34,12 +34,8 @@ internal sealed class SpectralFrames
         var c = plan.Forward(audio.Samples, audio.SampleRate);
         var p = c.Real;   // reuse: the complex spectrogram is ours alone
         var im = c.Imag;
-        Parallel.For(0, c.Frames, t =>
-        {
-            var re = p.AsSpan(t * c.Bins, c.Bins); var ii = im.AsSpan(t * c.Bins, c.Bins);
-            System.Numerics.Tensors.TensorPrimitives.Multiply(re, re, re);
-            System.Numerics.Tensors.TensorPrimitives.MultiplyAdd(ii, ii, re, re);
-        });
+        // |X|² by the kernel the mel spectrogram uses, so the mel taken from these frames is bit-identical
+        Parallel.For(0, c.Frames, t => MelSpectrogram.PowerOf(p.AsSpan(t * c.Bins, c.Bins), im.AsSpan(t * c.Bins, c.Bins), p.AsSpan(t * c.Bins, c.Bins), 2.0));
         return new SpectralFrames { Power = p, Bins = c.Bins, Frames = c.Frames, SampleRate = audio.SampleRate, NFft = plan.Options.NFft, HopLength = plan.Options.EffectiveHopLength };
     }
 
@@ -71,24 +67,5 @@ internal static class Spectral
     public static Stft Plan(StftOptions options) => Plans.GetOrAdd(options.Validate(), static o => new Stft(o));
 
     /// <summary>[bins × frames] → [frames × bins] (a copy).</summary>
-    public static float[] ToFrameMajor(Spectrogram s) => Transpose(s.Data, s.Bins, s.Frames);
-
-    /// <summary>Transposes a row-major [rows × cols] matrix into a new [cols × rows] one, in cache blocks, in parallel.</summary>
-    public static float[] Transpose(float[] a, int rows, int cols)
-    {
-        var r = new float[a.Length];
-        const int B = 32;
-        int rowBlocks = (rows + B - 1) / B;
-        Parallel.For(0, rowBlocks, rb =>
-        {
-            int i0 = rb * B, i1 = Math.Min(rows, i0 + B);
-            for (int j0 = 0; j0 < cols; j0 += B)
-            {
-                int j1 = Math.Min(cols, j0 + B);
-                for (int i = i0; i < i1; i++)
-                    for (int j = j0; j < j1; j++) r[j * rows + i] = a[i * cols + j];
-            }
-        });
-        return r;
-    }
+    public static float[] ToFrameMajor(Spectrogram s) => SpanMath.Transpose(s.Data, s.Bins, s.Frames);
 }

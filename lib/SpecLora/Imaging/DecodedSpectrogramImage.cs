@@ -4,9 +4,8 @@ namespace SpecLora.Imaging;
 
 /// <summary>
 /// A picture read back into a dB mel matrix. <see cref="Db"/> has one column per pixel column of the picture
-/// (a specshow column is one point-sampled STFT frame); <see cref="ColumnFrames"/> says which frame each column
-/// shows when the picture's metadata gives the frame count, and <see cref="CollapseToFrames"/> keeps one column per
-/// distinct frame.
+/// (a specshow column is one point-sampled STFT frame); <see cref="Axis"/> says which frame each column shows when the
+/// picture's metadata gives the frame count, and <see cref="CollapseToFrames"/> keeps one column per distinct frame.
 /// </summary>
 public sealed record DecodedSpectrogramImage
 {
@@ -34,8 +33,9 @@ public sealed record DecodedSpectrogramImage
     public int SourceWidth { get; init; }
     /// <summary>Picture height in pixels.</summary>
     public int SourceHeight { get; init; }
-    /// <summary>For each pixel column, the STFT frame it shows (floor((c+0.5)·T/W)) when T is known from metadata; else null.</summary>
-    public int[]? ColumnFrames { get; init; }
+    /// <summary>The picture's time axis when its metadata gives the frame count (our PNGs); null when the picture does not
+    /// say (makeMels JPEGs, SDXL outputs): the inversion's picture policy then decides (<c>ImageInversion.Plan</c>).</summary>
+    public FrameAxis? Axis { get; init; }
     /// <summary>File path or name of the picture.</summary>
     public string Source { get; init; } = "";
     /// <summary>True when every cell shows the same level (<see cref="MelImage.HasNoSignal"/>): a picture of silence
@@ -45,31 +45,18 @@ public sealed record DecodedSpectrogramImage
     public IReadOnlyList<string> Warnings { get; init; } = [];
 
     /// <summary>
-    /// One column per distinct frame shown (frames ascending), using <see cref="ColumnFrames"/>; the columns that show
+    /// One column per distinct frame shown (frames ascending), using <see cref="Axis"/>; the columns that show
     /// one frame are averaged (they are identical in a lossless picture). Without frame information returns
     /// <see cref="Db"/> and frames 0…W−1.
     /// </summary>
     /// <param name="frames">The STFT frame index of each returned column.</param>
     public Spectrogram CollapseToFrames(out int[] frames)
     {
-        if (ColumnFrames is null)
+        if (Axis is null)
         {
             frames = Enumerable.Range(0, Db.Frames).ToArray();
             return Db;
         }
-        var distinct = ColumnFrames.Distinct().Order().ToArray();
-        var slot = new Dictionary<int, int>();
-        for (int i = 0; i < distinct.Length; i++) slot[distinct[i]] = i;
-        int bins = Db.Bins, w = Db.Frames, n = distinct.Length;
-        var sum = new double[bins * n];
-        var count = new int[n];
-        for (int c = 0; c < w; c++) count[slot[ColumnFrames[c]]]++;
-        for (int b = 0; b < bins; b++)
-            for (int c = 0; c < w; c++) sum[b * n + slot[ColumnFrames[c]]] += Db.Data[b * w + c];
-        var data = new float[bins * n];
-        for (int b = 0; b < bins; b++)
-            for (int j = 0; j < n; j++) data[b * n + j] = (float)(sum[b * n + j] / count[j]);
-        frames = distinct;
-        return Db with { Data = data, Frames = n };
+        return Axis.Collapse(Db, out frames);
     }
 }

@@ -102,7 +102,7 @@ public static class MelImage
         AtomicFile.WriteAllBytes(path, bytes);
     }
 
-    /// <summary>What <see cref="MelBatch"/> reports for silent audio.</summary>
+    /// <summary>What <c>Jobs.MelBatch</c> reports for silent audio.</summary>
     public const string SilentAudioWarning = "no signal: the audio is silent, so the picture is one colour (makeMels draws silence black); it inverts to silence";
 
     /// <summary>What the decoder reports for a picture of one level.</summary>

@@ -205,7 +205,8 @@ public static class SpectrogramImageDecoder
         bool noSignal = MelImage.HasNoSignal(dbMatrix);
         if (noSignal) warnings.Add(MelImage.NoSignalPictureWarning);
 
-        int[]? columnFrames = metadata is { Frames: > 0 } ? ColumnFrames(w, metadata.Frames) : null;
+        FrameAxis? axis = metadata is { Frames: > 0 } ? FrameAxis.ForFrames(w, metadata.Frames, metadata.SampleRate, metadata.HopLength,
+            metadata.DurationSeconds > 0 ? (int)Math.Min(int.MaxValue, Math.Round(metadata.DurationSeconds * metadata.SampleRate)) : null, FrameAxisSource.Metadata) : null;
 
         return new DecodedSpectrogramImage
         {
@@ -221,7 +222,7 @@ public static class SpectrogramImageDecoder
             Geometry = geometry,
             SourceWidth = w,
             SourceHeight = h,
-            ColumnFrames = columnFrames,
+            Axis = axis,
             Source = sourceName,
             Warnings = warnings,
         };
@@ -281,22 +282,6 @@ public static class SpectrogramImageDecoder
                 (labT[j], labE[j]) = proj.ProjectLab(c >> 16 & 255, c >> 8 & 255, c & 255);
             }
         });
-    }
-
-    /// <summary>
-    /// The time axis of a picture, the one rule every stage uses (the pixel rule of specshow, verified on every pixel of
-    /// the golden PNGs): pixel column c of a <paramref name="width"/>-column picture of <paramref name="frames"/> STFT
-    /// frames shows frame ⌊(c + 0.5)·T/W⌋ (clamped to 0…T−1). Computed in exact integer arithmetic.
-    /// </summary>
-    /// <exception cref="ArgumentOutOfRangeException">width or frames ≤ 0.</exception>
-    public static int[] ColumnFrames(int width, int frames)
-    {
-        if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, $"width={width} must be > 0");
-        if (frames <= 0) throw new ArgumentOutOfRangeException(nameof(frames), frames, $"frames={frames} must be > 0");
-        var f = new int[width];
-        // ⌊(c + 0.5)·T/W⌋ = ⌊(2c + 1)·T / 2W⌋
-        for (int c = 0; c < width; c++) f[c] = (int)Math.Min(frames - 1, (2L * c + 1) * frames / (2L * width));
-        return f;
     }
 
     /// <summary>The distinct packed colours (ascending) and, per pixel, the slot of its colour; a 2 MB presence

@@ -24,11 +24,14 @@ public sealed record NnlsOptions
     /// <summary>Initial estimate. Default <see cref="NnlsInit.FlatTranspose"/>.</summary>
     public NnlsInit Init { get; init; } = NnlsInit.FlatTranspose;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first bad value.</summary>
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every bad value, quoted.</summary>
     public NnlsOptions Validate()
     {
-        if (MaxIterations < 0) throw new ArgumentOutOfRangeException(nameof(MaxIterations), MaxIterations, $"MaxIterations={MaxIterations} must be ≥ 0");
-        if (!double.IsFinite(ToleranceDb)) throw new ArgumentOutOfRangeException(nameof(ToleranceDb), ToleranceDb, $"ToleranceDb={ToleranceDb} must be finite");
+        var p = new IO.Problems();
+        p.Check(MaxIterations < 0, $"MaxIterations={MaxIterations} must be ≥ 0");
+        p.Check(!double.IsFinite(ToleranceDb), $"ToleranceDb={ToleranceDb} must be finite");
+        p.Check(!Enum.IsDefined(Init), $"Init={Init} is not an initial estimate");
+        p.ThrowIfAny("Invalid NNLS options");
         return this;
     }
 }
@@ -63,50 +66,34 @@ public static class MelToLinear
         return ToMagnitude(power, fb.NBins, melPower, mo);
     }
 
-    /// <summary>
-    /// Raises every bin of a linear magnitude to at least the smooth band level of the mel it came from,
-    /// <paramref name="floorDb"/> below: power ≥ 10^(−floorDb/10)·X_f with X_f = Σ_m A_mf·(M_m/r_m) / Σ_m A_mf the
-    /// flat-equivalent transpose (r_m = row sum). Fills the exact zeros a converged NNLS leaves between partials.
-    /// The input is not modified.
-    /// </summary>
-    public static Spectrogram FloorToBandLevel(Spectrogram linearMagnitude, Spectrogram melPower, MelOptions? mel, double floorDb)
+    /// <summary><see cref="Nnls"/> returning the magnitude frame-major [T × (1 + NFft/2)], as the phase iterations use it.</summary>
+    internal static float[] NnlsFrameMajor(Spectrogram melPower, MelOptions mel, NnlsOptions options, CancellationToken ct)
     {
         var (fb, _) = Check(melPower, mel);
-        if (linearMagnitude.Bins != fb.NBins || linearMagnitude.Frames != melPower.Frames)
-            throw new ArgumentException($"magnitude is {linearMagnitude.Bins}×{linearMagnitude.Frames}, expected {fb.NBins}×{melPower.Frames}", nameof(linearMagnitude));
-        int frames = melPower.Frames, nMels = fb.NMels, bins = fb.NBins;
-        var rowSum = new float[nMels]; var colSum = new float[bins];
-        for (int m = 0; m < nMels; m++) { var w = fb.RowWeights(m); float sum = 0; for (int i = 0; i < w.Length; i++) { sum += w[i]; colSum[fb.Start[m] + i] += w[i]; } rowSum[m] = sum; }
-        float scale = (float)Math.Pow(10, -floorDb / 10);
-        var data = (float[])linearMagnitude.Data.Clone();
-        Parallel.For(0, (frames + 63) / 64, () => new float[bins], (blk, _, flat) =>
-        {
-            for (int t = blk * 64; t < Math.Min(frames, blk * 64 + 64); t++)
-            {
-                Array.Clear(flat);
-                for (int m = 0; m < nMels; m++)
-                {
-                    if (rowSum[m] <= 0) continue;
-                    var w = fb.RowWeights(m); int s0 = fb.Start[m]; float v = melPower.Data[m * frames + t] / rowSum[m];
-                    for (int i = 0; i < w.Length; i++) flat[s0 + i] += w[i] * v;
-                }
-                for (int k = 0; k < bins; k++)
-                {
-                    if (colSum[k] <= 0) continue;
-                    float f = MathF.Sqrt(scale * flat[k] / colSum[k]);
-                    ref float x = ref data[k * frames + t];
-                    if (x < f) x = f;
-                }
-            }
-            return flat;
-        }, _ => { });
-        return linearMagnitude with { Data = data };
+        var power = SolveFrameMajor(melPower, fb, options.Validate(), ct);
+        SqrtInPlace(power);
+        return power;
+    }
+
+    /// <summary><see cref="Pinv"/> returning the magnitude frame-major [T × (1 + NFft/2)].</summary>
+    internal static float[] PinvFrameMajor(Spectrogram melPower, MelOptions mel)
+    {
+        var (fb, _) = Check(melPower, mel);
+        var power = PinvPower(melPower, fb);
+        SqrtInPlace(power);
+        return power;
     }
 
     /// <summary>librosa's baseline: sqrt(clip(pinv(A)·M, 0)).</summary>
     public static Spectrogram Pinv(Spectrogram melPower, MelOptions? mel = null)
     {
         var (fb, mo) = Check(melPower, mel);
+        return ToMagnitude(PinvPower(melPower, fb), fb.NBins, melPower, mo);
+    }
+
+    /// <summary>clip(pinv(A)·M, 0), frame-major.</summary>
+    private static float[] PinvPower(Spectrogram melPower, MelFilterBank fb)
+    {
         int frames = melPower.Frames, bins = fb.NBins;
         var power = new float[frames * bins];
         var inv = InverseGram(fb);
@@ -115,7 +102,7 @@ public static class MelToLinear
             PinvColumn(fb, inv, melPower, t, buf.Item1, buf.Item2, power.AsSpan(t * bins, bins));
             return buf;
         }, _ => { });
-        return ToMagnitude(power, bins, melPower, mo);
+        return power;
     }
 
     /// <summary>Relative mel residual ‖A·|X|² − M‖_F / ‖M‖_F of a linear magnitude against a mel power.</summary>
@@ -171,10 +158,15 @@ public static class MelToLinear
 
     private static Spectrogram ToMagnitude(float[] powerFrameMajor, int bins, Spectrogram melPower, MelOptions mo)
     {
-        for (int i = 0; i < powerFrameMajor.Length; i++) powerFrameMajor[i] = MathF.Sqrt(Math.Max(0f, powerFrameMajor[i]));
-        var data = PhaseIteration.ToBinMajor(powerFrameMajor, bins, melPower.Frames);
+        SqrtInPlace(powerFrameMajor);
+        var data = SpanMath.Transpose(powerFrameMajor, melPower.Frames, bins);
         return Spectrogram.Create(data, bins, melPower.Frames, SpectrogramScale.Magnitude, FrequencyAxis.Linear,
             mo.SampleRate, mo.Stft.EffectiveHopLength, mo.Stft.NFft);
+    }
+
+    private static void SqrtInPlace(float[] power)
+    {
+        for (int i = 0; i < power.Length; i++) power[i] = MathF.Sqrt(Math.Max(0f, power[i]));
     }
 
     /// <summary>(AAᵀ + εI)⁻¹ in double, row-major NMels², cached.</summary>

@@ -30,14 +30,16 @@ public sealed record PghiOptions
     /// Default 512 (≈ 12 s at hop 512): a 30-s clip in 2 blocks.</summary>
     public int BlockFrames { get; init; } = 512;
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first bad value.</summary>
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every bad value, quoted.</summary>
     public PghiOptions Validate()
     {
-        if (!(Tolerance1 > 0 && Tolerance1 < 1)) throw new ArgumentOutOfRangeException(nameof(Tolerance1), Tolerance1, $"Tolerance1={Tolerance1} must be in (0, 1)");
-        if (!(Tolerance2 > 0 && Tolerance2 <= Tolerance1)) throw new ArgumentOutOfRangeException(nameof(Tolerance2), Tolerance2, $"Tolerance2={Tolerance2} must be in (0, Tolerance1={Tolerance1}]");
-        if (BlockFrames < 1) throw new ArgumentOutOfRangeException(nameof(BlockFrames), BlockFrames, $"BlockFrames={BlockFrames} must be ≥ 1");
-        if (Gamma is { } g && !(g > 0)) throw new ArgumentOutOfRangeException(nameof(Gamma), g, $"Gamma={g} must be > 0");
-        Stft.Validate();
+        var p = new IO.Problems();
+        p.Check(!(Tolerance1 > 0 && Tolerance1 < 1), $"Tolerance1={Tolerance1} must be in (0, 1)");
+        p.Check(!(Tolerance2 > 0 && Tolerance2 <= Tolerance1), $"Tolerance2={Tolerance2} must be in (0, Tolerance1={Tolerance1}]");
+        p.Check(BlockFrames < 1, $"BlockFrames={BlockFrames} must be ≥ 1");
+        p.Check(Gamma is { } g && !(g > 0), $"Gamma={Gamma} must be > 0");
+        p.Nested(Stft, nameof(Stft), () => Stft.Validate());
+        p.ThrowIfAny("Invalid PGHI options");
         return this;
     }
 }
@@ -67,7 +69,7 @@ public static class Pghi
         PhaseIteration.CheckMagnitude(magnitude, plan, nameof(magnitude));
         var mag = PhaseIteration.ToFrameMajor(magnitude);
         var phase = Estimate(mag, magnitude.Frames, plan.Bins, plan.Options.NFft, plan.Options.EffectiveHopLength, o);
-        return PhaseIteration.ToBinMajor(phase, magnitude.Bins, magnitude.Frames);
+        return SpanMath.Transpose(phase, magnitude.Frames, magnitude.Bins);
     }
 
     /// <summary>Frame-major core: <paramref name="mag"/> [frames × bins] → phase [frames × bins].</summary>

@@ -14,20 +14,13 @@ internal sealed class MelTarget
     /// <summary>Bins no filter covers (they keep the fixed magnitude).</summary>
     public int[] Uncovered { get; }
 
-    /// <summary>Per frame, the exponent w of the mel-consistent gain G in the magnitude |t|·G^(w/2)… (1 = fully held to
-    /// the mel); null = 1 everywhere.</summary>
-    public float[]? FrameWeight { get; }
-
     /// <summary>Per frame (frame-major [frames × NBins]), the floor of the projected magnitude, or null for none:
     /// s_k ≥ √(floorScale·min over the bands m covering bin k of M_m/r_m), r_m = Σ_k A_mk (the band's power spread evenly
     /// over its bins; the min keeps a silent neighbour band silent). Computed once, so each iteration pays one max.</summary>
     public float[]? Floor { get; }
-    /// <summary>The last iterations that project onto the fixed magnitude instead (0 = none).</summary>
-    public int FixedFinalIterations { get; init; }
-
-    public MelTarget(MelFilterBank fb, float[] melFrameMajor, float[]? frameWeight = null, float floorScale = 0f)
+    public MelTarget(MelFilterBank fb, float[] melFrameMajor, float floorScale = 0f)
     {
-        FilterBank = fb; Mel = melFrameMajor; FrameWeight = frameWeight;
+        FilterBank = fb; Mel = melFrameMajor;
         var col = new float[fb.NBins];
         for (int m = 0; m < fb.NMels; m++) { var w = fb.RowWeights(m); for (int i = 0; i < w.Length; i++) col[fb.Start[m] + i] += w[i]; }
         InverseColumnSum = new float[fb.NBins];
@@ -89,7 +82,7 @@ internal static class PhaseIteration
             float[] rRe = curRe, rIm = curIm, pRe = othRe, pIm = othIm;
             int bins = plan.Bins;
             // rebuilt t → cur (overwrites c, no longer needed); new c → oth (t_prev no longer needed after use).
-            bool mel = melTarget != null && it < iterations - melTarget.FixedFinalIterations;
+            bool mel = melTarget != null;
             plan.ForwardPadded(padded, frames, rRe, rIm, !mel
                 ? (t0, count, _) => Project(mag, rRe, rIm, pRe, pIm, t0 * bins, count * bins, b)
                 : (t0, count, _) => ProjectMel(melTarget!, mag, rRe, rIm, pRe, pIm, t0, count, bins, b));
@@ -169,21 +162,10 @@ internal static class PhaseIteration
                 var w = fb.RowWeights(b); var g = gain.Slice(fb.Start[b], w.Length);
                 SpanMath.MultiplyAdd(w, ratio[b], g, g);
             }
-            // s = √(P·G), G = gain/colsum, where a filter covers the bin, else the fixed magnitude; a frame of weight
-            // w < 1 gets √P·G^(w/2), between the consistent |t| (w = 0) and the mel-consistent one (w = 1).
+            // s = √(P·G), G = gain/colsum, where a filter covers the bin, else the fixed magnitude
             SpanMath.Multiply(gain, colInv, gain);
-            float fw = target.FrameWeight?[t] ?? 1f;
-            if (fw < 1f)
-            {
-                System.Numerics.Tensors.TensorPrimitives.Pow(gain, 0.5f * fw, gain);   // research option only
-                SpanMath.Sqrt(power, tmp);
-                SpanMath.Multiply(tmp, gain, tmp);
-            }
-            else
-            {
-                SpanMath.Multiply(power, gain, tmp);
-                SpanMath.Sqrt(tmp, tmp);
-            }
+            SpanMath.Multiply(power, gain, tmp);
+            SpanMath.Sqrt(tmp, tmp);
             if (target.Floor is { } floor) SpanMath.Max(tmp, floor.AsSpan(o, bins), tmp);
             var yr = pRe.AsSpan(o, bins); var yi = pIm.AsSpan(o, bins); var fixedMag = mag.AsSpan(o, bins);
             foreach (int k in target.Uncovered) tmp[k] = fixedMag[k];
@@ -217,38 +199,8 @@ internal static class PhaseIteration
         return p;
     }
 
-    /// <summary>Bin-major [bins × frames] → frame-major [frames × bins].</summary>
-    public static float[] ToFrameMajor(Spectrogram s)
-    {
-        int bins = s.Bins, frames = s.Frames;
-        var d = s.Data; var o = new float[d.Length];
-        Parallel.For(0, (frames + 255) / 256, b =>
-        {
-            int t0 = b * 256, t1 = Math.Min(frames, t0 + 256);
-            for (int k = 0; k < bins; k++)
-            {
-                int row = k * frames;
-                for (int t = t0; t < t1; t++) o[t * bins + k] = d[row + t];
-            }
-        });
-        return o;
-    }
-
-    /// <summary>Frame-major [frames × bins] → bin-major [bins × frames].</summary>
-    public static float[] ToBinMajor(float[] fm, int bins, int frames)
-    {
-        var o = new float[fm.Length];
-        Parallel.For(0, (frames + 255) / 256, b =>
-        {
-            int t0 = b * 256, t1 = Math.Min(frames, t0 + 256);
-            for (int t = t0; t < t1; t++)
-            {
-                int row = t * bins;
-                for (int k = 0; k < bins; k++) o[k * frames + t] = fm[row + k];
-            }
-        });
-        return o;
-    }
+    /// <summary>Bin-major [bins × frames] → frame-major [frames × bins] (a copy).</summary>
+    public static float[] ToFrameMajor(Spectrogram s) => SpanMath.Transpose(s.Data, s.Bins, s.Frames);
 
     /// <summary>An <see cref="Stft"/> plan for <see cref="Run"/> (librosa defaults when null). The loop frames the
     /// zero-padded buffer that <see cref="Stft.InversePadded"/> leaves, so only librosa's default framing is

@@ -113,7 +113,7 @@ public static class QualityMetrics
     /// Image consistency (dB): mel-LSD between the decoded image mel <paramref name="decodedMelDb"/> [NMels × C] (dB)
     /// and the mel power of the reconstruction <paramref name="reconstructedMelPower"/> [NMels × T], after the best
     /// constant dB offset. The reconstruction is read at the frame each column shows, ⌊(c + 0.5)·T/C⌋ (the picture rule,
-    /// <see cref="Imaging.SpectrogramImageDecoder.ColumnFrames"/>); its levels are floored 80 dB below its peak, like the image. The offset minimises the LSD
+    /// <see cref="FrameAxis.FrameOf"/>); its levels are floored 80 dB below its peak, like the image. The offset minimises the LSD
     /// exactly (the LSD is convex in it; golden-section search).
     /// </summary>
     public static double ImageConsistency(Spectrogram decodedMelDb, Spectrogram reconstructedMelPower, out double offsetDb)
@@ -127,7 +127,7 @@ public static class QualityMetrics
         double max = 0; foreach (var v in reconstructedMelPower.Data) if (v > max) max = v;
         double floor = max > 0 ? max * 1e-8 : 1e-30;
         var est = new double[bins * c];
-        var shown = Imaging.SpectrogramImageDecoder.ColumnFrames(c, t);
+        var shown = FrameAxis.ForFrames(c, t).ColumnFrames();
         for (int k = 0; k < bins; k++)
             for (int j = 0; j < c; j++)
                 est[k * c + j] = 10 * Math.Log10(Math.Max(reconstructedMelPower[k, shown[j]], floor));

@@ -78,6 +78,41 @@ public static class MelSpectrogram
             FrequencyAxis.Mel, options.SampleRate, options.Stft.EffectiveHopLength, options.Stft.NFft);
     }
 
+    /// <summary>The mel power [NMels × T] of a power spectrogram already computed frame-major (<c>[t·bins + k]</c>, |X|²),
+    /// by the same 8-frame tiles and filterbank sums as <see cref="Compute(ReadOnlySpan{float}, MelOptions, Stft)"/>, so
+    /// the result is bit-identical to computing it from the signal: the analysis computes one STFT and takes both its
+    /// linear spectra and its mel from it.</summary>
+    internal static unsafe Spectrogram FromPowerFrames(float[] powerFrameMajor, int frames, MelOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(powerFrameMajor);
+        if (options.Power != 2.0) throw new ArgumentException($"power frames give a mel of Power=2, not {options.Power}", nameof(options));
+        var fb = MelFilterBank.Get(options);
+        int bins = fb.NBins, nMels = fb.NMels;
+        if ((long)frames * bins != powerFrameMajor.Length) throw new ArgumentException($"{powerFrameMajor.Length} values are not {frames} frames of {bins} bins", nameof(powerFrameMajor));
+        var data = new float[nMels * frames];
+        int binsPad = (bins + 7) & ~7, tiles = (frames + 7) / 8;
+        Parallel.For(0, (tiles + 15) / 16, () => new float[16 * binsPad], (blk, _, scratch) =>
+        {
+            fixed (float* pt = scratch)
+            fixed (float* pd = data)
+            fixed (float* pp = powerFrameMajor)
+            {
+                float* p8 = pt + 8 * binsPad;
+                for (int tile = blk * 16; tile < Math.Min(tiles, blk * 16 + 16); tile++)
+                {
+                    int first = tile * 8, rows = Math.Min(8, frames - first);
+                    for (int r = 0; r < rows; r++)
+                        new ReadOnlySpan<float>(pp + (long)(first + r) * bins, bins).CopyTo(new Span<float>(p8 + r * binsPad, bins));
+                    Transpose8(p8, binsPad, rows, pt);
+                    for (int m = 0; m < nMels; m++)
+                        MelRow8(pt, fb.RowWeights(m), fb.Start[m], pd + (long)m * frames + first, rows);
+                }
+            }
+            return scratch;
+        }, _ => { });
+        return Spectrogram.Create(data, nMels, frames, SpectrogramScale.Power, FrequencyAxis.Mel, options.SampleRate, options.Stft.EffectiveHopLength, options.Stft.NFft);
+    }
+
     /// <summary>pt[8k + r] = p8[r·binsPad + k] for the first <paramref name="rows"/> rows (frames): an 8×8 register
     /// transpose per 8 bins, written contiguously.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -55,7 +55,7 @@ public class MusicAnalyzerTests(ITestOutputHelper output)
             var db = Decibels.PowerToDb(MelSpectrogram.Compute(y), DbOptions.MakeMels, out float refPower);
             MelImage.Save(png, db, null, MelImageMetadata.From(db, new RenderOptions(), new MelOptions(), refPower, y.DurationSeconds));
             var audio = MusicAnalyzer.Analyze(y, name: "synth");
-            var pic = MusicAnalyzer.AnalyzePicture(png, new AnalysisOptions { Inversion = new InversionOptions { Iterations = 8 } });
+            var pic = MusicAnalyzer.AnalyzePicture(SpectrogramImageDecoder.Decode(png), new AnalysisOptions { Inversion = new InversionOptions { Iterations = 8 } });
             output.WriteLine($"audio onsets {string.Join(",", audio.OnsetFrames)}; picture {string.Join(",", pic.OnsetFrames)}; {pic.Sources["rhythm"]}; {pic.Sources["harmony"]}");
             Assert.Equal("picture", pic.Kind);
             Assert.StartsWith("decoded mel (87 frames", pic.Sources["rhythm"]);

@@ -42,7 +42,7 @@ public class DecodedSpectrogramImageTests
     [Fact]
     public void Without_metadata_collapse_returns_the_columns()
     {
-        var d = Decode(frames: 10, width: 64) with { ColumnFrames = null };
+        var d = Decode(frames: 10, width: 64) with { Axis = null };
         var s = d.CollapseToFrames(out var frames);
         Assert.Same(d.Db, s);
         Assert.Equal(64, frames.Length);

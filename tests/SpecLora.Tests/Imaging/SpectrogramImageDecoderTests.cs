@@ -85,7 +85,8 @@ public class SpectrogramImageDecoderTests(ITestOutputHelper output)
         Assert.Equal(ImageKind.SpecLoraPng, d.Kind);
         Assert.Equal(meta, d.Metadata);
         Assert.Equal(ColorDecodeMethod.ExactLut, d.Method);
-        Assert.NotNull(d.ColumnFrames);
+        Assert.NotNull(d.Axis);
+        Assert.Equal((FrameAxisSource.Metadata, 87, 640), (d.Axis.Source, d.Axis.Frames, d.Axis.Columns));
         var collapsed = d.CollapseToFrames(out var frames);
         Assert.Equal(Enumerable.Range(0, 87), frames);   // 640 columns show all 87 frames
         Assert.Equal((128, 87), (collapsed.Bins, collapsed.Frames));

@@ -46,13 +46,21 @@ public class ImageInversionTests(ITestOutputHelper output)
             return total;
         }
         var decodedPng = SpectrogramImageDecoder.Decode(png);
-        Assert.True(ImageInversion.UsesPictureMetadata(decodedPng, null));
-        Assert.False(ImageInversion.UsesPictureMetadata(decodedPng, new InversionOptions { DurationSeconds = 2 }));
-        Assert.False(ImageInversion.UsesPictureMetadata(decodedPng, null, useMetadata: false));
-        Assert.False(ImageInversion.UsesPictureMetadata(SpectrogramImageDecoder.Decode(jpg), null));
+        Assert.True(ImageInversion.Plan(decodedPng).FromMetadata);
+        Assert.False(ImageInversion.Plan(decodedPng, new InversionOptions { DurationSeconds = 2 }).FromMetadata);
+        Assert.False(ImageInversion.Plan(decodedPng, null, useMetadata: false).FromMetadata);
+        Assert.False(ImageInversion.Plan(SpectrogramImageDecoder.Decode(jpg)).FromMetadata);
+        // the floor: none for the exact round trip, 10 dB for a picture, as given when given
+        Assert.Null(ImageInversion.Plan(decodedPng).Options.ProjectionFloorDb);
+        Assert.Equal(ImageInversion.PictureProjectionFloorDb, ImageInversion.Plan(SpectrogramImageDecoder.Decode(jpg)).Options.ProjectionFloorDb);
+        Assert.Equal(3, ImageInversion.Plan(SpectrogramImageDecoder.Decode(jpg), new InversionOptions { ProjectionFloorDb = 3 }).Options.ProjectionFloorDb);
+        // the axis: assumed (and said so) only when nothing is known
+        Assert.Equal(FrameAxisSource.Assumed, ImageInversion.Plan(SpectrogramImageDecoder.Decode(jpg)).Axis.Source);
+        Assert.Equal(FrameAxisSource.Metadata, ImageInversion.Plan(decodedPng).Axis.Source);
+        Assert.Contains("guess", ImageInversion.Plan(SpectrogramImageDecoder.Decode(jpg)).Describe());
         Assert.Equal(InversionOptions.DefaultIterations, Iterations(png, new InversionOptions()));
-        Assert.Equal(InversionOptions.PictureIterations, Iterations(png, new InversionOptions { DurationSeconds = clip.DurationSeconds }));
-        Assert.Equal(InversionOptions.PictureIterations, Iterations(jpg, new InversionOptions { FramesPerColumn = 1 }));
+        Assert.Equal(ImageInversion.PictureIterations, Iterations(png, new InversionOptions { DurationSeconds = clip.DurationSeconds }));
+        Assert.Equal(ImageInversion.PictureIterations, Iterations(jpg, new InversionOptions { FramesPerColumn = 1 }));
         Assert.Equal(5, Iterations(jpg, new InversionOptions { FramesPerColumn = 1, Iterations = 5 }));
         Assert.Equal(InversionOptions.DefaultIterations, Iterations(jpg, new InversionOptions { FramesPerColumn = 1, Method = PhaseMethod.Fgla }));
     }
@@ -128,35 +136,6 @@ public class ImageInversionTests(ITestOutputHelper output)
         Assert.Equal(Hop * (44100 / Hop), d.Samples.Length);          // 1 + ⌊44100/512⌋ frames
         Assert.All(d.Samples, v => Assert.True(float.IsFinite(v)));
         Assert.Equal(-1.0, PeakDb(d.Samples), 1);
-    }
-
-    [Fact]
-    public void PlaceFrames_is_linear_between_known_frames_and_constant_outside()
-    {
-        // 2 bins × 3 known columns at frames 2, 5, 9 → 12 frames.
-        var columns = Spectrogram.Create([10f, 40f, -20f, /* bin 1 */ 0f, -30f, -30f], bins: 2, frames: 3, SpectrogramScale.Db, FrequencyAxis.Mel, 22050, Hop, 2048);
-        var placed = ImageInversion.PlaceFrames(columns, [2, 5, 9], 12);
-        Assert.Equal(12, placed.Frames);
-        Assert.Equal(2, placed.Bins);
-        float[] bin0 = [10, 10, 10, 20, 30, 40, 25, 10, -5, -20, -20, -20];
-        float[] bin1 = [0, 0, 0, -10, -20, -30, -30, -30, -30, -30, -30, -30];
-        for (int t = 0; t < 12; t++)
-        {
-            Assert.Equal(bin0[t], placed.Data[t], 4);
-            Assert.Equal(bin1[t], placed.Data[12 + t], 4);
-        }
-        Assert.Equal(new[] { 10f, 40f, -20f, 0f, -30f, -30f }, columns.Data);   // input not mutated
-    }
-
-    [Fact]
-    public void PlaceFrames_rejects_mismatched_indices_and_no_frames()
-    {
-        var columns = Spectrogram.Create([1f, 2f], bins: 1, frames: 2, SpectrogramScale.Db, FrequencyAxis.Mel, 22050, Hop, 2048);
-        Assert.Throws<ArgumentException>(() => ImageInversion.PlaceFrames(columns, [0], 4));
-        Assert.Throws<ArgumentOutOfRangeException>(() => ImageInversion.PlaceFrames(columns, [0, 1], 0));
-        var one = ImageInversion.PlaceFrames(columns, [0, 3], 4);
-        float[] expected = [1f, 1f + 1 / 3f, 1f + 2 / 3f, 2f];
-        for (int t = 0; t < 4; t++) Assert.Equal(expected[t], one.Data[t], 5);
     }
 
     [Fact]

@@ -12,7 +12,7 @@ public class PhaseIterationTests
         var s = Spectrogram.Create(data, 5, 7, SpectrogramScale.Magnitude, FrequencyAxis.Linear);
         var fm = PhaseIteration.ToFrameMajor(s);
         Assert.Equal(s[3, 2], fm[2 * 5 + 3]);
-        Assert.Equal(data, PhaseIteration.ToBinMajor(fm, 5, 7));
+        Assert.Equal(data, SpanMath.Transpose(fm, 7, 5));
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using SpecLora.Audio;
+using SpecLora.Cli.Bench;
 using SpecLora.Inversion;
 using SpecLora.Spectrograms;
 using SpecLora.Tests.TestSupport;

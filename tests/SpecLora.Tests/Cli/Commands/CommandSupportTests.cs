@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
+using SpecLora.Jobs;
 using SpecLora.Audio;
 using SpecLora.Cli.Commands;
 using SpecLora.Imaging;

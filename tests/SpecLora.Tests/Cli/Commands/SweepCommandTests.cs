@@ -17,7 +17,7 @@ public class SweepCommandTests
     public async Task Sweep_makes_one_prediction_per_guidance_value_and_a_summary_naming_the_failure()
     {
         await using var fake = await FakeReplicateServer.StartAsync();
-        fake.OutputPng = GuidanceSweepTests.MelPicture();
+        fake.OutputPng = SpecLora.Tests.Jobs.GuidanceSweepTests.MelPicture();
         fake.FailIf = input => input["guidanceScale"]!.GetValue<double>() == 5;
         using var dir = new TempDir();
         var (code, output) = await CliHarness.RunAsync(Env(fake), "sweep", "--guidance", "1,5,7.5", "--setting", "6", "--prompt", "A SPECTROGRAM image", "--seed", "42", "-o", dir.Path);

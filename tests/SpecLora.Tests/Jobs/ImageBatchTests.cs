@@ -1,3 +1,4 @@
+using SpecLora.Jobs;
 using SpecLora.Audio;
 using SpecLora.Imaging;
 using SpecLora.Inversion;
@@ -5,7 +6,7 @@ using SpecLora.IO;
 using SpecLora.Spectrograms;
 using SpecLora.Tests.Replicate.Fakes;
 
-namespace SpecLora.Tests.Inversion;
+namespace SpecLora.Tests.Jobs;
 
 public class ImageBatchTests
 {

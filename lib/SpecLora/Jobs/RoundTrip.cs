@@ -1,9 +1,11 @@
 using System.Diagnostics;
 using SpecLora.Audio;
 using SpecLora.Imaging;
+using SpecLora.Inversion;
 using SpecLora.IO;
+using SpecLora.Spectrograms;
 
-namespace SpecLora.Inversion;
+namespace SpecLora.Jobs;
 
 /// <summary>Settings of an audio → picture → audio round trip (<c>speclora roundtrip</c>).</summary>
 public sealed record RoundTripOptions
@@ -22,9 +24,11 @@ public sealed record RoundTripOptions
     /// <summary>Validates (an <see cref="ArgumentException"/> quoting the bad value).</summary>
     public RoundTripOptions Validate()
     {
-        ArgumentNullException.ThrowIfNull(Inversion);
-        Inversion.Validate();
-        new AudioLoadOptions { SampleRate = Inversion.Mel.SampleRate, DurationSeconds = DurationSeconds }.Validate();
+        var p = new Problems();
+        p.Check(!Enum.IsDefined(Format), $"Format={Format} is not a picture format");
+        p.Nested(Inversion, nameof(Inversion), () => Inversion.Validate());
+        p.Nested(Inversion, nameof(Inversion), () => new AudioLoadOptions { SampleRate = Inversion.Mel.SampleRate, DurationSeconds = DurationSeconds }.Validate());
+        p.ThrowIfAny("Invalid round-trip options");
         return this;
     }
 }
@@ -60,11 +64,14 @@ public static class RoundTrip
     /// <paramref name="writeWavs"/> (stem.wav, stem-baseline.wav). Throws on bad input.</summary>
     public static RoundTripItem ProcessFile(string input, string picturePath, RoundTripOptions? options = null, bool writeWavs = true,
         CancellationToken cancellationToken = default)
+        => ProcessValidated(input, picturePath, (options ?? new RoundTripOptions()).Validate(), writeWavs, cancellationToken);
+
+    /// <summary><see cref="ProcessFile"/> with options already validated (once per job).</summary>
+    private static RoundTripItem ProcessValidated(string input, string picturePath, RoundTripOptions o, bool writeWavs, CancellationToken cancellationToken)
     {
-        var o = (options ?? new RoundTripOptions()).Validate();
         var sw = Stopwatch.StartNew();
         var clip = AudioLoader.Load(input, new AudioLoadOptions { SampleRate = o.Inversion.Mel.SampleRate, DurationSeconds = o.DurationSeconds });
-        var picture = MelBatch.Draw(clip, picturePath, new MelBatchOptions { Format = o.Format, Mel = o.Inversion.Mel });
+        var picture = MelBatch.DrawValidated(clip, picturePath, new MelBatchOptions { Format = o.Format, Mel = o.Inversion.Mel });
         var decoded = SpectrogramImageDecoder.Decode(picturePath);
         var ours = o.Inversion with
         {
@@ -72,9 +79,9 @@ public static class RoundTrip
             ReferencePower = (float)(picture.Metadata.ReferencePower ?? o.Inversion.ReferencePower),
             PeakDbfs = null,
         };
-        var runs = new List<(string Name, string Suffix, InversionOptions Options)> { ($"ours (NNLS + PGHI + FGLA{ours.EffectiveIterations(!ImageInversion.UsesPictureMetadata(decoded, ours))})", "", ours) };
+        var runs = new List<(string Name, string Suffix, InversionOptions Options)> { ($"ours (NNLS + PGHI + FGLA{ImageInversion.Plan(decoded, ours).Iterations})", "", ours) };
         if (o.Baseline)
-            runs.Add(("librosa-style (pinv + GL32)", "-baseline", InversionOptions.LibrosaBaseline with
+            runs.Add(("librosa-style (pinv + griffinlim 32)", "-baseline", InversionOptions.LibrosaBaseline with
             {
                 DurationSeconds = ours.DurationSeconds, ReferencePower = ours.ReferencePower, PeakDbfs = null, Mel = ours.Mel,
             }));
@@ -111,7 +118,7 @@ public static class RoundTrip
         var dir = outputDirectory ?? Directory.CreateTempSubdirectory("speclora-roundtrip-").FullName;
         try
         {
-            return Batch.Run(files, 1, i => ProcessFile(files[i], Path.Combine(dir, names[i]), o, outputDirectory is not null, cancellationToken),
+            return Batch.Run(files, 1, i => ProcessValidated(files[i], Path.Combine(dir, names[i]), o, outputDirectory is not null, cancellationToken),
                 (i, error, elapsed) => new RoundTripItem(files[i], null, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);
         }
         finally

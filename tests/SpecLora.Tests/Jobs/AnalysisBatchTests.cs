@@ -1,9 +1,10 @@
 using System.Text.Json;
+using SpecLora.Jobs;
 using SpecLora.Analysis;
 using SpecLora.IO;
 using SpecLora.Tests.TestSupport;
 
-namespace SpecLora.Tests.Analysis;
+namespace SpecLora.Tests.Jobs;
 
 public class AnalysisBatchTests
 {

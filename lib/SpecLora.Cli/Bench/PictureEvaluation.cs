@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using SpecLora.Audio;
 using SpecLora.Imaging;
+using SpecLora.Inversion;
 using SpecLora.Spectrograms;
 
-namespace SpecLora.Inversion;
+namespace SpecLora.Cli.Bench;
 
 /// <summary>librosa's figures for one picture, as recorded in <c>ref/librosa_metrics.json</c> (specs/metrics.md).</summary>
 /// <param name="MelScGain">mel-SC after the best gain.</param>
@@ -12,7 +13,7 @@ namespace SpecLora.Inversion;
 /// <param name="LsdDb">LSD (level-sensitive; librosa was handed the true level).</param>
 /// <param name="LsdGainDb">LSD after the gain of SC_gain.</param>
 /// <param name="MelLsdDb">mel-LSD.</param>
-public sealed record ReferenceFigures(double MelScGain, double ScGain, double LsdDb, double LsdGainDb, double MelLsdDb);
+internal sealed record ReferenceFigures(double MelScGain, double ScGain, double LsdDb, double LsdGainDb, double MelLsdDb);
 
 /// <summary>One picture of a real recording with its original and librosa's inversion of it (the layout of
 /// <c>../shared/corpus/real</c>, described in its README).</summary>
@@ -24,7 +25,7 @@ public sealed record ReferenceFigures(double MelScGain, double ScGain, double Ls
 /// <param name="Frames">The picture's true STFT frame count (librosa's <c>S.shape[1]</c>).</param>
 /// <param name="LibrosaEstimatePath">librosa's reconstruction (<c>KEY_FORMAT_librosa.wav</c>).</param>
 /// <param name="Librosa">librosa's recorded figures.</param>
-public sealed record PictureCase(string Key, string Format, string PicturePath, string OriginalPath, double? OriginalDurationSeconds,
+internal sealed record PictureCase(string Key, string Format, string PicturePath, string OriginalPath, double? OriginalDurationSeconds,
     int Frames, string LibrosaEstimatePath, ReferenceFigures Librosa)
 {
     /// <summary><c>KEY_FORMAT</c>, the key of <c>librosa_metrics.json</c>.</summary>
@@ -35,7 +36,7 @@ public sealed record PictureCase(string Key, string Format, string PicturePath, 
 /// <param name="Case">The picture.</param>
 /// <param name="Ours">Our figures (gain-free ones: <see cref="InversionMetrics.MelScGain"/>, <see cref="InversionMetrics.LsdGainDb"/>).</param>
 /// <param name="Elapsed">Decode + invert time, in process.</param>
-public sealed record PictureScore(PictureCase Case, InversionMetrics Ours, TimeSpan Elapsed)
+internal sealed record PictureScore(PictureCase Case, InversionMetrics Ours, TimeSpan Elapsed)
 {
     /// <summary>Our mel-SC_gain over librosa's (&lt; 1 = better).</summary>
     public double MelScGainRatio => Ours.MelScGain / Case.Librosa.MelScGain;
@@ -48,7 +49,7 @@ public sealed record PictureScore(PictureCase Case, InversionMetrics Ours, TimeS
 /// measures librosa's: the original loaded like <c>librosa.load</c> (22050 Hz mono, soxr-HQ-like resampling, the first
 /// N seconds), our reconstruction inverted at the true frame count, both compared by <see cref="QualityMetrics.Compare"/>.
 /// </summary>
-public static class PictureEvaluation
+internal static class PictureEvaluation
 {
     /// <summary>The cases of a real-picture directory (<c>DIR/ref/KEY.json</c>, <c>KEY.png|jpg</c>, <c>librosa_metrics.json</c>),
     /// ordered by key then format (png first).</summary>
@@ -123,7 +124,7 @@ public static class PictureEvaluation
         if (width <= 0) throw new ArgumentOutOfRangeException(nameof(width), width, $"width={width} must be > 0");
         var m = MelSpectrogram.Compute(original, mel ?? new MelOptions { SampleRate = original.SampleRate });
         int t = m.Frames, bands = m.Bins;
-        var shown = SpectrogramImageDecoder.ColumnFrames(width, t).Distinct().ToArray();
+        var shown = FrameAxis.ForFrames(width, t).ShownFrames();
         int n = shown.Length;
         if (n == t) return 0;
         var left = new int[t]; var bucket = new int[t];

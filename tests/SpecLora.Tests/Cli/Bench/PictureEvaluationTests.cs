@@ -1,9 +1,11 @@
+using SpecLora.Spectrograms;
 using SpecLora.Audio;
+using SpecLora.Cli.Bench;
 using SpecLora.Inversion;
 using SpecLora.Tests.TestSupport;
 using Xunit.Abstractions;
 
-namespace SpecLora.Tests.Inversion;
+namespace SpecLora.Tests.Cli.Bench;
 
 /// <summary>Pictures of real recordings (../shared/corpus/real): our inversion at the true frame count against librosa's,
 /// by the gain-free measures of specs/metrics.md. Skips when ../shared is absent.</summary>
@@ -48,7 +50,7 @@ public class PictureEvaluationTests(ITestOutputHelper output)
         foreach (var c in Cases().Where(c => c.Format == "png"))
         {
             var original = Original(c);
-            Assert.Equal(c.Frames, new MelInverter(new InversionOptions { DurationSeconds = original.DurationSeconds }).TargetFrames(640));
+            Assert.Equal(c.Frames, FrameAxis.ForDuration(640, original.DurationSeconds).Frames);
         }
     }
 

@@ -1,7 +1,8 @@
+using SpecLora.Jobs;
 using SpecLora.IO;
 using SpecLora.Tests.Replicate.Fakes;
 
-namespace SpecLora.Tests.IO;
+namespace SpecLora.Tests.Jobs;
 
 public class BatchTests
 {

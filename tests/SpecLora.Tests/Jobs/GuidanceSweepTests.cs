@@ -1,10 +1,14 @@
 using System.Text.Json.Nodes;
+using SpecLora.Jobs;
+using SpecLora.Audio;
+using SpecLora.Inversion;
 using SpecLora.Imaging;
 using SpecLora.Replicate;
 using SpecLora.Spectrograms;
+using SpecLora.Tests.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 
-namespace SpecLora.Tests.Replicate;
+namespace SpecLora.Tests.Jobs;
 
 public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
@@ -17,6 +21,45 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
         var db = Decibels.PowerToDb(MelSpectrogram.Compute(y, LibrosaDefaults.SampleRate), DbOptions.MakeMels, out var refPower);
         var render = new RenderOptions { Width = 128, Height = 128 };
         return MelImage.EncodePng(SpectrogramRenderer.Render(db, render), MelImageMetadata.From(db, render, null, refPower, 1.0));
+    }
+
+    /// <summary>A small mel picture as a plain PNG: no metadata, so the picture policy decides its time axis.</summary>
+    internal static byte[] PlainPicture()
+    {
+        const int sr = 22050;
+        var y = new float[sr / 2];
+        for (var i = 0; i < y.Length; i++) y[i] = 0.3f * MathF.Sin(2 * MathF.PI * 330 * i / sr) * MathF.Exp(-3f * i / sr);
+        var db = Decibels.PowerToDb(MelSpectrogram.Compute(y, LibrosaDefaults.SampleRate), DbOptions.MakeMels);
+        return MelImage.EncodePng(SpectrogramRenderer.Render(db, new RenderOptions { Width = 48, Height = 128 }));
+    }
+
+    [Fact]
+    public async Task A_picture_gives_the_same_wav_bytes_through_invert_the_notebook_call_and_the_sweep()
+    {
+        foreach (var picture in new[] { MelPicture(), PlainPicture() })
+        {
+            var fake = fixture.Server.Reset();
+            fake.OutputPng = picture;
+            using var dir = new TempDir();
+            using var client = fake.NewClient();
+            var result = await new GuidanceSweep(new ReplicateBackend(client), client.Redact)
+                .RunAsync(ReadmeSettings.Get(1), dir.Path, new GuidanceSweepOptions { GuidanceScales = [7.5], Analyze = false });
+            var point = Assert.Single(result.Points);
+            Assert.True(point.Succeeded, point.Error);
+            var sweepWav = File.ReadAllBytes(point.AudioPath!);
+
+            // the call notebooks 05–07 make
+            var notebookWav = dir.Sub("notebook.wav");
+            WavFile.Write(notebookWav, ImageInversion.FromImage(SpectrogramImageDecoder.Decode(point.ImagePath!)));
+
+            // speclora invert
+            var (code, output) = await SpecLora.Tests.Cli.Commands.CliHarness.RunAsync(new Dictionary<string, string?>(), "invert", point.ImagePath!, "-o", dir.Sub("cli"));
+            Assert.True(code == 0, output);
+            var cliWav = File.ReadAllBytes(Path.Combine(dir.Sub("cli"), Path.GetFileNameWithoutExtension(point.ImagePath!) + ".wav"));
+
+            Assert.Equal(sweepWav, cliWav);
+            Assert.Equal(sweepWav, File.ReadAllBytes(notebookWav));
+        }
     }
 
     [Fact]
@@ -164,7 +207,7 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
     {
         Assert.Contains("not a number", Assert.Throws<ArgumentException>(() => GuidanceSweepOptions.ParseGuidance("1,x")).Message);
         Assert.Contains("empty", Assert.Throws<ArgumentException>(() => GuidanceSweepOptions.ParseGuidance(" , ")).Message);
-        Assert.Contains("0–50", Assert.Throws<ArgumentOutOfRangeException>(() => new GuidanceSweepOptions { GuidanceScales = [60] }.Validate()).Message);
-        Assert.Contains("repeat", Assert.Throws<ArgumentOutOfRangeException>(() => new GuidanceSweepOptions { GuidanceScales = [5, 5] }.Validate()).Message);
+        Assert.Contains("0–50", Assert.Throws<ArgumentException>(() => new GuidanceSweepOptions { GuidanceScales = [60] }.Validate()).Message);
+        Assert.Contains("repeat", Assert.Throws<ArgumentException>(() => new GuidanceSweepOptions { GuidanceScales = [5, 5] }.Validate()).Message);
     }
 }

@@ -1,9 +1,10 @@
 using System.Diagnostics;
 using SpecLora.Audio;
+using SpecLora.Imaging;
 using SpecLora.IO;
 using SpecLora.Spectrograms;
 
-namespace SpecLora.Imaging;
+namespace SpecLora.Jobs;
 
 /// <summary>Settings of a makeMels.py-style batch (<c>speclora mels</c>). Defaults reproduce makeMels.py:
 /// 22050 Hz mono, librosa's mel defaults, <c>power_to_db(ref=np.max)</c>, magma, 640×480 JPEG.</summary>
@@ -29,10 +30,13 @@ public sealed record MelBatchOptions
     /// <summary>Throws one <see cref="ArgumentException"/> listing every invalid setting.</summary>
     public MelBatchOptions Validate()
     {
-        Render.Validate();
-        Mel.Validate();
-        if (MaxParallelism < 1) throw new ArgumentOutOfRangeException(nameof(MaxParallelism), MaxParallelism, $"MaxParallelism={MaxParallelism} must be ≥ 1");
-        new AudioLoadOptions { SampleRate = Mel.SampleRate, OffsetSeconds = OffsetSeconds, DurationSeconds = DurationSeconds }.Validate();
+        var p = new Problems();
+        p.Check(!Enum.IsDefined(Format), $"Format={Format} is not a picture format");
+        p.Nested(Render, nameof(Render), () => Render.Validate());
+        p.Nested(Mel, nameof(Mel), () => Mel.Validate());
+        p.Check(MaxParallelism < 1, $"MaxParallelism={MaxParallelism} must be ≥ 1");
+        p.Nested(Mel, nameof(Mel), () => new AudioLoadOptions { SampleRate = Mel.SampleRate, OffsetSeconds = OffsetSeconds, DurationSeconds = DurationSeconds }.Validate());
+        p.ThrowIfAny("Invalid picture batch options");
         return this;
     }
 }
@@ -83,20 +87,26 @@ public static class MelBatch
     /// <summary>Makes one picture (and .npy) from one audio file. Throws on bad input.</summary>
     /// <returns>The mel dB matrix drawn.</returns>
     public static Spectrogram ProcessFile(string input, string outputPath, MelBatchOptions? options = null)
+        => ProcessValidated(input, outputPath, (options ?? new MelBatchOptions()).Validate());
+
+    /// <summary><see cref="ProcessFile"/> with options already validated (once per job).</summary>
+    private static Spectrogram ProcessValidated(string input, string outputPath, MelBatchOptions o)
     {
-        var o = (options ?? new MelBatchOptions()).Validate();
         var clip = AudioLoader.Load(input, new AudioLoadOptions { SampleRate = o.Mel.SampleRate, OffsetSeconds = o.OffsetSeconds, DurationSeconds = o.DurationSeconds });
-        return Draw(clip, outputPath, o).Db;
+        return DrawValidated(clip, outputPath, o).Db;
     }
 
     /// <summary>Draws <paramref name="clip"/> as makeMels.py does and writes the picture (and .npy when asked) to
     /// <paramref name="outputPath"/>, JPEG or PNG by its extension; the folder is created now.</summary>
     /// <exception cref="OutputFolderException">The picture's folder cannot be created or written to.</exception>
     public static MelPicture Draw(AudioClip clip, string outputPath, MelBatchOptions? options = null)
+        => DrawValidated(clip, outputPath, (options ?? new MelBatchOptions()).Validate());
+
+    /// <summary><see cref="Draw"/> with options already validated (once per job).</summary>
+    internal static MelPicture DrawValidated(AudioClip clip, string outputPath, MelBatchOptions o)
     {
         ArgumentNullException.ThrowIfNull(clip);
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
-        var o = (options ?? new MelBatchOptions()).Validate();
         var power = MelSpectrogram.Compute(clip, o.Mel);
         var db = Decibels.PowerToDb(power, DbOptions.MakeMels, out float refPower);
         var meta = MelImageMetadata.From(db, o.Render, o.Mel, refPower, clip.DurationSeconds);
@@ -124,7 +134,7 @@ public static class MelBatch
         {
             var sw = Stopwatch.StartNew();
             var output = Path.Combine(outputDirectory, names[i]);
-            var db = ProcessFile(files[i], output, o);
+            var db = ProcessValidated(files[i], output, o);
             return new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null, db.DurationSeconds, db.Frames, null, sw.Elapsed,
                 MelImage.HasNoSignal(db) ? MelImage.SilentAudioWarning : null);
         }, (i, error, elapsed) => new MelBatchItem(files[i], null, null, 0, 0, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);

@@ -1,4 +1,6 @@
-namespace SpecLora.IO;
+using SpecLora.IO;
+
+namespace SpecLora.Jobs;
 
 /// <summary>One file's outcome in a batch (<c>MelBatch</c>, <c>ImageBatch</c>, <c>RoundTrip</c>).</summary>
 public interface IBatchItem
@@ -40,15 +42,6 @@ public sealed class BatchInterruptedException(IReadOnlyList<IBatchItem> finished
     public IReadOnlyList<IBatchItem> Finished { get; } = finished;
     /// <summary>Inputs not finished (nothing was written for them).</summary>
     public IReadOnlyList<string> NotFinished { get; } = notFinished;
-}
-
-/// <summary>An <see cref="IProgress{T}"/> that calls back synchronously on the reporting thread (no context hop, so
-/// reports stay in order; <see cref="Progress{T}"/> posts them).</summary>
-/// <typeparam name="T">The report type.</typeparam>
-public sealed class InlineProgress<T>(Action<T> report) : IProgress<T>
-{
-    /// <inheritdoc/>
-    public void Report(T value) => report(value);
 }
 
 /// <summary>
@@ -156,13 +149,7 @@ public static class Batch
     }
 
     /// <summary>An <see cref="ArgumentException"/>'s first line without the " (Parameter 'x')" suffix.</summary>
-    public static string Clean(ArgumentException e)
-    {
-        ArgumentNullException.ThrowIfNull(e);
-        var m = e.Message.Split('\n')[0];
-        var i = m.IndexOf(" (Parameter '", StringComparison.Ordinal);
-        return (i >= 0 ? m[..i] : m).Trim();
-    }
+    public static string Clean(ArgumentException e) => Messages.WithoutParameter(e);
 
     /// <summary>
     /// Runs <paramref name="process"/> for each of <paramref name="inputs"/>, <paramref name="maxParallelism"/> at a

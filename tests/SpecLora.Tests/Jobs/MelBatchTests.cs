@@ -1,10 +1,11 @@
+using SpecLora.Jobs;
 using SpecLora.Audio;
 using SpecLora.Imaging;
 using SpecLora.IO;
 using SpecLora.Spectrograms;
 using SpecLora.Tests.TestSupport;
 
-namespace SpecLora.Tests.Imaging;
+namespace SpecLora.Tests.Jobs;
 
 public class MelBatchTests
 {

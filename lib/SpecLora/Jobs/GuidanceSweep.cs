@@ -6,8 +6,10 @@ using SpecLora.Audio;
 using SpecLora.Imaging;
 using SpecLora.Inversion;
 using SpecLora.IO;
+using SpecLora.Replicate;
+using SpecLora.Spectrograms;
 
-namespace SpecLora.Replicate;
+namespace SpecLora.Jobs;
 
 /// <summary>Settings of a <see cref="GuidanceSweep"/>. Immutable.</summary>
 public sealed record GuidanceSweepOptions
@@ -47,18 +49,20 @@ public sealed record GuidanceSweepOptions
     }
 
     /// <summary>Checks every setting; returns this.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Names the bad setting and quotes it.</exception>
+    /// <exception cref="ArgumentException">Names every bad setting and quotes it.</exception>
     public GuidanceSweepOptions Validate()
     {
-        if (GuidanceScales is null || GuidanceScales.Count == 0)
-            throw new ArgumentOutOfRangeException(nameof(GuidanceScales), "GuidanceScales is empty: give at least one guidance value");
-        foreach (var g in GuidanceScales)
-            if (!double.IsFinite(g) || g < 0 || g > 50)
-                throw new ArgumentOutOfRangeException(nameof(GuidanceScales), $"guidance {g.ToString(CultureInfo.InvariantCulture)} is out of range: the model takes 0–50");
-        if (GuidanceScales.Distinct().Count() != GuidanceScales.Count)
-            throw new ArgumentOutOfRangeException(nameof(GuidanceScales), $"guidance values {string.Join(",", GuidanceScales.Select(g => g.ToString(CultureInfo.InvariantCulture)))} repeat one: each is run once");
-        if (Seed < 0) throw new ArgumentOutOfRangeException(nameof(Seed), $"seed={Seed} must be ≥ 0");
-        Analysis.Validate();
+        var p = new Problems();
+        if (GuidanceScales is null || GuidanceScales.Count == 0) p.Add("GuidanceScales is empty: give at least one guidance value");
+        else
+        {
+            foreach (var g in GuidanceScales)
+                p.Check(!double.IsFinite(g) || g < 0 || g > 50, $"guidance {g.ToString(CultureInfo.InvariantCulture)} is out of range: the model takes 0–50");
+            p.Check(GuidanceScales.Distinct().Count() != GuidanceScales.Count, $"guidance values {string.Join(",", GuidanceScales.Select(g => g.ToString(CultureInfo.InvariantCulture)))} repeat one: each is run once");
+        }
+        p.Check(Seed < 0, $"seed={Seed} must be ≥ 0");
+        p.Nested(Analysis, nameof(Analysis), () => Analysis.Validate());
+        p.ThrowIfAny("Invalid sweep options");
         return this;
     }
 }

@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using SpecLora.Audio;
 using SpecLora.Imaging;
+using SpecLora.Inversion;
 using SpecLora.IO;
 using SpecLora.Spectrograms;
 
-namespace SpecLora.Inversion;
+namespace SpecLora.Jobs;
 
 /// <summary>Settings of a picture → WAV batch (<c>speclora invert</c>). Defaults: our inversion defaults
 /// (NNLS + PGHI + 32 FGLA iterations, 4 frames per column, peak −1 dBFS) and colormap detection.</summary>
@@ -20,10 +21,10 @@ public sealed record ImageBatchOptions
     /// <summary>Validates both stages' options (an <see cref="ArgumentException"/> quoting the bad value).</summary>
     public ImageBatchOptions Validate()
     {
-        ArgumentNullException.ThrowIfNull(Inversion);
-        ArgumentNullException.ThrowIfNull(Decode);
-        Inversion.Validate();
-        Decode.Validate();
+        var p = new Problems();
+        p.Nested(Inversion, nameof(Inversion), () => Inversion.Validate());
+        p.Nested(Decode, nameof(Decode), () => Decode.Validate());
+        p.ThrowIfAny("Invalid picture inversion options");
         return this;
     }
 }
@@ -79,9 +80,12 @@ public static class ImageBatch
     /// measures it. Throws on bad input.</summary>
     public static ImageBatchItem ProcessFile(string input, string outputPath, ImageBatchOptions? options = null,
         IProgress<double>? progress = null, CancellationToken cancellationToken = default)
+        => ProcessValidated(input, outputPath, (options ?? new ImageBatchOptions()).Validate(), progress, cancellationToken);
+
+    /// <summary><see cref="ProcessFile"/> with options already validated (once per job).</summary>
+    private static ImageBatchItem ProcessValidated(string input, string outputPath, ImageBatchOptions o, IProgress<double>? progress, CancellationToken cancellationToken)
     {
         ArgumentException.ThrowIfNullOrEmpty(outputPath);
-        var o = (options ?? new ImageBatchOptions()).Validate();
         var sw = Stopwatch.StartNew();
         var decoded = SpectrogramImageDecoder.Decode(input, o.Decode);
         var stages = progress is null ? null : new InlineProgress<InversionProgress>(p => progress.Report(Fraction(p)));
@@ -110,7 +114,7 @@ public static class ImageBatch
         return Batch.Run(files, 1, i =>
         {
             var within = progress is null ? null : new InlineProgress<double>(f => progress.Report(new ImageBatchProgress(i, files.Count, files[i], f, null)));
-            return ProcessFile(files[i], Path.Combine(outputDirectory, names[i]), o, within, cancellationToken);
+            return ProcessValidated(files[i], Path.Combine(outputDirectory, names[i]), o, within, cancellationToken);
         }, (i, error, elapsed) => new ImageBatchItem(files[i], null, error, elapsed),
         (i, item) => progress?.Report(new ImageBatchProgress(i, files.Count, item.Input, 1, item)), cancellationToken);
     }

@@ -1,9 +1,10 @@
+using SpecLora.Jobs;
 using SpecLora.Audio;
 using SpecLora.Imaging;
 using SpecLora.Inversion;
 using SpecLora.Tests.Replicate.Fakes;
 
-namespace SpecLora.Tests.Inversion;
+namespace SpecLora.Tests.Jobs;
 
 public class RoundTripTests
 {

@@ -1,8 +1,10 @@
+using SpecLora.Analysis;
 using SpecLora.Audio;
 using SpecLora.Imaging;
+using SpecLora.Inversion;
 using SpecLora.IO;
 
-namespace SpecLora.Analysis;
+namespace SpecLora.Jobs;
 
 /// <summary>One input of an <see cref="AnalysisBatch"/>: its analysis, or the sentence saying why it failed.</summary>
 /// <param name="Input">The audio file or picture.</param>
@@ -22,11 +24,36 @@ public sealed record AnalysisBatchItem(string Input, MusicAnalysis? Analysis, st
 /// </summary>
 public static class AnalysisBatch
 {
+    /// <summary>Analyses a file: audio (by <see cref="AudioLoader.KnownExtensions"/>, loaded as librosa.load does) or a
+    /// picture (by <see cref="PictureFiles.KnownExtensions"/>, decoded, inverted by the picture policy
+    /// <see cref="ImageInversion.Plan"/>). An unknown extension or a missing file is an <see cref="ArgumentException"/> /
+    /// <see cref="FileNotFoundException"/> whose message names the file.</summary>
+    /// <example>
+    /// <code>
+    /// MusicAnalysis a = AnalysisBatch.AnalyzeFile("res5.png");
+    /// Console.WriteLine($"{a.Key}, key clarity {a.KeyClarity:F2}");
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
+    public static MusicAnalysis AnalyzeFile(string path, AnalysisOptions? options = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        var ext = Path.GetExtension(path).ToLowerInvariant();
+        bool picture = PictureFiles.KnownExtensions.Contains(ext), audio = AudioLoader.KnownExtensions.Contains(ext);
+        if (!picture && !audio)
+            throw new ArgumentException($"{path}: not an audio file ({string.Join(", ", AudioLoader.KnownExtensions)}) nor a spectrogram picture ({string.Join(", ", PictureFiles.KnownExtensions)}); give one of those");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} does not exist; check the path", path);
+        var o = (options ?? new AnalysisOptions()).Validate();
+        if (picture) return MusicAnalyzer.AnalyzePicture(SpectrogramImageDecoder.Decode(path), o, cancellationToken);
+        var clip = AudioLoader.Load(path, new AudioLoadOptions { SampleRate = o.Mel.SampleRate });
+        return MusicAnalyzer.Analyze(clip, o, path, cancellationToken);
+    }
+
     /// <summary>Files as given; folders → their audio files and pictures, in name order.</summary>
     public static IReadOnlyList<string> ExpandInputs(IEnumerable<string> inputs) =>
         Batch.ExpandInputs(inputs, [.. AudioLoader.KnownExtensions, .. PictureFiles.KnownExtensions]);
 
-    /// <summary>Runs <see cref="MusicAnalyzer.AnalyzeFile"/> on each input; each finished item goes to
+    /// <summary>Runs <see cref="AnalyzeFile"/> on each input; each finished item goes to
     /// <paramref name="progress"/>. Writes <see cref="MusicAnalysis.ToJson"/> of the analysed inputs to
     /// <paramref name="jsonPath"/> (atomically) when it is not null and at least one input was analysed.</summary>
     /// <exception cref="BatchInterruptedException">Cancelled: lists the finished inputs and those not analysed.</exception>
@@ -38,7 +65,7 @@ public static class AnalysisBatch
         var result = Batch.Run(files, 1, i =>
             {
                 var sw = System.Diagnostics.Stopwatch.StartNew();
-                var a = MusicAnalyzer.AnalyzeFile(files[i], o, cancellationToken);
+                var a = AnalyzeFile(files[i], o, cancellationToken);
                 return new AnalysisBatchItem(files[i], a, null, sw.Elapsed);
             },
             (i, error, elapsed) => new AnalysisBatchItem(files[i], null, error, elapsed),
