@@ -24,7 +24,16 @@ public static class Program
     public static async Task<int> Main(string[] args)
     {
         if (Console.IsOutputRedirected)
+        {
+            // a pipe or a file: plain text, no ANSI codes, no live progress (CommandSupport.PlainProgress writes plain
+            // lines to stderr instead), and rows wide enough not to wrap
+            Spectre.Console.AnsiConsole.Console = Spectre.Console.AnsiConsole.Create(new Spectre.Console.AnsiConsoleSettings
+            {
+                Ansi = Spectre.Console.AnsiSupport.No, ColorSystem = Spectre.Console.ColorSystemSupport.NoColors,
+                Interactive = Spectre.Console.InteractionSupport.No, Out = new Spectre.Console.AnsiConsoleOutput(Console.Out),
+            });
             Spectre.Console.AnsiConsole.Profile.Width = Math.Max(Spectre.Console.AnsiConsole.Profile.Width, 160);
+        }
         return await RunAsync(args);
     }
 }

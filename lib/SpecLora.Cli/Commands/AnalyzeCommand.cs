@@ -19,10 +19,11 @@ internal static class AnalyzeCommand
         var inputs = new Argument<string[]>("inputs") { Description = "Audio files or spectrogram pictures, or folders of them", Arity = ArgumentArity.OneOrMore };
         var k = new Option<int?>("--frames-per-column", "-k") { Description = "Pictures: STFT frames per image column (default 4), as in 'invert'" };
         var duration = new Option<double?>("--duration") { Description = "Pictures: reconstruct this many seconds instead of -k (audio files are analysed whole)" };
-        var json = new Option<string?>("--json") { Description = "Also write a JSON array with one object per input to FILE (atomically)" };
+        var json = new Option<string?>("--json") { Description = "Also write a JSON array with one object per input to FILE (atomically; an existing FILE only with --overwrite)" };
+        var overwrite = CommandSupport.OverwriteOption();
         var command = new Command("analyze", "Is it music? Tempo, beats, onsets, key and key clarity, pulse clarity, harmonic ratio, flatness and chroma of audio or pictures (pictures: rhythm from the decoded mel, harmony from the reconstruction)");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { k, duration, json }) command.Options.Add(o);
+        foreach (var o in new Option[] { k, duration, json, overwrite }) command.Options.Add(o);
         command.Validators.Add(r =>
         {
             if (r.GetValue(k) is not null && r.GetValue(duration) is not null) r.AddError("use either --frames-per-column or --duration, not both");
@@ -36,12 +37,13 @@ internal static class AnalyzeCommand
             if (files.Count == 0) throw new ArgumentException("no audio files or pictures found in the given folders");
             var jsonPath = r.GetValue(json);
             // one bad input never stops the others; it is named with its sentence (AnalysisBatch)
-            var result = AnalysisBatch.Run(files, options, jsonPath, new SpecLora.IO.InlineProgress<AnalysisBatchItem>(item =>
+            var result = AnalysisBatch.Run(files, options, jsonPath, new InlineProgress<AnalysisBatchItem>(item =>
             {
                 if (item.Analysis is { } a) AnsiConsole.Write(Table(a));
-                else AnsiConsole.MarkupLine($"[red]{Markup.Escape(Path.GetFileName(item.Input))}:[/] {Markup.Escape(item.Error!)}");
-            }), ct);
-            if (jsonPath is not null && result.Succeeded > 0) AnsiConsole.MarkupLine($"JSON → [blue]{Markup.Escape(Path.GetFullPath(jsonPath))}[/]");
+                else AnsiConsole.MarkupLine($"[red]{CommandSupport.Cell(Path.GetFileName(item.Input))}:[/] {CommandSupport.Cell(item.Error!)}");
+            }), ct, r.GetValue(overwrite));
+            foreach (var replaced in result.Replaced) AnsiConsole.MarkupLine($"[yellow]replaced[/] {CommandSupport.Cell(replaced)} (--overwrite)");
+            if (jsonPath is not null && result.Succeeded > 0) AnsiConsole.MarkupLine($"JSON → [blue]{CommandSupport.Cell(Path.GetFullPath(jsonPath))}[/]");
             AnsiConsole.MarkupLine($"{result.Succeeded} analysed, {result.Failed} failed");
             return Task.FromResult(result.Failed == 0 ? 0 : 1);
         }, ct));
@@ -52,7 +54,7 @@ internal static class AnalyzeCommand
     internal static Table Table(MusicAnalysis a)
     {
         static string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
-        var t = new Table().Title(Markup.Escape($"{Path.GetFileName(a.Input)} ({a.Kind}, {a.DurationSeconds:F1} s)")).AddColumns("measure", "value", "from");
+        var t = new Table().Title(CommandSupport.Cell($"{Path.GetFileName(a.Input)} ({a.Kind}, {a.DurationSeconds:F1} s)")).AddColumns("measure", "value", "from");
         string rhythm = a.Sources.GetValueOrDefault("rhythm", ""), harmony = a.Sources.GetValueOrDefault("harmony", "");
         void Row(string name, string value, string from) => t.AddRow(Markup.Escape(name), Markup.Escape(value), Markup.Escape(from));
         Row("tempo", $"{F(a.TempoBpm, "F1")} BPM", rhythm);

@@ -75,7 +75,7 @@ internal static class BenchCommand
         foreach (var x in rows)
         {
             string reference = x.ReferenceSeconds is double s ? $"{BenchTimer.Format(s)} {x.ReferenceName}" : x.ReferenceName;
-            string ratio = x.Speedup is double v ? $"{v:0.00}× {(v >= 1 ? "faster" : "slower")}" : "–";
+            string ratio = x.Speedup is double v && v > 0 ? (v >= 1 ? $"{v:0.00}× faster" : $"{1 / v:0.00}× slower") : "–";
             string target = x.TargetSeconds is double t ? $"≤ {BenchTimer.Format(t)}" : "–";
             string pass = x.Pass switch { true => "[green]pass[/]", false => "[red]FAIL[/]", null => "–" };
             string ours = BenchTimer.Format(x.OursSeconds) + (x.OursMinSeconds is double mn ? $" (min {BenchTimer.Format(mn)})" : "");

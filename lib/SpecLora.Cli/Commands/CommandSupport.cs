@@ -58,6 +58,8 @@ internal static partial class CommandSupport
             var parse = root.Parse(args);
             if (parse.Action is System.CommandLine.Invocation.ParseErrorAction)
                 return Error(UsageError(parse), BadInput);
+            if (UnknownOption(parse) is { } unknown)
+                return Error($"unknown option {TerminalText.Visible(unknown)} (see: speclora{(parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name)} --help; a file whose name starts with '-' is given as ./{TerminalText.Visible(unknown)} or after --)", BadInput);
             configuration ??= new InvocationConfiguration();
             configuration.EnableDefaultExceptionHandler = false;
             configuration.ProcessTerminationTimeout = null;
@@ -70,8 +72,45 @@ internal static partial class CommandSupport
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
-            return Error(Batch.Describe(e) + " (unexpected; please report it with the command line)", Failed);
+            return Error(Batch.Describe(e), Failed);
         }
+    }
+
+    /// <summary>The first token the verb's file arguments took that looks like an option ("--frobnicate", "-x"): one rule
+    /// for every verb, an unknown option is a usage error before any work, never a file name. Tokens after "--" are file
+    /// names whatever they look like; negative numbers are values.</summary>
+    internal static string? UnknownOption(ParseResult parse)
+    {
+        var afterDoubleDash = new HashSet<Token>(ReferenceEqualityComparer.Instance);
+        bool seen = false;
+        foreach (var t in parse.Tokens)
+        {
+            if (seen) afterDoubleDash.Add(t);
+            else if (t.Type == TokenType.DoubleDash) seen = true;
+        }
+        foreach (var argument in parse.CommandResult.Children.OfType<ArgumentResult>())
+            foreach (var t in argument.Tokens)
+                if (t.Value.Length > 1 && t.Value[0] == '-' && !afterDoubleDash.Contains(t)
+                    && !double.TryParse(t.Value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+                    return t.Value;
+        return null;
+    }
+
+    /// <summary>The <c>--overwrite</c> option of the verbs that write files.</summary>
+    public static Option<bool> OverwriteOption() => new("--overwrite")
+    {
+        Description = "Replace output files that already exist (each is named); without it, an existing file is never replaced and nothing is written",
+    };
+
+    /// <summary>True when progress is drawn live (a terminal); in a pipe, progress is plain lines on stderr instead.</summary>
+    public static bool Interactive => AnsiConsole.Profile.Capabilities.Interactive;
+
+    /// <summary>In a pipe (no live progress), one plain line on stderr saying what finished: "done 3/8: res1.png".</summary>
+    public static void PlainProgress(int done, int total, string what)
+    {
+        if (Interactive) return;
+        try { Console.Error.WriteLine($"done {done}/{total}: {TerminalText.Visible(what)}"); }
+        catch (IOException) { }
     }
 
     /// <summary>One line for a parse result's errors, with .NET type names replaced by words, and where to look.</summary>
@@ -152,7 +191,8 @@ internal static partial class CommandSupport
         catch (ReplicateTokenMissingException e) { return Error(e.Message, BadInput); }
         catch (ReplicateInputException e) { return Error(e.Message, BadInput); }
         catch (TrainingDatasetException e) { return Error(e.Message, BadInput); }
-        catch (OutputFolderException e) { return Error($"-o {e.Folder} {e.Reason}", BadInput); }
+        catch (OutputFolderException e) { return Error($"-o {TerminalText.Visible(e.Folder)} {e.Reason}", BadInput); }
+        catch (OutputConflictException e) { return Error(e.Message, BadInput); }
         catch (ArgumentException e) { return Error(Batch.Clean(e), BadInput); }
         catch (FileNotFoundException e) { return Error(Batch.Describe(e), BadInput); }   // our loaders' message names the file and the fix
         catch (CogServerException e) { return Error(e.Message, Failed); }
@@ -189,18 +229,28 @@ internal static partial class CommandSupport
         task.Description = Markup.Escape($"{label} {p.Status}{(p.Percent is { } x ? $" {x:F0}%" : "")}");
     });
 
-    /// <summary>A live progress display with the columns every verb uses.</summary>
-    public static Progress Progress() => AnsiConsole.Progress().AutoClear(false)
+    /// <summary>A live progress display with the columns every verb uses, on a terminal; in a pipe it draws nothing (no
+    /// ANSI codes, no percentage lines: see <see cref="PlainProgress"/>).</summary>
+    public static Progress Progress() => (Interactive ? AnsiConsole.Progress() : new Progress(Silent)).AutoClear(false)
         .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn());
 
-    /// <summary>The summary line after a batch: "N written, N failed → folder".</summary>
+    private static readonly IAnsiConsole Silent = AnsiConsole.Create(new AnsiConsoleSettings
+    {
+        Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors, Interactive = InteractionSupport.No, Out = new AnsiConsoleOutput(TextWriter.Null),
+    });
+
+    /// <summary>A file name (or any outside text) for a table cell: control characters visible, markup escaped.</summary>
+    public static string Cell(string? text) => Markup.Escape(TerminalText.Visible(text));
+
+    /// <summary>The summary after a batch: each replaced file (<c>--overwrite</c>), then "N written, N failed → folder".</summary>
     public static int Summary<TItem>(BatchResult<TItem> result, string? folder) where TItem : IBatchItem
     {
-        AnsiConsole.MarkupLine($"{result.Succeeded} written, {result.Failed} failed" + (folder is null ? "" : $" → [blue]{Markup.Escape(Path.GetFullPath(folder))}[/]"));
+        foreach (var replaced in result.Replaced) AnsiConsole.MarkupLine($"[yellow]replaced[/] {Cell(replaced)} (--overwrite)");
+        AnsiConsole.MarkupLine($"{result.Succeeded} written, {result.Failed} failed" + (folder is null ? "" : $" → [blue]{Cell(Path.GetFullPath(folder))}[/]"));
         return result.Failed == 0 ? 0 : Failed;
     }
 
     /// <summary>A failed item's status cell.</summary>
     public static string Status(IBatchItem item, string okSuffix = "") =>
-        item.Error is null ? "[green]ok[/]" + okSuffix : "[red]" + Markup.Escape(item.Error) + "[/]";
+        item.Error is null ? "[green]ok[/]" + okSuffix : "[red]" + Cell(item.Error) + "[/]";
 }

@@ -2,6 +2,8 @@ using System.CommandLine;
 using SpecLora.Jobs;
 using SpecLora.Imaging;
 using SpecLora.Inversion;
+using SpecLora.IO;
+using SpecLora.Spectrograms;
 using Spectre.Console;
 
 namespace SpecLora.Cli.Commands;
@@ -9,6 +11,16 @@ namespace SpecLora.Cli.Commands;
 /// <summary><c>speclora invert &lt;images or folders…&gt; -o &lt;dir&gt;</c>: mel spectrogram pictures → WAV (<see cref="ImageBatch"/>).</summary>
 internal static class InvertCommand
 {
+    /// <summary>Where the picture's time axis came from, in a table cell.</summary>
+    private static string AxisCell(FrameAxis? axis) => axis is null ? "" : axis.Source switch
+    {
+        FrameAxisSource.Metadata => "its metadata",
+        FrameAxisSource.Assumed => $"[yellow]{axis.FramesPerColumn:0.##}/column, assumed[/]",
+        FrameAxisSource.Duration => "--duration",
+        FrameAxisSource.Frames => "--frames",
+        _ => $"-k {axis.FramesPerColumn:0.##}",
+    };
+
     internal static Command Create()
     {
         var inputs = new Argument<string[]>("images") { Description = "Spectrogram pictures (PNG, JPEG) or folders of them", Arity = ArgumentArity.OneOrMore };
@@ -27,9 +39,10 @@ internal static class InvertCommand
         var colormap = new Option<string>("--colormap") { Description = "auto (default), magma, viridis, inferno or gray", DefaultValueFactory = _ => "auto" };
         colormap.AcceptOnlyFromAmong(["auto", .. Colormap.Names]);
         var metrics = new Option<bool>("--metrics") { Description = "Also print the decoder's median ΔE to the colormap and its warnings (image consistency is always printed; SC, LSD and mel-SC need the original audio: see 'roundtrip')" };
+        var overwrite = CommandSupport.OverwriteOption();
         var command = new Command("invert", "Mel spectrogram pictures → audio (WAV, 22050 Hz, peak −1 dBFS): colormap decoding, NNLS, PGHI + fast Griffin-Lim");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { output, k, duration, frames, method, iterations, seed, colormap, metrics }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, k, duration, frames, method, iterations, seed, colormap, metrics, overwrite }) command.Options.Add(o);
         command.Validators.Add(r =>
         {
             int given = new[] { r.GetResult(k), r.GetResult(duration), r.GetResult(frames) }.Count(x => x is { Implicit: false });
@@ -49,6 +62,7 @@ internal static class InvertCommand
                     Seed = r.GetValue(seed),
                 },
                 Decode = new ImageDecodeOptions { Colormap = r.GetValue(colormap)! },
+                Overwrite = r.GetValue(overwrite),
             }.Validate();
             var files = ImageBatch.ExpandInputs(r.GetValue(inputs)!);
             if (files.Count == 0) throw new ArgumentException("no pictures found (known extensions: " + string.Join(", ", PictureFiles.KnownExtensions) + ")");
@@ -56,26 +70,32 @@ internal static class InvertCommand
             bool withMetrics = r.GetValue(metrics);
             var result = CommandSupport.Progress().Start(ctx =>
             {
-                var all = ctx.AddTask($"invert: {files.Count} picture(s)", maxValue: 1);
+                var all = ctx.AddTask($"invert: {Words.Count(files.Count, "picture")}", maxValue: 1);
                 ProgressTask? one = null;
-                return ImageBatch.Run(files, outDir, options, new SpecLora.IO.InlineProgress<ImageBatchProgress>(p =>
+                return ImageBatch.Run(files, outDir, options, new InlineProgress<ImageBatchProgress>(p =>
                 {
-                    if (one is null || one.Description != Markup.Escape(Path.GetFileName(p.Input))) one = ctx.AddTask(Markup.Escape(Path.GetFileName(p.Input)), maxValue: 1);
+                    if (one is null || one.Description != CommandSupport.Cell(Path.GetFileName(p.Input))) one = ctx.AddTask(CommandSupport.Cell(Path.GetFileName(p.Input)), maxValue: 1);
                     one.Value = p.FileFraction;
                     all.Value = p.Fraction;
+                    if (p.Finished is not null) CommandSupport.PlainProgress(p.Index + 1, files.Count, Path.GetFileName(p.Input));
                 }), ct);
             });
-            var table = new Table().AddColumns("image", "size", "decoded as", "off-colormap", "audio", "time", "consistency", withMetrics ? "median ΔE / warnings" : "", "status");
+            string[] columns = ["image", "size", "decoded as", "off-colormap", "audio", "time axis", "time", "consistency", .. withMetrics ? new[] { "median ΔE / warnings" } : [], "status"];
+            var table = new Table().AddColumns(columns);
             foreach (var item in result.Items)
             {
                 var time = $"{item.Elapsed.TotalSeconds:F2} s";
-                if (item.Decoded is not { } d) { table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), "", "", "", "", time, "", "", CommandSupport.Status(item)); continue; }
-                string details = withMetrics ? Markup.Escape($"{d.MedianDeltaE:F1}" + string.Concat(d.Warnings.Select(w => "; " + w))) : "";
-                table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), $"{d.SourceWidth}×{d.SourceHeight}", $"{d.Kind}/{d.Method}",
-                    $"{d.OffColormapFraction:P1}", $"{item.AudioSeconds:F1} s", time, $"{item.ConsistencyDb:F2} dB", details,
-                    CommandSupport.Status(item, d.NoSignal ? " [yellow](no signal in the picture: silent audio)[/]" : item.MostlyOffColormap ? " [yellow](mostly off the colormap)[/]" : ""));
+                var cells = new List<string> { CommandSupport.Cell(Path.GetFileName(item.Input)) };
+                if (item.Decoded is not { } d) cells.AddRange(["", "", "", "", "", time, ""]);
+                else cells.AddRange([$"{d.SourceWidth}×{d.SourceHeight}", $"{d.Kind}/{d.Method}", $"{d.OffColormapFraction:P1}", $"{item.AudioSeconds:F1} s",
+                    AxisCell(item.Axis), time, $"{item.ConsistencyDb:F2} dB"]);
+                if (withMetrics) cells.Add(item.Decoded is { } m ? CommandSupport.Cell($"{m.MedianDeltaE:F1}" + string.Concat(m.Warnings.Select(w => "; " + w))) : "");
+                cells.Add(CommandSupport.Status(item, item.Decoded is not { } dd ? "" : dd.NoSignal ? " [yellow](no signal in the picture: silent audio)[/]" : item.MostlyOffColormap ? " [yellow](mostly off the colormap)[/]" : ""));
+                table.AddRow(cells.ToArray());
             }
             AnsiConsole.Write(table);
+            if (result.Items.Any(i => i.Axis is { Source: FrameAxisSource.Assumed }))
+                AnsiConsole.MarkupLine($"[yellow]assumed[/]: a picture that does not carry its frame count is inverted at {InversionOptions.DefaultFramesPerColumn} frames per column, so its length is a guess (a makeMels picture of a whole piece holds 10–60 frames per column); give --duration with the original's length, or -k");
             return Task.FromResult(CommandSupport.Summary(result, outDir));
         }, ct));
         return command;

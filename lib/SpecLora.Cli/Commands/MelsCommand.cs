@@ -2,6 +2,7 @@ using System.CommandLine;
 using SpecLora.Jobs;
 using SpecLora.Audio;
 using SpecLora.Imaging;
+using SpecLora.IO;
 using Spectre.Console;
 
 namespace SpecLora.Cli.Commands;
@@ -22,9 +23,10 @@ internal static class MelsCommand
         var numbered = new Option<bool>("--numbered") { Description = "Name outputs mel0, mel1, … like the original script" };
         var colormap = new Option<string>("--colormap") { Description = "magma (default), viridis, inferno or gray", DefaultValueFactory = _ => "magma" };
         colormap.AcceptOnlyFromAmong([.. Colormap.Names]);
+        var overwrite = CommandSupport.OverwriteOption();
         var command = new Command("mels", "Audio → mel spectrogram pictures exactly like the original makeMels.py (22050 Hz, 128 mels, ref=max, magma, 640×480)");
         command.Arguments.Add(inputs);
-        foreach (var o in new Option[] { output, format, size, npy, offset, duration, numbered, colormap }) command.Options.Add(o);
+        foreach (var o in new Option[] { output, format, size, npy, offset, duration, numbered, colormap, overwrite }) command.Options.Add(o);
         command.SetAction((ParseResult r, CancellationToken ct) => CommandSupport.GuardAsync(() =>
         {
             var (width, height) = ParseSize(r.GetValue(size)!);
@@ -36,18 +38,24 @@ internal static class MelsCommand
                 OffsetSeconds = r.GetValue(offset),
                 DurationSeconds = r.GetValue(duration),
                 Numbered = r.GetValue(numbered),
+                Overwrite = r.GetValue(overwrite),
             }.Validate();
             var files = MelBatch.ExpandInputs(r.GetValue(inputs)!);
             if (files.Count == 0) throw new ArgumentException("no audio files found in the given folders (known extensions: " + string.Join(", ", AudioLoader.KnownExtensions) + ")");
             var outDir = r.GetValue(output)!;
             var result = CommandSupport.Progress().Start(ctx =>
             {
-                var task = ctx.AddTask($"mels: {files.Count} file(s)", maxValue: files.Count);
-                return MelBatch.Run(files, outDir, options, new SpecLora.IO.InlineProgress<MelBatchItem>(_ => task.Increment(1)), ct);
+                var task = ctx.AddTask($"mels: {Words.Count(files.Count, "file")}", maxValue: files.Count);
+                int done = 0;
+                return MelBatch.Run(files, outDir, options, new InlineProgress<MelBatchItem>(item =>
+                {
+                    task.Increment(1);
+                    CommandSupport.PlainProgress(Interlocked.Increment(ref done), files.Count, Path.GetFileName(item.Input));
+                }), ct);
             });
             var table = new Table().AddColumns("input", "output", "seconds", "frames", "time", "status");
             foreach (var item in result.Items)
-                table.AddRow(Markup.Escape(Path.GetFileName(item.Input)), Markup.Escape(item.Output is null ? "—" : Path.GetFileName(item.Output)),
+                table.AddRow(CommandSupport.Cell(Path.GetFileName(item.Input)), CommandSupport.Cell(item.Output is null ? "—" : Path.GetFileName(item.Output)),
                     item.DurationSeconds.ToString("F1"), item.Frames.ToString(), $"{item.Elapsed.TotalSeconds:F2} s",
                     CommandSupport.Status(item, item.Warning is { } w ? " [yellow](" + Markup.Escape(w) + ")[/]" : ""));
             AnsiConsole.Write(table);

@@ -9,22 +9,7 @@ namespace SpecLora.Imaging;
 /// projections (row means per bin; clamp of each block's coefficients to its quantisation interval) removes much of
 /// the quantisation noise that a per-pixel decode keeps.
 /// </summary>
-/// <remarks>
-/// Measured on the five makeMels JPEGs of ../shared/corpus/real and the two golden librosa/Pillow pairs (per-cell
-/// colormap-index RMS error against the lossless PNG of the same figure): the per-pixel luma decode with per-bin
-/// medians 1.20–4.14 (biased +0.06…+0.76 index), these cells 0.68–3.21 (bias ≤ 0.07). Almost all of the gain is
-/// already in the start (iteration 0: the file's own coefficients, unrounded and unclamped, pooled by the mean;
-/// e.g. nutcracker_30s 3.38 → 3.03, of which the mean instead of the median of the RGB-decoded luma gives only
-/// 3.38 → 3.29: the RGB decode's rounding, chroma upsampling and clamping at magma's dark end bias the luma upward);
-/// 5 iterations lower the RMS by another ≈ 1 %, 20 by ≈ 1.3 %, and move the end-to-end figures by &lt; 0.001 mel-SC.
-/// The file's coefficients match the true picture's: re-encoding the PNG's luma quantises 99.7 % of them to the stored
-/// value (the rest by ±1, integer-DCT rounding), so the true luma lies in both sets and the intersection is simply large.
-/// Tried and not kept (same measure): a Laplacian-biased start (nonzero coefficients shrunk by 0.1–0.3 q: worse on
-/// the real recordings); the 4:2:0 chroma planes in a joint Gauss–Newton fit along the colormap (their residual is
-/// ≈ 4–6 units even at the true indices, no information gained: worse); a total-variation step between neighbouring
-/// cells (better on sparse pictures — trumpet 2.03 → 1.88, elise5s 1.97 → 1.92 — but worse on dense music,
-/// vibeace_30s 3.14 → 3.99).
-/// </remarks>
+/// <remarks>What it gains and what else was tried, measured: lib/SpecLora/Imaging/README.md (JPEG pictures).</remarks>
 internal static class JpegRestoration
 {
     /// <summary>Projection rounds after the start (≈ 3 ms each on a 640×480 picture).</summary>

@@ -56,12 +56,21 @@ public static class AnalysisBatch
     /// <summary>Runs <see cref="AnalyzeFile"/> on each input; each finished item goes to
     /// <paramref name="progress"/>. Writes <see cref="MusicAnalysis.ToJson"/> of the analysed inputs to
     /// <paramref name="jsonPath"/> (atomically) when it is not null and at least one input was analysed.</summary>
+    /// <exception cref="OutputConflictException">The JSON would be written over an input, a folder or an existing file
+    /// (without <paramref name="overwrite"/>): checked before any input is analysed.</exception>
+    /// <exception cref="OutputFolderException">The JSON's folder cannot be created.</exception>
     /// <exception cref="BatchInterruptedException">Cancelled: lists the finished inputs and those not analysed.</exception>
     public static BatchResult<AnalysisBatchItem> Run(IReadOnlyList<string> files, AnalysisOptions? options = null, string? jsonPath = null,
-        IProgress<AnalysisBatchItem>? progress = null, CancellationToken cancellationToken = default)
+        IProgress<AnalysisBatchItem>? progress = null, CancellationToken cancellationToken = default, bool overwrite = false)
     {
         ArgumentNullException.ThrowIfNull(files);
         var o = (options ?? new AnalysisOptions()).Validate();
+        IReadOnlyList<string> replaced = [];
+        if (jsonPath is not null)
+        {
+            Batch.CheckOutputFolder(Path.GetDirectoryName(Path.GetFullPath(jsonPath))!);
+            replaced = Batch.CheckOutputs(files, [jsonPath], overwrite);
+        }
         var result = Batch.Run(files, 1, i =>
             {
                 var sw = System.Diagnostics.Stopwatch.StartNew();
@@ -71,7 +80,7 @@ public static class AnalysisBatch
             (i, error, elapsed) => new AnalysisBatchItem(files[i], null, error, elapsed),
             (_, item) => progress?.Report(item), cancellationToken);
         var analysed = result.Items.Where(i => i.Analysis is not null).Select(i => i.Analysis!).ToList();
-        if (jsonPath is not null && analysed.Count > 0) AtomicFile.WriteAllText(jsonPath, MusicAnalysis.ToJson(analysed));
-        return result;
+        if (jsonPath is not null && analysed.Count > 0) Batch.WriteOutput(jsonPath, () => AtomicFile.WriteAllText(jsonPath, MusicAnalysis.ToJson(analysed)));
+        return result with { Replaced = analysed.Count > 0 ? replaced : [] };
     }
 }

@@ -21,6 +21,8 @@ public sealed record BatchResult<TItem>(IReadOnlyList<TItem> Items) where TItem 
     public int Succeeded => Items.Count(i => i.Error is null);
     /// <summary>Files that failed (each with its sentence).</summary>
     public int Failed => Items.Count(i => i.Error is not null);
+    /// <summary>Existing files the batch was allowed to replace (<c>--overwrite</c>), to be reported per file.</summary>
+    public IReadOnlyList<string> Replaced { get; init; } = [];
 }
 
 /// <summary>The output folder cannot hold the batch's files (it is a file, lies under a file, or cannot be created).
@@ -33,6 +35,10 @@ public sealed class OutputFolderException(string folder, string reason, Exceptio
     /// <summary>Why it cannot be used, and what to do.</summary>
     public string Reason { get; } = reason;
 }
+
+/// <summary>An output would land on one of the inputs, on a folder, or on a file this run did not create (without
+/// <c>--overwrite</c>). Raised before any work; the message names both paths and says what to do.</summary>
+public sealed class OutputConflictException(string message) : SpecLoraException(message);
 
 /// <summary>A batch was cancelled: which files were finished (written or failed) and which were not.</summary>
 public sealed class BatchInterruptedException(IReadOnlyList<IBatchItem> finished, IReadOnlyList<string> notFinished, CancellationToken token)
@@ -67,6 +73,54 @@ public static class Batch
                 list.Add(input);
         }
         return list;
+    }
+
+    /// <summary>
+    /// The overwrite rule of every job, checked before any work: no output may be one of the inputs (compared after
+    /// resolving links) or an existing folder, and no output may replace an existing file unless
+    /// <paramref name="overwrite"/> (the user asked). Returns the existing files that will be replaced (empty unless
+    /// <paramref name="overwrite"/>), so that the caller says so per file.
+    /// </summary>
+    /// <exception cref="OutputConflictException">Names both paths (or the existing files) and what to do.</exception>
+    public static IReadOnlyList<string> CheckOutputs(IReadOnlyList<string> inputs, IReadOnlyList<string> outputs, bool overwrite)
+    {
+        ArgumentNullException.ThrowIfNull(inputs); ArgumentNullException.ThrowIfNull(outputs);
+        var comparer = OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
+        var byCanonical = new Dictionary<string, string>(comparer);
+        foreach (var input in inputs) byCanonical.TryAdd(Canonical(input), input);
+        var existing = new List<string>();
+        foreach (var output in outputs)
+        {
+            if (byCanonical.TryGetValue(Canonical(output), out var input))
+                throw new OutputConflictException($"{TerminalText.Visible(output)} would be written over the input {TerminalText.Visible(input)}; choose another output folder (-o)");
+            if (Directory.Exists(output))
+                throw new OutputConflictException($"{TerminalText.Visible(output)} is a folder, where an output file would go; move it or choose another output folder (-o)");
+            if (File.Exists(output)) existing.Add(output);
+        }
+        if (existing.Count > 0 && !overwrite)
+        {
+            var names = existing.Take(5).Select(TerminalText.Visible).ToList();
+            string list = string.Join(", ", names) + (existing.Count > 5 ? $", … ({existing.Count} files)" : "");
+            throw new OutputConflictException($"{(existing.Count == 1 ? "an output file already exists" : $"{existing.Count} output files already exist")} and {(existing.Count == 1 ? "was" : "were")} not made by this run: {list}; give --overwrite to replace {(existing.Count == 1 ? "it" : "them")}, or choose another output folder (-o)");
+        }
+        return existing;
+    }
+
+    /// <summary>The full path with a symbolic link (the file, or the folder it is in) resolved, for comparing paths.</summary>
+    private static string Canonical(string path)
+    {
+        string full;
+        try { full = Path.GetFullPath(path); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException) { return path; }
+        try
+        {
+            var dir = Path.GetDirectoryName(full);
+            if (dir is not null && new DirectoryInfo(dir).ResolveLinkTarget(true) is { } realDir) full = Path.Combine(realDir.FullName, Path.GetFileName(full));
+            if (new FileInfo(full).ResolveLinkTarget(true) is { } realFile) full = realFile.FullName;
+        }
+        catch (IOException) { }
+        catch (UnauthorizedAccessException) { }
+        return full;
     }
 
     /// <summary>Output file names: <paramref name="numberedPrefix"/>0, 1, … in input order when given, else each
@@ -144,9 +198,15 @@ public static class Batch
             ArgumentException a => Clean(a),
             FileNotFoundException { FileName: { } name } f when !f.Message.Contains(name, StringComparison.Ordinal) => $"{name}: file not found",
             UnauthorizedAccessException u => $"{u.Message.TrimEnd('.')}; check the permissions",
-            _ => e.Message,
+            SpecLoraException or IOException => e.Message,
+            OutOfMemoryException or InsufficientExecutionStackException => "ran out of memory on this input; try a smaller one (a shorter --duration, a lower -k)",
+            _ => "could not be processed because of an error in speclora itself; please report it with the command line and this file",
         };
     }
+
+    /// <summary>The sentence, starting with the file's name when it does not already name it.</summary>
+    internal static string NamingTheFile(string input, string sentence) =>
+        sentence.Contains(Path.GetFileName(input), StringComparison.Ordinal) ? sentence : $"{input}: {sentence}";
 
     /// <summary>An <see cref="ArgumentException"/>'s first line without the " (Parameter 'x')" suffix.</summary>
     public static string Clean(ArgumentException e) => Messages.WithoutParameter(e);
@@ -171,10 +231,15 @@ public static class Batch
             {
                 var sw = System.Diagnostics.Stopwatch.StartNew();
                 TItem item;
-                try { item = process(i); }
+                try
+                {
+                    // a FIFO or a device would block or never end: refused before it is opened
+                    if (RegularFile.NonRegularKind(inputs[i]) is { } kind) throw new ArgumentException($"{inputs[i]} is {kind}; give a regular file");
+                    item = process(i);
+                }
                 catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested) { return; }
                 catch (OutputFolderException e) { Interlocked.CompareExchange(ref stop, e, null); state.Stop(); return; }
-                catch (Exception e) { item = failed(i, Describe(e), sw.Elapsed); }
+                catch (Exception e) { item = failed(i, NamingTheFile(inputs[i], Describe(e)), sw.Elapsed); }
                 results[i] = item;
                 finished?.Invoke(i, item);
             });

@@ -17,6 +17,9 @@ public sealed record ImageBatchOptions
     public ImageDecodeOptions Decode { get; init; } = new();
     /// <summary>Use the frame count and level stored in our PNGs (exact round trip). Default true.</summary>
     public bool UseMetadata { get; init; } = true;
+    /// <summary>Replace WAVs that already exist in the output folder (<c>--overwrite</c>). Default false: they are
+    /// refused before any work (<see cref="Batch.CheckOutputs"/>).</summary>
+    public bool Overwrite { get; init; }
 
     /// <summary>Validates both stages' options (an <see cref="ArgumentException"/> quoting the bad value).</summary>
     public ImageBatchOptions Validate()
@@ -42,6 +45,9 @@ public sealed record ImageBatchItem(string Input, string? Output, string? Error,
     /// <summary>The decoded picture (size, kind, colour method, off-colormap fraction, median ΔE, warnings, and the
     /// dB mel itself: ≈ 1.5 MB for a 640×480 picture, kept so that a notebook can show it beside the audio).</summary>
     public DecodedSpectrogramImage? Decoded { get; init; }
+    /// <summary>The time axis the picture was inverted on (from its metadata, the options, or assumed: then its length
+    /// is a guess, and <see cref="FrameAxis.Describe"/> says so).</summary>
+    public FrameAxis? Axis { get; init; }
     /// <summary>Seconds of audio written.</summary>
     public double AudioSeconds { get; init; }
     /// <summary>Image consistency (dB, <see cref="QualityMetrics.ImageConsistency(Spectrogram, AudioClip, MelOptions?)"/>):
@@ -89,13 +95,16 @@ public static class ImageBatch
         var sw = Stopwatch.StartNew();
         var decoded = SpectrogramImageDecoder.Decode(input, o.Decode);
         var stages = progress is null ? null : new InlineProgress<InversionProgress>(p => progress.Report(Fraction(p)));
-        var audio = ImageInversion.FromImage(decoded, o.Inversion, o.UseMetadata, stages, cancellationToken);
-        Batch.WriteOutput(outputPath, () => WavFile.Write(outputPath, audio));
+        var plan = ImageInversion.Plan(decoded, o.Inversion, o.UseMetadata);
+        var audio = ImageInversion.FromPlan(decoded, plan, stages, cancellationToken);
+        // everything is measured before anything is written: a failed picture leaves the output folder as it was
+        if (audio.Length == 0) throw new ArgumentException($"{input}: the time axis gives no audio (0 samples); give a longer --duration or more --frames");
         double consistency = QualityMetrics.ImageConsistency(decoded.Db, audio, o.Inversion.Mel);
+        Batch.WriteOutput(outputPath, () => WavFile.Write(outputPath, audio));
         progress?.Report(1);
         return new ImageBatchItem(input, outputPath, null, sw.Elapsed)
         {
-            Decoded = decoded, AudioSeconds = audio.DurationSeconds, ConsistencyDb = consistency,
+            Decoded = decoded, Axis = plan.Axis, AudioSeconds = audio.DurationSeconds, ConsistencyDb = consistency,
         };
     }
 
@@ -103,6 +112,8 @@ public static class ImageBatch
     /// beside a.jpg gives a.wav and a-2.wav), reporting progress within and across pictures.</summary>
     /// <exception cref="OutputFolderException"><paramref name="outputDirectory"/> is a file, under a file, or cannot be
     /// created (checked before any picture is inverted).</exception>
+    /// <exception cref="OutputConflictException">A WAV would be written over an input or an existing file (without
+    /// <see cref="ImageBatchOptions.Overwrite"/>): checked before any picture is decoded.</exception>
     /// <exception cref="BatchInterruptedException">Cancelled: says which WAVs were written and which were not.</exception>
     public static BatchResult<ImageBatchItem> Run(IEnumerable<string> inputs, string outputDirectory, ImageBatchOptions? options = null,
         IProgress<ImageBatchProgress>? progress = null, CancellationToken cancellationToken = default)
@@ -111,12 +122,13 @@ public static class ImageBatch
         var o = (options ?? new ImageBatchOptions()).Validate();
         var files = ExpandInputs(inputs);
         var names = Batch.OutputNames(files, ".wav");
+        var replaced = Batch.CheckOutputs(files, names.Select(n => Path.Combine(outputDirectory, n)).ToList(), o.Overwrite);
         return Batch.Run(files, 1, i =>
         {
             var within = progress is null ? null : new InlineProgress<double>(f => progress.Report(new ImageBatchProgress(i, files.Count, files[i], f, null)));
             return ProcessValidated(files[i], Path.Combine(outputDirectory, names[i]), o, within, cancellationToken);
         }, (i, error, elapsed) => new ImageBatchItem(files[i], null, error, elapsed),
-        (i, item) => progress?.Report(new ImageBatchProgress(i, files.Count, item.Input, 1, item)), cancellationToken);
+        (i, item) => progress?.Report(new ImageBatchProgress(i, files.Count, item.Input, 1, item)), cancellationToken) with { Replaced = replaced };
     }
 
     /// <summary>Fixed weights of the inversion stages within one picture, for a steadily moving bar: NNLS 10 %,

@@ -24,6 +24,9 @@ public sealed record MelBatchOptions
     public double? DurationSeconds { get; init; }
     /// <summary>Name outputs mel0, mel1, … in input order, like the original script; otherwise after the inputs.</summary>
     public bool Numbered { get; init; }
+    /// <summary>Replace pictures (and .npy files) that already exist in the output folder (<c>--overwrite</c>). Default
+    /// false: they are refused before any work (<see cref="Batch.CheckOutputs"/>).</summary>
+    public bool Overwrite { get; init; }
     /// <summary>How many files are processed at once. Default: the processor count.</summary>
     public int MaxParallelism { get; init; } = Environment.ProcessorCount;
 
@@ -122,6 +125,8 @@ public static class MelBatch
     /// files at a time, reporting each finished file to <paramref name="progress"/>.</summary>
     /// <exception cref="OutputFolderException"><paramref name="outputDirectory"/> is a file, under a file, or cannot be
     /// created (checked before any work; creation happens with the first picture).</exception>
+    /// <exception cref="OutputConflictException">A picture would be written over an input or an existing file (without
+    /// <see cref="MelBatchOptions.Overwrite"/>): checked before any audio is read.</exception>
     /// <exception cref="BatchInterruptedException">Cancelled: says which files were written and which were not.</exception>
     public static BatchResult<MelBatchItem> Run(IEnumerable<string> inputs, string outputDirectory, MelBatchOptions? options = null,
         IProgress<MelBatchItem>? progress = null, CancellationToken cancellationToken = default)
@@ -130,6 +135,8 @@ public static class MelBatch
         var o = (options ?? new MelBatchOptions()).Validate();
         var files = ExpandInputs(inputs);
         var names = OutputNames(files, o);
+        var outputs = names.Select(n => Path.Combine(outputDirectory, n)).ToList();
+        var replaced = Batch.CheckOutputs(files, o.SaveNpy ? [.. outputs, .. outputs.Select(p => Path.ChangeExtension(p, ".npy"))] : outputs, o.Overwrite);
         return Batch.Run(files, o.MaxParallelism, i =>
         {
             var sw = Stopwatch.StartNew();
@@ -137,6 +144,6 @@ public static class MelBatch
             var db = ProcessValidated(files[i], output, o);
             return new MelBatchItem(files[i], output, o.SaveNpy ? Path.ChangeExtension(output, ".npy") : null, db.DurationSeconds, db.Frames, null, sw.Elapsed,
                 MelImage.HasNoSignal(db) ? MelImage.SilentAudioWarning : null);
-        }, (i, error, elapsed) => new MelBatchItem(files[i], null, null, 0, 0, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);
+        }, (i, error, elapsed) => new MelBatchItem(files[i], null, null, 0, 0, error, elapsed), (_, item) => progress?.Report(item), cancellationToken) with { Replaced = replaced };
     }
 }

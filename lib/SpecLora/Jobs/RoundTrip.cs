@@ -20,6 +20,9 @@ public sealed record RoundTripOptions
     /// <summary>Our inversion. The metrics are taken at the reconstruction's true level (its
     /// <see cref="InversionOptions.PeakDbfs"/> applies only to the WAVs written).</summary>
     public InversionOptions Inversion { get; init; } = new();
+    /// <summary>Replace files that already exist in the output folder (<c>--overwrite</c>). Default false: they are
+    /// refused before any work (<see cref="Batch.CheckOutputs"/>).</summary>
+    public bool Overwrite { get; init; }
 
     /// <summary>Validates (an <see cref="ArgumentException"/> quoting the bad value).</summary>
     public RoundTripOptions Validate()
@@ -81,7 +84,7 @@ public static class RoundTrip
         };
         var runs = new List<(string Name, string Suffix, InversionOptions Options)> { ($"ours (NNLS + PGHI + FGLA{ImageInversion.Plan(decoded, ours).Iterations})", "", ours) };
         if (o.Baseline)
-            runs.Add(("librosa-style (pinv + griffinlim 32)", "-baseline", InversionOptions.LibrosaBaseline with
+            runs.Add(("librosa-style (pinv + griffinlim 32)", BaselineSuffix, InversionOptions.LibrosaBaseline with
             {
                 DurationSeconds = ours.DurationSeconds, ReferencePower = ours.ReferencePower, PeakDbfs = null, Mel = ours.Mel,
             }));
@@ -92,7 +95,7 @@ public static class RoundTrip
             string? wav = null;
             if (writeWavs)
             {
-                wav = Path.Combine(Path.GetDirectoryName(Path.GetFullPath(picturePath))!, Path.GetFileNameWithoutExtension(picturePath) + suffix + ".wav");
+                wav = WavPath(picturePath, suffix);
                 var samples = (float[])audio.Samples.Clone();
                 MelInverter.Finish(samples, o.Inversion.PeakDbfs);
                 Batch.WriteOutput(wav, () => WavFile.Write(wav!, audio with { Samples = samples }));
@@ -103,10 +106,18 @@ public static class RoundTrip
         return new RoundTripItem(input, picturePath, null, sw.Elapsed) { Runs = results };
     }
 
+    private const string BaselineSuffix = "-baseline";
+
+    /// <summary>The WAV written beside a round trip's picture: stem.wav, or stem-baseline.wav.</summary>
+    private static string WavPath(string picturePath, string suffix) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(picturePath))!, Path.GetFileNameWithoutExtension(picturePath) + suffix + ".wav");
+
     /// <summary>Round-trips every input (files or folders of audio), one after the other. With
     /// <paramref name="outputDirectory"/> the pictures and WAVs are kept there; without, the pictures go to a
     /// temporary folder that is deleted at the end and no WAV is written.</summary>
     /// <exception cref="OutputFolderException"><paramref name="outputDirectory"/> cannot hold the files.</exception>
+    /// <exception cref="OutputConflictException">A picture or WAV would be written over an input or an existing file
+    /// (without <see cref="RoundTripOptions.Overwrite"/>): checked before any audio is read.</exception>
     /// <exception cref="BatchInterruptedException">Cancelled: says which files were finished and which were not.</exception>
     public static BatchResult<RoundTripItem> Run(IEnumerable<string> inputs, string? outputDirectory, RoundTripOptions? options = null,
         IProgress<RoundTripItem>? progress = null, CancellationToken cancellationToken = default)
@@ -115,11 +126,24 @@ public static class RoundTrip
         var o = (options ?? new RoundTripOptions()).Validate();
         var files = MelBatch.ExpandInputs(inputs);
         var names = MelBatch.OutputNames(files, new MelBatchOptions { Format = o.Format });
+        IReadOnlyList<string> replaced = [];
+        if (outputDirectory is not null)
+        {
+            var outputs = new List<string>();
+            foreach (var name in names)
+            {
+                var picture = Path.Combine(outputDirectory, name);
+                outputs.Add(picture);
+                outputs.Add(WavPath(picture, ""));
+                if (o.Baseline) outputs.Add(WavPath(picture, BaselineSuffix));
+            }
+            replaced = Batch.CheckOutputs(files, outputs, o.Overwrite);
+        }
         var dir = outputDirectory ?? Directory.CreateTempSubdirectory("speclora-roundtrip-").FullName;
         try
         {
             return Batch.Run(files, 1, i => ProcessValidated(files[i], Path.Combine(dir, names[i]), o, outputDirectory is not null, cancellationToken),
-                (i, error, elapsed) => new RoundTripItem(files[i], null, error, elapsed), (_, item) => progress?.Report(item), cancellationToken);
+                (i, error, elapsed) => new RoundTripItem(files[i], null, error, elapsed), (_, item) => progress?.Report(item), cancellationToken) with { Replaced = replaced };
         }
         finally
         {

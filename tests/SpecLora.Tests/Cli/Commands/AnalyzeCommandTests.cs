@@ -64,4 +64,22 @@ public class AnalyzeCommandTests
         }
         finally { dir.Delete(true); }
     }
+
+    [Fact]
+    public async Task Json_over_an_input_or_a_folder_is_refused_before_any_work()
+    {
+        using var dir = new SpecLora.Tests.Replicate.Fakes.TempDir();
+        var song = dir.Sub("song.wav");
+        File.Copy(Path.Combine(Golden.RepoRoot, "data", "audio", "fur-elise-theme.wav"), song);
+        var original = File.ReadAllBytes(song);
+        var (code, output) = await Run("analyze", song, "--json", song);
+        Assert.Equal(2, code);
+        Assert.Contains("would be written over the input", output);
+        Assert.Equal(original, File.ReadAllBytes(song));
+        Directory.CreateDirectory(dir.Sub("folder"));
+        var (code2, output2) = await Run("analyze", song, "--json", dir.Sub("folder"));
+        Assert.Equal(2, code2);
+        Assert.Contains("is a folder", output2);
+        Assert.DoesNotContain("analysed", output2);   // refused before the analysis ran
+    }
 }

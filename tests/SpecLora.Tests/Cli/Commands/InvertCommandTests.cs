@@ -322,4 +322,73 @@ public class InvertCommandTests(ITestOutputHelper log)
         }
         Assert.NotEqual(wavs["fgla"], wavs["gl"]);
     }
+
+    [Fact]
+    public async Task Unknown_option_is_a_usage_error_and_writes_nothing()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.Sub("mel0.jpg"), MelImage.EncodeJpeg(SmallMel()));
+        var (code, output) = await Run("invert", dir.Sub("mel0.jpg"), "-o", dir.Sub("x2"), "--frobnicate");
+        Assert.Equal(2, code);
+        Assert.Contains("unknown option --frobnicate", output);
+        Assert.False(Directory.Exists(dir.Sub("x2")));
+    }
+
+    [Fact]
+    public async Task The_recording_beside_its_picture_is_never_replaced_and_a_failed_row_leaves_the_old_wav()
+    {
+        using var dir = new TempDir();
+        var song = dir.Sub("song.wav");
+        WavFile.Write(song, new AudioClip(Enumerable.Range(0, 22050).Select(i => 0.3f * MathF.Sin(i * 0.05f)).ToArray(), 22050));
+        var original = File.ReadAllBytes(song);
+        Assert.Equal(0, (await Run("mels", song, "-o", dir.Path, "--format", "png")).ExitCode);
+        // the picture's WAV would land on the recording: refused before any work, both named
+        var (code, output) = await Run("invert", dir.Path, "-o", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("song.wav", output);
+        Assert.Equal(original, File.ReadAllBytes(song));
+
+        // a good WAV, then a failing row with --overwrite: the good WAV stays as it was
+        var outDir = dir.Sub("X");
+        Assert.Equal(0, (await Run("invert", dir.Sub("song.png"), "-o", outDir)).ExitCode);
+        var good = File.ReadAllBytes(Path.Combine(outDir, "song.wav"));
+        var (refused, _) = await Run("invert", dir.Sub("song.png"), "-o", outDir, "--duration", "0.00002");
+        Assert.Equal(2, refused);                                            // exists, no --overwrite: nothing done
+        var (failed, failedOutput) = await Run("invert", dir.Sub("song.png"), "-o", outDir, "--duration", "0.00002", "--overwrite");
+        Assert.Equal(1, failed);
+        Assert.Contains("song.png", failedOutput);
+        Assert.Equal(good, File.ReadAllBytes(Path.Combine(outDir, "song.wav")));
+    }
+
+    [Fact]
+    public async Task A_fifo_in_the_folder_is_refused_by_name_and_the_others_invert()
+    {
+        if (OperatingSystem.IsWindows()) return;
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.Sub("good.jpg"), MelImage.EncodeJpeg(SmallMel()));
+        var mk = System.Diagnostics.Process.Start("mkfifo", dir.Sub("pipe.png"));
+        mk.WaitForExit();
+        Assert.Equal(0, mk.ExitCode);
+        var run = Run("invert", dir.Path, "-o", dir.Sub("out"), "--iterations", "2");
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(120))) == run, "invert hung on a FIFO");
+        var (code, output) = await run;
+        Assert.Equal(1, code);
+        Assert.Contains("FIFO", output);
+        Assert.True(File.Exists(Path.Combine(dir.Sub("out"), "good.wav")));
+    }
+
+    [Fact]
+    public async Task An_assumed_time_axis_is_said_with_what_it_does_to_the_length()
+    {
+        using var dir = new TempDir();
+        File.WriteAllBytes(dir.Sub("pic.jpg"), MelImage.EncodeJpeg(SmallMel()));
+        var (code, output) = await Run("invert", dir.Sub("pic.jpg"), "-o", dir.Sub("out"), "--iterations", "2");
+        Assert.Equal(0, code);
+        Assert.Contains("4/column, assumed", output);
+        Assert.Contains("length is a guess", output);
+        Assert.DoesNotContain("median ΔE", output);    // no empty, unnamed column without --metrics
+        var (code2, output2) = await Run("invert", dir.Sub("pic.jpg"), "-o", dir.Sub("out2"), "--iterations", "2", "--duration", "3");
+        Assert.Equal(0, code2);
+        Assert.DoesNotContain("assumed", output2);
+    }
 }

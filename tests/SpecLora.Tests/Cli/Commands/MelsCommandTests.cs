@@ -242,4 +242,53 @@ public class MelsCommandTests(ITestOutputHelper log)
         AssertSentence(output);
         Assert.False(Directory.Exists(outDir), "the output folder is created only when there is something to write");
     }
+
+    [Fact]
+    public async Task Unknown_option_is_a_usage_error_before_any_work()
+    {
+        using var dir = new TempDir();
+        WriteSine(dir.Sub("a.wav"));
+        var (code, output) = await Run("mels", dir.Sub("a.wav"), "-o", dir.Sub("out"), "--bogus");
+        Assert.Equal(2, code);
+        Assert.Contains("unknown option --bogus", output);
+        Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.False(Directory.Exists(dir.Sub("out")), "nothing may be written");
+        // after --, a name that starts with '-' is a file
+        var (code2, output2) = await Run("mels", "-o", dir.Sub("out2"), "--", "-missing.wav");
+        Assert.Equal(1, code2);
+        Assert.Contains("-missing.wav", output2);
+        Assert.DoesNotContain("unknown option", output2);
+    }
+
+    [Fact]
+    public async Task An_existing_picture_is_never_replaced_without_overwrite_and_is_named_when_it_is()
+    {
+        using var dir = new TempDir();
+        WriteSine(dir.Sub("song.wav"));
+        Assert.Equal(0, (await Run("mels", dir.Sub("song.wav"), "-o", dir.Sub("out"))).ExitCode);
+        var first = File.ReadAllBytes(dir.Sub("out/song.jpg"));
+        File.WriteAllBytes(dir.Sub("out/song.jpg"), [1, 2, 3]);   // the user's own file now
+        var (code, output) = await Run("mels", dir.Sub("song.wav"), "-o", dir.Sub("out"));
+        Assert.Equal(2, code);
+        Assert.Contains("song.jpg", output);
+        Assert.Contains("--overwrite", output);
+        Assert.Equal([1, 2, 3], File.ReadAllBytes(dir.Sub("out/song.jpg")));
+        var (code2, output2) = await Run("mels", dir.Sub("song.wav"), "-o", dir.Sub("out"), "--overwrite");
+        Assert.Equal(0, code2);
+        Assert.Contains("replaced", output2);
+        Assert.Equal(first, File.ReadAllBytes(dir.Sub("out/song.jpg")));
+    }
+
+    [Fact]
+    public async Task A_file_name_with_escape_codes_is_printed_with_them_visible()
+    {
+        using var dir = new TempDir();
+        var name = "x\u001b]0;PWNED\u0007\u001b[31mred.wav";
+        WriteSine(dir.Sub(name));
+        var (code, output) = await Run("mels", dir.Path, "-o", dir.Sub("out"));
+        Assert.Equal(0, code);
+        Assert.DoesNotContain('\u001b', output);
+        Assert.DoesNotContain('\u0007', output);
+        Assert.Contains("\\e]0;PWNED", output);
+    }
 }

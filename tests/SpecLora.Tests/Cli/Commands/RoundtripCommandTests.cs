@@ -52,11 +52,16 @@ public class RoundtripCommandTests(ITestOutputHelper log)
     [Fact]
     public async Task Without_output_folder_nothing_is_left_behind_and_a_missing_file_is_a_clear_error()
     {
-        var before = Directory.GetDirectories(Path.GetTempPath(), "speclora-roundtrip-*").Length;
+        // other tests (and other processes) may make their own temporary folders meanwhile: ours must not be among
+        // the folders left afterwards (a folder of another run goes away when that run ends)
+        var before = Directory.GetDirectories(Path.GetTempPath(), "speclora-roundtrip-*").ToHashSet();
         var (code, output) = await CliHarness.RunAsync(new Dictionary<string, string?>(), "roundtrip", FurElise, "--duration", "1");
         Assert.True(code == 0, output);
         Assert.Contains("ours", output);
-        Assert.Equal(before, Directory.GetDirectories(Path.GetTempPath(), "speclora-roundtrip-*").Length);
+        string[] left = [];
+        for (int i = 0; i < 100 && (left = Directory.GetDirectories(Path.GetTempPath(), "speclora-roundtrip-*").Where(d => !before.Contains(d)).ToArray()).Length > 0; i++)
+            await Task.Delay(100);
+        Assert.Empty(left);
 
         using var dir = new TempDir();
         (code, output) = await CliHarness.RunAsync(new Dictionary<string, string?>(), "roundtrip", dir.Sub("missing.wav"), "-o", dir.Path);
@@ -77,5 +82,20 @@ public class RoundtripCommandTests(ITestOutputHelper log)
         Assert.Equal(2, code);
         Assert.Contains("-o " + dir.Sub("f") + " is an existing file", output);
         MelsCommandTests.AssertSentence(output);
+    }
+
+    [Fact]
+    public async Task Roundtrip_into_the_recordings_folder_is_refused_and_the_recording_is_untouched()
+    {
+        using var dir = new TempDir();
+        var clip = dir.Sub("clip.wav");
+        File.Copy(FurElise, clip);
+        var original = File.ReadAllBytes(clip);
+        var (code, output) = await CliHarness.RunAsync(new Dictionary<string, string?>(), "roundtrip", clip, "-o", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains("clip.wav", output);
+        Assert.Contains("input", output);
+        Assert.Equal(original, File.ReadAllBytes(clip));
+        Assert.False(File.Exists(dir.Sub("clip.png")));
     }
 }

@@ -1,0 +1,15 @@
+using SpecLora.IO;
+
+namespace SpecLora.Tests.IO;
+
+public class WordsTests
+{
+    [Theory]
+    [InlineData(0, "0 pictures")]
+    [InlineData(1, "1 picture")]
+    [InlineData(2, "2 pictures")]
+    public void Counts_take_the_plural_except_for_one(int n, string expected) => Assert.Equal(expected, Words.Count(n, "picture"));
+
+    [Fact]
+    public void An_irregular_plural_is_given() => Assert.Equal("3 analyses", Words.Count(3, "analysis", "analyses"));
+}
