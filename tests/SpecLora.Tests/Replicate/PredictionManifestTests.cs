@@ -73,6 +73,6 @@ public class PredictionManifestTests(FakeReplicateFixture fixture) : IClassFixtu
         public string ModelName => "o/n";
         public Task PrepareAsync(JsonObject input, CancellationToken cancellationToken = default) => Task.CompletedTask;
         public Task<Prediction> PredictAsync(JsonObject input, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
-        public Task DownloadAsync(string url, Stream destination, string? predictionId, CancellationToken cancellationToken = default) => Task.CompletedTask;
+        public Task DownloadAsync(string url, Stream destination, string? predictionId, OutputKind kind, CancellationToken cancellationToken = default) => Task.CompletedTask;
     }
 }

@@ -29,10 +29,20 @@ public static class FakeClients
     {
         var options = server.FastOptions();
         if (tweak != null) options = tweak(options);
-        handler ??= new SocketsHttpHandler();
+        handler ??= new SocketsHttpHandler { AllowAutoRedirect = false };   // as ReplicateClient.Create: downloads follow redirects themselves
         if (server.TestClock is { } clock) handler = clock.Wrap(handler);
         var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         return new ReplicateClient(http, options, server.Clock);
+    }
+
+    /// <summary>A client on the system clock without the <see cref="TestClock"/>'s handler, which reads every body whole
+    /// before the client sees it: for bodies that never end, lie about their length or announce gigabytes, whose limits
+    /// are enforced while the body streams. Nothing in these tests waits on the clock.</summary>
+    public static ReplicateClient PlainClient(this FakeReplicateServer server, Func<ReplicateClientOptions, ReplicateClientOptions>? tweak = null)
+    {
+        var options = server.FastOptions() with { MaxRetries = 0 };
+        if (tweak != null) options = tweak(options);
+        return new ReplicateClient(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan }, options, TimeProvider.System);
     }
 }
 
