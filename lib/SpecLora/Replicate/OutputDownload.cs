@@ -131,7 +131,7 @@ internal static class OutputDownload
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
         var token = linked.Token;
         var current = uri;
-        long received = 0;
+        var received = new long[1];   // bytes of the body so far, for the time-limit message
         try
         {
             for (int attempt = 0, redirects = 0; ;)
@@ -147,8 +147,10 @@ internal static class OutputDownload
                         using var headerToken = CancellationTokenSource.CreateLinkedTokenSource(token, headers.Token);
                         resp = await t.Http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, headerToken.Token).ConfigureAwait(false);
                     }
-                    catch (NotSupportedException)
+                    catch (Exception e) when (e is NotSupportedException or UriFormatException)
                     {
+                        // an HttpClient that follows redirects itself (not ours: ReplicateClient.Create turns that off)
+                        // fails this way on a redirect to file:, ftp:, … ("The hostname could not be parsed")
                         throw new ReplicateDownloadException($"The server redirected the output {of} ({t.Show(SafeUrl(uri))}) to an address that is not http(s); it was not followed and nothing was saved. Report it to whoever runs the server.", predictionId);
                     }
                     catch (Exception e) when (!token.IsCancellationRequested && e is HttpRequestException or IOException or OperationCanceledException)
@@ -188,14 +190,14 @@ internal static class OutputDownload
                     if (kind == OutputKind.Picture)
                     {
                         using var buffer = new MemoryStream();
-                        received = await CopyBoundedAsync(body, buffer, cap, limits.StallTimeout, t.Time, what, announced, null, predictionId, token).ConfigureAwait(false);
+                        await CopyBoundedAsync(body, buffer, cap, limits.StallTimeout, t.Time, what, announced, null, predictionId, token, received).ConfigureAwait(false);
                         await WriteCheckedAsync(buffer.ToArray(), destination, kind, what, current.AbsolutePath, predictionId, token).ConfigureAwait(false);
                     }
                     else
                     {
                         var path = current.AbsolutePath;
-                        received = await CopyBoundedAsync(body, destination, cap, limits.StallTimeout, t.Time, what, announced,
-                            head => FileProblem(head, path), predictionId, token).ConfigureAwait(false);
+                        await CopyBoundedAsync(body, destination, cap, limits.StallTimeout, t.Time, what, announced,
+                            head => FileProblem(head, path), predictionId, token, received).ConfigureAwait(false);
                     }
                     return;
                 }
@@ -203,7 +205,7 @@ internal static class OutputDownload
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            throw new ReplicateDownloadException($"The output {of} at {t.Show(SafeUrl(current))} did not arrive within {timeout} ({Size(received)} received); it was given up and nothing was saved. Check the connection and run again.", predictionId);
+            throw new ReplicateDownloadException($"The output {of} at {t.Show(SafeUrl(current))} did not arrive within {timeout}{(received[0] > 0 ? $" ({Size(received[0])} received)" : "")}; it was given up and nothing was saved. Check the connection and run again.", predictionId);
         }
     }
 
@@ -226,7 +228,7 @@ internal static class OutputDownload
     /// <summary>Copies at most <paramref name="cap"/> bytes; more, a stall or a cut body is an error. <paramref name="headCheck"/>
     /// sees the first 512 bytes (or all, when shorter) before any of them is written.</summary>
     internal static async Task<long> CopyBoundedAsync(Stream source, Stream destination, long cap, TimeSpan stall, TimeProvider time, string what,
-        long? announced, Func<ReadOnlySpan<byte>, string?>? headCheck, string? predictionId, CancellationToken cancellationToken)
+        long? announced, Func<ReadOnlySpan<byte>, string?>? headCheck, string? predictionId, CancellationToken cancellationToken, long[]? progress = null)
     {
         const int HeadBytes = 512;
         var buffer = new byte[81920];
@@ -247,6 +249,7 @@ internal static class OutputDownload
                 }
                 if (n == 0) break;
                 total += n;
+                if (progress is not null) progress[0] = total;
                 if (total > cap)
                     throw new ReplicateDownloadException($"{what} went on past {Size(cap)}, the most it may be; the download was stopped and nothing was saved.", predictionId);
                 if (head is not null)
@@ -273,7 +276,7 @@ internal static class OutputDownload
             await destination.WriteAsync(head.GetBuffer().AsMemory(0, (int)head.Length), cancellationToken).ConfigureAwait(false);
         }
         if (announced is { } expected && expected != total)
-            throw new ReplicateDownloadException($"{what} announced {Size(expected)} but sent {Size(total)}; nothing was saved. Run again.", predictionId);
+            throw new ReplicateDownloadException($"{what} was cut off after {Size(total)} of the {Size(expected)} announced; nothing was saved. Run again.", predictionId);
         return total;
     }
 

@@ -523,9 +523,13 @@ public sealed partial class ReplicateClient : IDisposable
             {
                 resp = await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException or NotSupportedException)
+            catch (Exception e) when (e is NotSupportedException or UriFormatException)
             {
-                if (attempt >= Options.MaxRetries || e is NotSupportedException)
+                throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} was redirected to an address that is not http(s); it was not followed. Check REPLICATE_BASE_URL (it should be the API root, such as https://api.replicate.com/v1).", null, null, null, e);
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
+            {
+                if (attempt >= Options.MaxRetries)
                     throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} failed after {attempt + 1} attempt{(attempt == 0 ? "" : "s")}: {(e is OperationCanceledException ? $"no response within {Options.RequestTimeout}" : Show(FirstLine(e.Message), 300))}. Check the connection and try again.", null, null, null, e);
                 await Task.Delay(Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
                 continue;
@@ -584,7 +588,11 @@ public sealed partial class ReplicateClient : IDisposable
             {
                 resp = await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException or NotSupportedException)
+            catch (Exception e) when (e is NotSupportedException or UriFormatException)
+            {
+                throw new UnclearCreateException(new ReplicateServerException($"Replicate POST {SafeUrl(uri)} was redirected to an address that is not http(s); it was not followed, nor retried. Check REPLICATE_BASE_URL (it should be the API root, such as https://api.replicate.com/v1).", null, null, null, e));
+            }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
             {
                 var notSent = !TrackingContent.AnyStarted(content) && e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError };
                 if (notSent && attempt < Options.MaxRetries)

@@ -6,7 +6,7 @@ namespace SpecLora.Tests.Replicate.Fakes;
 /// <summary>
 /// Clients wired to the fakes. After <see cref="FakeReplicateServer.Reset"/> they run on the server's
 /// <see cref="TestClock"/> with the spec's real intervals (poll 0.5 s → 5 s, backoff from 0.5 s): the clock jumps over
-/// every wait, so nothing sleeps and no timeout races the machine's load. Request and overall timeouts sit beyond the
+/// every wait, so nothing sleeps and no timeout races the machine's load. Request, overall and download timeouts sit beyond the
 /// clock's horizon unless a test sets them, so only a test about a timeout ever reaches one.
 /// </summary>
 public static class FakeClients
@@ -23,6 +23,7 @@ public static class FakeClients
         PreferWaitSeconds = null,
         Timeout = TimeSpan.FromHours(2),
         TrainingTimeout = TimeSpan.FromHours(4),
+        Downloads = new DownloadLimits { PictureTimeout = TimeSpan.FromHours(1), FileTimeout = TimeSpan.FromHours(2), StallTimeout = TimeSpan.FromHours(1) },
     };
 
     public static ReplicateClient NewClient(this FakeReplicateServer server, Func<ReplicateClientOptions, ReplicateClientOptions>? tweak = null, HttpMessageHandler? handler = null)

@@ -145,8 +145,60 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>A server that announces 1,000,000 bytes, sends <see cref="PngBytes"/> and closes the connection cleanly
+    /// (Kestrel cannot be made to lie about its Content-Length); started on first use, on 127.0.0.1.</summary>
+    public Uri LyingUrl
+    {
+        get
+        {
+            lock (_lieGate)
+            {
+                if (_liar is null)
+                {
+                    _liar = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+                    _liar.Start();
+                    _ = Task.Run(LieAsync);
+                }
+                return new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)_liar.LocalEndpoint).Port}/lie/out.png");
+            }
+        }
+    }
+
+    private readonly object _lieGate = new();
+    private System.Net.Sockets.TcpListener? _liar;
+
+    private async Task LieAsync()
+    {
+        while (true)
+        {
+            System.Net.Sockets.Socket socket;
+            try { socket = await _liar!.AcceptSocketAsync(); }
+            catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException) { return; }
+            using (socket)
+            {
+                try
+                {
+                    var buffer = new byte[8192];
+                    var request = new StringBuilder();
+                    while (!request.ToString().Contains("\r\n\r\n"))
+                    {
+                        var n = await socket.ReceiveAsync(buffer);
+                        if (n == 0) break;
+                        request.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                    }
+                    await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n"));
+                    await socket.SendAsync(PngBytes);
+                    socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);   // a clean end, 70 bytes into 1,000,000
+                    while (await socket.ReceiveAsync(buffer) > 0) { }
+                }
+                catch (System.Net.Sockets.SocketException) { }
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _liar?.Stop();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -405,6 +457,8 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                     case "reset": ctx.Abort(); return Results.Empty;
                     case "hang": await HangAsync(ctx); return Problem(504, "hung");
                     case "502after": after502 = true; break;
+                    case "422field":   // a hostile 422: the token and escape codes in field, type and description
+                        return Problem(422, "bad \u001b[31minput", "Input validation failed", new JsonObject { ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "\u001b]0;PWNED\u0007x", ["field"] = Token, ["description"] = "bad " + Token }) });
                     case "422echo": return Problem(422, "- input.token: got " + Token, "Input validation failed", new JsonObject { ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "enum", ["field"] = "input.x", ["description"] = "Bearer " + Token }) });
                     default: return Problem(int.Parse(fault), "Internal server error");
                 }
@@ -519,8 +573,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     }
 
     /// <summary>Output bodies of a hostile server: <c>endless</c> (64 KiB chunks until the client hangs up), <c>slow</c>
-    /// (one byte per second of <see cref="Clock"/>), <c>html</c> (a page served as image/png), <c>lie</c> (announces
-    /// 1,000,000 bytes, sends 100, hangs up), <c>huge</c> (announces 10 GiB), <c>loop</c> (redirects to itself),
+    /// (one byte per second of <see cref="Clock"/>), <c>html</c> (a page served as image/png), <c>huge</c> (announces 10 GiB), <c>loop</c> (redirects to itself),
     /// <c>file</c> (redirects to file:///etc/passwd), <c>otherhost</c> (redirects to localhost's delivery, which records
     /// whether the token came along), <c>png</c> (<see cref="OutputPng"/>, whatever the rest of the path), <c>cut</c>
     /// (the first half of <see cref="OutputPng"/>), <c>tar</c> (<see cref="TarBytes"/>), <c>htmltar</c> (an HTML page for a .tar).</summary>
@@ -553,13 +606,6 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                 case "htmltar":
                     r.ContentType = "application/x-tar";
                     await r.WriteAsync("<html><body>" + new string('x', 2000) + "</body></html>", ctx.RequestAborted);
-                    break;
-                case "lie":
-                    r.ContentType = "image/png";
-                    r.ContentLength = 1_000_000;
-                    await r.Body.WriteAsync(OutputPng.AsMemory(0, Math.Min(100, OutputPng.Length)), ctx.RequestAborted);
-                    await r.Body.FlushAsync(ctx.RequestAborted);
-                    ctx.Abort();
                     break;
                 case "huge":
                     r.ContentType = "image/png";
