@@ -280,7 +280,11 @@ public sealed class CogClient : IPredictionBackend, IDisposable
                 StartedAt = p.StartedAt ?? started,
                 CompletedAt = p.CompletedAt ?? _time.GetUtcNow(),
             };
-            progress?.Report(LogProgress.Of(p));
+            if (progress is not null)
+            {
+                var of = LogProgress.Of(p);   // the server's status and log line, shown with their control characters visible
+                progress.Report(of with { Status = Show(of.Status, 100), LastLogLine = of.LastLogLine is null ? null : Show(of.LastLogLine, Prediction.MaxLogLineChars) });
+            }
             return ReplicateClient.EnsureSucceeded(p, "local Cog prediction");
         }
     }

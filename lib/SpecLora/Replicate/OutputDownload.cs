@@ -112,7 +112,8 @@ internal static class OutputDownload
         ArgumentException.ThrowIfNullOrEmpty(url);
         ArgumentNullException.ThrowIfNull(destination);
         var (cap, timeout) = limits.For(kind);
-        var of = $"of prediction {t.Show(predictionId ?? "?")}";
+        predictionId = predictionId is null ? null : t.Show(predictionId);   // from the server: redacted before it is shown or carried
+        var of = $"of prediction {predictionId ?? "?"}";
         if (url.StartsWith("data:", StringComparison.OrdinalIgnoreCase))
         {
             byte[] data;
