@@ -32,13 +32,13 @@ public static class PredictionStatus
 public sealed record Prediction
 {
     /// <summary>Characters of <see cref="Logs"/> kept (the last 64 Ki).</summary>
-    public const int MaxLogChars = 64 << 10;
+    internal const int MaxLogChars = 64 << 10;
 
     /// <summary>Characters of <see cref="Error"/> kept (the first 16 Ki).</summary>
-    public const int MaxErrorChars = 16 << 10;
+    internal const int MaxErrorChars = 16 << 10;
 
     /// <summary>Characters of one log line shown in a log tail (500).</summary>
-    public const int MaxLogLineChars = 500;
+    internal const int MaxLogLineChars = 500;
 
     /// <summary>Prediction id.</summary>
     public required string Id { get; init; }

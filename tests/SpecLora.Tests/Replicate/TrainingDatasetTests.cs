@@ -198,7 +198,7 @@ public class TrainingDatasetTests
     /// text file as zz.jpg). Each picture is now read once and those same bytes are checked and zipped, so whatever the
     /// timing, zz.jpg in the zip is a whole picture (or the run is refused naming it).</summary>
     [Fact]
-    public void A_file_swapped_while_the_zip_is_made_is_never_zipped_as_its_new_content()
+    public async Task A_file_swapped_while_the_zip_is_made_is_never_zipped_as_its_new_content()
     {
         using var dir = new TempDir();
         WriteImages(dir.Sub("mels"), 3, 256, 256);
@@ -237,7 +237,7 @@ public class TrainingDatasetTests
         finally
         {
             stop.Cancel();
-            swapper.Wait();
+            await swapper;
         }
         Assert.Equal(25, zipped + refused);
     }

@@ -220,7 +220,7 @@ public class GenerateCommandTests
         Assert.Equal(2, code);
         Assert.Contains(what, output);
         Assert.Contains("nothing was sent", output);
-        Assert.Equal(1, output.Trim().Split('\n').Length);
+        Assert.Single(output.Trim().Split('\n'));   // one sentence
         Assert.Equal(0, fake.CreateRequests + fake.GetRequests);
     }
 
