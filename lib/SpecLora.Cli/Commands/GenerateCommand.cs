@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SpecLora.IO;
 using SpecLora.Replicate;
 
 namespace SpecLora.Cli.Commands;
@@ -43,7 +44,8 @@ internal static class GenerateCommand
                 var table = new Table().AddColumn("setting").AddColumn("prediction").AddColumn("image").AddColumn("original");
                 foreach (var (s, res) in results)
                     foreach (var f in res.Files)
-                        table.AddRow(s.Number.ToString(), Markup.Escape(res.Prediction.Id), Markup.Escape(f.Path), s.OriginalImageFileName);
+                        // the prediction is already redacted (SaveAsync); the id and path are shown with control characters visible
+                        table.AddRow(s.Number.ToString(), Markup.Escape(TerminalText.Visible(res.Prediction.Id)), Markup.Escape(TerminalText.Visible(f.Path)), s.OriginalImageFileName);
                 AnsiConsole.Write(table);
                 return 0;
             }
@@ -60,7 +62,7 @@ internal static class GenerateCommand
     internal static string OutputFolder(string? value)
     {
         if (string.IsNullOrWhiteSpace(value)) throw new ArgumentException("-o/--output is empty: give a folder for the images and manifests");
-        if (File.Exists(value)) throw new ArgumentException($"-o {value} is an existing file: give a folder (it is created if missing)");
+        if (File.Exists(value)) throw new ArgumentException($"-o {TerminalText.Visible(value)} is an existing file: give a folder (it is created if missing)");
         return value;
     }
 }
@@ -95,12 +97,12 @@ internal sealed class BackendOptions
             case "cog":
                 var text = r.GetValue(_cogUrl);
                 if (!Uri.TryCreate(text, UriKind.Absolute, out var cog))
-                    throw new ArgumentException($"--cog-url {Secrets.MaskUserInfo(text)} is not an absolute URL such as http://localhost:5000");
+                    throw new ArgumentException($"--cog-url {TerminalText.Visible(Secrets.MaskUserInfo(text))} is not an absolute URL such as http://localhost:5000");
                 var wait = r.GetValue(_cogWait);
                 if (!double.IsFinite(wait) || wait < 0) throw new ArgumentException($"--cog-connect-timeout {wait} must be ≥ 0 seconds");
                 return (CogClient.Create(new CogClientOptions { BaseAddress = cog, UnreachableTimeout = TimeSpan.FromSeconds(wait) }), null);
             default:
-                throw new ArgumentException($"--backend {backendName} must be 'replicate' or 'cog'");
+                throw new ArgumentException($"--backend {TerminalText.Visible(backendName)} must be 'replicate' or 'cog'");
         }
     }
 }

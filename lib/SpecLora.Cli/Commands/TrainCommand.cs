@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SpecLora.IO;
 using SpecLora.Replicate;
 
 namespace SpecLora.Cli.Commands;
@@ -28,7 +29,7 @@ internal static class TrainCommand
             {
                 "prediction" => TrainingMode.Prediction,
                 "training" => TrainingMode.Training,
-                _ => throw new ArgumentException($"--mode {modeText} must be 'prediction' or 'training'"),
+                _ => throw new ArgumentException($"--mode {TerminalText.Visible(modeText)} must be 'prediction' or 'training'"),
             };
             var options = new LoraTrainingOptions
             {
@@ -56,9 +57,9 @@ internal static class TrainCommand
                 result = await new LoraTrainer(client).TrainAsync(zip, outDir, options, CommandSupport.For(task, "training"), ct);
                 task.Value = 100;
             });
-            AnsiConsole.MarkupLine(Markup.Escape($"weights: {result.WeightsPath}"));
-            AnsiConsole.MarkupLine(Markup.Escape($"manifest: {result.Result.Files[0].ManifestPath}"));
-            if (result.NewVersion != null) AnsiConsole.MarkupLine(Markup.Escape($"new version: {result.NewVersion}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"weights: {TerminalText.Visible(result.WeightsPath)}"));
+            AnsiConsole.MarkupLine(Markup.Escape($"manifest: {TerminalText.Visible(result.Result.Files[0].ManifestPath)}"));
+            if (result.NewVersion != null) AnsiConsole.MarkupLine(Markup.Escape($"new version: {TerminalText.Visible(result.NewVersion)}"));
             return 0;
         }, ct));
         return command;

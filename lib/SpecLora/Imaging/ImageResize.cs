@@ -57,6 +57,24 @@ public static class ImageResize
         if (codec is null) return null;
         using var source = SKBitmap.Decode(codec);
         if (source is null) return null;
+        return Encode(source, width, height, format, jpegQuality);
+    }
+
+    /// <summary>As <see cref="TryResize(byte[], int, int, MelImageFormat, int)"/> from pixels already decoded (the training
+    /// zip decodes each picture once, to check it, and resizes those same pixels).</summary>
+    internal static byte[]? TryResize(RgbaImage image, int width, int height, MelImageFormat format, int jpegQuality = DefaultJpegQuality)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        using var source = new SKBitmap(new SKImageInfo(image.Width, image.Height, SKColorType.Rgba8888, SKAlphaType.Unpremul));
+        System.Runtime.InteropServices.Marshal.Copy(image.Pixels, 0, source.GetPixels(), image.Pixels.Length);
+        return Encode(source, width, height, format, jpegQuality);
+    }
+
+    private static byte[]? Encode(SKBitmap source, int width, int height, MelImageFormat format, int jpegQuality)
+    {
+        if (width is < 1 or > RenderOptions.MaxSize) throw new ArgumentOutOfRangeException(nameof(width), width, $"width={width} must be 1…{RenderOptions.MaxSize} px");
+        if (height is < 1 or > RenderOptions.MaxSize) throw new ArgumentOutOfRangeException(nameof(height), height, $"height={height} must be 1…{RenderOptions.MaxSize} px");
+        if (jpegQuality is < 1 or > 100) throw new ArgumentOutOfRangeException(nameof(jpegQuality), jpegQuality, $"jpegQuality={jpegQuality} must be 1…100");
         using var scaled = source.Resize(new SKImageInfo(width, height, SKColorType.Rgba8888, SKAlphaType.Premul), new SKSamplingOptions(SKCubicResampler.Mitchell));
         if (scaled is null) return null;
         using var image = SKImage.FromBitmap(scaled);

@@ -29,6 +29,38 @@ public sealed record CogClientOptions
 
     /// <summary>Timeout of one health-check or cancel request (5 s).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Size caps, time limits and checks of output downloads (the same as Replicate's: pictures 64 MiB / 5 min).</summary>
+    public DownloadLimits Downloads { get; init; } = new();
+
+    /// <summary>Largest answer read from the server (100 MiB: room for a 64 MiB picture inside a <c>data:</c> URI).</summary>
+    internal long MaxJsonBytes { get; init; } = 100L << 20;
+
+    /// <summary>Checks every setting and reports every bad one at once, quoting each value (a URL's user name or password
+    /// is never repeated).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">One or more settings are bad; the message lists them all.</exception>
+    public CogClientOptions Validate()
+    {
+        var p = new OptionProblems();
+        var url = BaseAddress;
+        if (url is null || !url.IsAbsoluteUri || url.Scheme is not ("http" or "https") || url.IdnHost.Length == 0)
+            p.Range(nameof(BaseAddress), $"cog url={TerminalText.Visible(Secrets.MaskUserInfo(url?.OriginalString))} must be an absolute http(s) URL such as http://localhost:5000");
+        else if (url.UserInfo.Length > 0)
+            p.Range(nameof(BaseAddress), $"cog url={Secrets.Display(url)} holds a user name or password (shown as ***): a Cog server takes none; remove the part before the '@'");
+        else if (url.Query.Length > 0 || url.Fragment.Length > 0)
+            p.Range(nameof(BaseAddress), $"cog url={TerminalText.Visible(url.ToString())} ends in a query or fragment, which would swallow the paths appended to it; remove it (e.g. {url.GetLeftPart(UriPartial.Path)})");
+        if (string.IsNullOrWhiteSpace(ModelName)) p.Range(nameof(ModelName), "ModelName must not be empty");
+        if (HealthPollInterval <= TimeSpan.Zero) p.Range(nameof(HealthPollInterval), $"HealthPollInterval={HealthPollInterval} must be > 0");
+        if (SetupTimeout <= TimeSpan.Zero) p.Range(nameof(SetupTimeout), $"SetupTimeout={SetupTimeout} must be > 0");
+        if (UnreachableTimeout < TimeSpan.Zero) p.Range(nameof(UnreachableTimeout), $"UnreachableTimeout={UnreachableTimeout} must be ≥ 0");
+        if (PredictionTimeout <= TimeSpan.Zero) p.Range(nameof(PredictionTimeout), $"PredictionTimeout={PredictionTimeout} must be > 0");
+        if (RequestTimeout <= TimeSpan.Zero) p.Range(nameof(RequestTimeout), $"RequestTimeout={RequestTimeout} must be > 0");
+        if (MaxJsonBytes < 1024) p.Range(nameof(MaxJsonBytes), $"MaxJsonBytes={MaxJsonBytes} must be ≥ 1024");
+        if (Downloads is null) p.Range(nameof(Downloads), "Downloads must not be null");
+        else Downloads.Check(p, "Downloads.");
+        p.ThrowIfAny();
+        return this;
+    }
 }
 
 /// <summary>
@@ -49,20 +81,16 @@ public sealed class CogClient : IPredictionBackend, IDisposable
     /// <param name="httpClient">Sends the requests.</param>
     /// <param name="options">Settings (default <see cref="CogClientOptions"/>).</param>
     /// <param name="timeProvider">Clock for health polling and every timeout (default <see cref="TimeProvider.System"/>; tests pass a fake one).</param>
-    /// <exception cref="ArgumentOutOfRangeException">The URL is not absolute http(s), or carries a user name or password (not repeated).</exception>
+    /// <exception cref="ArgumentOutOfRangeException">A bad setting (<see cref="CogClientOptions.Validate"/>), e.g. a URL that is not
+    /// absolute http(s) or carries a user name or password (not repeated).</exception>
     public CogClient(HttpClient httpClient, CogClientOptions? options = null, TimeProvider? timeProvider = null)
         : this(httpClient, options ?? new CogClientOptions(), false, timeProvider) { }
 
     private CogClient(HttpClient http, CogClientOptions options, bool owns, TimeProvider? timeProvider)
     {
         _http = http ?? throw new ArgumentNullException(nameof(http));
-        Options = options;
-        var url = options.BaseAddress;
-        if (url is null || !url.IsAbsoluteUri || url.Scheme is not ("http" or "https"))
-            throw new ArgumentOutOfRangeException(nameof(options), $"cog url={Secrets.MaskUserInfo(url?.OriginalString)} must be an absolute http(s) URL such as http://localhost:5000");
-        if (url.UserInfo.Length > 0)
-            throw new ArgumentOutOfRangeException(nameof(options), $"cog url={Secrets.Display(url)} holds a user name or password (shown as ***): a Cog server takes none; remove the part before the '@'.");
-        _base = url.ToString().TrimEnd('/');
+        Options = (options ?? throw new ArgumentNullException(nameof(options))).Validate();
+        _base = options.BaseAddress.ToString().TrimEnd('/');
         _owns = owns;
         _time = timeProvider ?? TimeProvider.System;
     }
@@ -70,8 +98,11 @@ public sealed class CogClient : IPredictionBackend, IDisposable
     /// <summary>Builds a client with its own <see cref="HttpClient"/>.</summary>
     /// <param name="options">Settings (default <see cref="CogClientOptions"/>).</param>
     /// <param name="timeProvider">Clock for health polling and every timeout (default <see cref="TimeProvider.System"/>).</param>
-    public static CogClient Create(CogClientOptions? options = null, TimeProvider? timeProvider = null) =>
-        new(new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5) }) { Timeout = Timeout.InfiniteTimeSpan }, options ?? new CogClientOptions(), true, timeProvider);
+    public static CogClient Create(CogClientOptions? options = null, TimeProvider? timeProvider = null)
+    {
+        options = (options ?? new CogClientOptions()).Validate();
+        return new(new HttpClient(new SocketsHttpHandler { ConnectTimeout = TimeSpan.FromSeconds(5), AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan }, options, true, timeProvider);
+    }
 
     /// <summary>The options in use.</summary>
     public CogClientOptions Options { get; }
@@ -96,11 +127,11 @@ public sealed class CogClient : IPredictionBackend, IDisposable
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         try
         {
-            using var resp = await _http.GetAsync(Url("health-check"), cts.Token).ConfigureAwait(false);
-            var text = await resp.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false);
+            using var resp = await _http.GetAsync(Url("health-check"), HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            var text = await ReadTextAsync(resp, 1 << 20, cts.Token).ConfigureAwait(false);
             return JsonNode.Parse(text) as JsonObject ?? throw new CogServerException($"Cog health-check at {_base} returned a non-object body", resp.StatusCode);
         }
-        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or JsonException)
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or JsonException or IOException)
         {
             throw new CogServerException(Unreachable(), null, e);
         }
@@ -135,7 +166,7 @@ public sealed class CogClient : IPredictionBackend, IDisposable
                     throw new CogServerException($"Cog server at {_base} is {status}: restart the container.");
             }
             if (_time.GetElapsedTime(start) > Options.SetupTimeout)
-                throw new CogServerException($"Cog server at {_base} is still {status ?? "unreachable"} after {Options.SetupTimeout}; check its logs (docker logs).");
+                throw new CogServerException($"Cog server at {_base} is still {(status is null ? "unreachable" : Show(status, 100))} after {Options.SetupTimeout}; check its logs (docker logs).");
             await Task.Delay(Options.HealthPollInterval, _time, cancellationToken).ConfigureAwait(false);
         }
     }
@@ -151,10 +182,10 @@ public sealed class CogClient : IPredictionBackend, IDisposable
             {
                 using var timeout = new CancellationTokenSource(Options.RequestTimeout, _time);
                 using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
-                using var resp = await _http.GetAsync(Url("openapi.json"), cts.Token).ConfigureAwait(false);
-                if (resp.IsSuccessStatusCode) _openApi = JsonNode.Parse(await resp.Content.ReadAsStringAsync(cts.Token).ConfigureAwait(false)) as JsonObject;
+                using var resp = await _http.GetAsync(Url("openapi.json"), HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+                if (resp.IsSuccessStatusCode) _openApi = JsonNode.Parse(await ReadTextAsync(resp, 16 << 20, cts.Token).ConfigureAwait(false)) as JsonObject;
             }
-            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or JsonException) { }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or JsonException or IOException or CogServerException) { }
             _openApi ??= new JsonObject();
         }
         InputValidator.Validate(input, _openApi.Count > 0 ? _openApi : null);
@@ -200,7 +231,7 @@ public sealed class CogClient : IPredictionBackend, IDisposable
             {
                 Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
             };
-            resp = await _http.SendAsync(req, cts.Token).ConfigureAwait(false);
+            resp = await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (cts.IsCancellationRequested)
         {
@@ -210,17 +241,22 @@ public sealed class CogClient : IPredictionBackend, IDisposable
         }
         catch (HttpRequestException e)
         {
-            throw new CogServerException($"Cog prediction {id} at {_base} failed: {e.Message}", null, e);
+            throw new CogServerException($"Cog prediction {id} at {_base} failed: {Show(e.Message, 300)}", null, e);
         }
         using (resp)
         {
-            var text = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            string text;
+            try { text = await ReadTextAsync(resp, Options.MaxJsonBytes, cts.Token).ConfigureAwait(false); }
+            catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException or OperationCanceledException)
+            {
+                throw new CogServerException($"Cog prediction {id} at {_base}: the answer was cut off or did not arrive within {Options.PredictionTimeout}; run it again.", resp.StatusCode, e);
+            }
             JsonObject? json = null;
             try { json = JsonNode.Parse(text) as JsonObject; } catch (JsonException) { }
             switch (resp.StatusCode)
             {
                 case HttpStatusCode.Conflict:
-                    throw new CogServerException($"Cog server at {_base} is busy ({Prediction.Str(json, "detail") ?? Prediction.Str(json, "error") ?? "409"}): it runs one prediction at a time; wait for it or cancel it.", resp.StatusCode);
+                    throw new CogServerException($"Cog server at {_base} is busy ({Show(Prediction.Str(json, "detail") ?? Prediction.Str(json, "error") ?? "409", 300)}): it runs one prediction at a time; wait for it or cancel it.", resp.StatusCode);
                 case HttpStatusCode.ServiceUnavailable:
                     _ready = false;
                     throw new CogServerException($"Cog server at {_base} is not ready (503); wait for /health-check READY.", resp.StatusCode);
@@ -229,13 +265,14 @@ public sealed class CogClient : IPredictionBackend, IDisposable
                     foreach (var d in (json?["detail"] as JsonArray) ?? new JsonArray())
                     {
                         if (d is not JsonObject o) continue;
+                        if (fields.Count >= 20) break;
                         var loc = (o["loc"] as JsonArray)?.Select(x => x?.ToString()).Where(x => x is not ("body")) ?? [];
-                        fields.Add(new InvalidField(Prediction.Str(o, "type") ?? "", string.Join('.', loc), Prediction.Str(o, "msg") ?? ""));
+                        fields.Add(new InvalidField(Show(Prediction.Str(o, "type") ?? "", 100), Show(string.Join('.', loc), 200), Show(Prediction.Str(o, "msg") ?? "", 500)));
                     }
                     throw new ReplicateValidationException($"Cog rejected the input (422): " + string.Join("; ", fields.Select(f => $"{f.Field}: {f.Description}")), "Input validation failed", null, fields);
             }
             if (!resp.IsSuccessStatusCode || json == null)
-                throw new ReplicateApiException($"Cog PUT /predictions/{id} → {(int)resp.StatusCode}: {(json != null ? Prediction.Str(json, "detail") : $"non-JSON body of {text.Length} chars")}", resp.StatusCode, predictionId: id);
+                throw new ReplicateApiException($"Cog PUT /predictions/{id} → {(int)resp.StatusCode}: {(json != null ? Show(Prediction.Str(json, "detail"), 500) : $"non-JSON body of {text.Length} chars")}", resp.StatusCode, predictionId: id);
             var p = Prediction.FromJson(json) with { Id = id, Model = ModelName, Input = input.DeepClone().AsObject() };
             p = p with
             {
@@ -243,7 +280,11 @@ public sealed class CogClient : IPredictionBackend, IDisposable
                 StartedAt = p.StartedAt ?? started,
                 CompletedAt = p.CompletedAt ?? _time.GetUtcNow(),
             };
-            progress?.Report(LogProgress.Of(p));
+            if (progress is not null)
+            {
+                var of = LogProgress.Of(p);   // the server's status and log line, shown with their control characters visible
+                progress.Report(of with { Status = Show(of.Status, 100), LastLogLine = of.LastLogLine is null ? null : Show(of.LastLogLine, Prediction.MaxLogLineChars) });
+            }
             return ReplicateClient.EnsureSucceeded(p, "local Cog prediction");
         }
     }
@@ -259,18 +300,32 @@ public sealed class CogClient : IPredictionBackend, IDisposable
     }
 
     /// <inheritdoc/>
-    public async Task DownloadAsync(string url, Stream destination, string? predictionId, CancellationToken cancellationToken = default)
+    public Task DownloadAsync(string url, Stream destination, string? predictionId, OutputKind kind, CancellationToken cancellationToken = default)
+        => OutputDownload.DownloadAsync(_transport ??= new OutputDownload.Transport(_http, _time, u => new HttpRequestMessage(HttpMethod.Get, u),
+            Options.RequestTimeout, 2, attempt => TimeSpan.FromSeconds(Math.Min(10, 0.5 * Math.Pow(2, attempt))), s => Show(s), "the Cog server"),
+            Options.Downloads, url, destination, predictionId, kind, cancellationToken);
+
+    private OutputDownload.Transport? _transport;
+
+    private static string Show(string? text, int max = 200) => Secrets.Show(text, null, max);
+
+    /// <summary>The answer's text, at most <paramref name="max"/> bytes.</summary>
+    /// <exception cref="CogServerException">Larger.</exception>
+    private async Task<string> ReadTextAsync(HttpResponseMessage resp, long max, CancellationToken cancellationToken)
     {
-        if (DataUri.TryDecode(url, out var bytes, out _))
+        if (resp.Content.Headers.ContentLength > max) throw TooLarge(max);
+        await using var s = await resp.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await s.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            await destination.WriteAsync(bytes, cancellationToken).ConfigureAwait(false);
-            return;
+            if (ms.Length + n > max) throw TooLarge(max);
+            ms.Write(buffer, 0, n);
         }
-        using var resp = await _http.GetAsync(url, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        if (resp.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Gone or HttpStatusCode.Forbidden)
-            throw new ReplicateOutputExpiredException($"Output {new Uri(url).GetLeftPart(UriPartial.Path)} of Cog prediction {predictionId} is gone (HTTP {(int)resp.StatusCode}).", predictionId);
-        resp.EnsureSuccessStatusCode();
-        await resp.Content.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
+        return Encoding.UTF8.GetString(ms.GetBuffer(), 0, (int)ms.Length);
+
+        CogServerException TooLarge(long m) => new($"The Cog server at {_base} answered with more than {OutputDownload.Size(m)}; it was not read. Check --cog-url points at a Cog container.", resp.StatusCode);
     }
 
     private async Task CancelQuietlyAsync(string id)
@@ -284,8 +339,9 @@ public sealed class CogClient : IPredictionBackend, IDisposable
 
     private static string Tail(string logs)
     {
+        if (logs.Length > Prediction.MaxLogChars) logs = logs[^Prediction.MaxLogChars..];
         var lines = logs.Replace("\r\n", "\n").Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 20)));
+        return string.Join('\n', lines.Skip(Math.Max(0, lines.Length - 20)).Select(l => Show(l, Prediction.MaxLogLineChars)));
     }
 
     private Uri Url(string relative) => new(_base + "/" + relative);

@@ -19,7 +19,9 @@ public interface IPredictionBackend
     /// <exception cref="ReplicatePredictionFailedException">The model failed; error and log tail included.</exception>
     Task<Prediction> PredictAsync(JsonObject input, IProgress<PredictionProgress>? progress = null, CancellationToken cancellationToken = default);
 
-    /// <summary>Copies one output (URL or data URI) into <paramref name="destination"/>.</summary>
+    /// <summary>Copies one output (URL or data URI) into <paramref name="destination"/>, within the backend's
+    /// <see cref="DownloadLimits"/> for <paramref name="kind"/>: a picture must be a whole picture before a byte is written.</summary>
     /// <exception cref="ReplicateOutputExpiredException">The output URL has expired.</exception>
-    Task DownloadAsync(string url, Stream destination, string? predictionId, CancellationToken cancellationToken = default);
+    /// <exception cref="ReplicateDownloadException">The output was refused (too large, too slow, not what it should be, a bad redirect).</exception>
+    Task DownloadAsync(string url, Stream destination, string? predictionId, OutputKind kind, CancellationToken cancellationToken = default);
 }

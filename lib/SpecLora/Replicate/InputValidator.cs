@@ -41,19 +41,20 @@ public static class InputValidator
                     throw new ReplicateInputException(name, $"input {name}={Show(value)} is out of range: it must be between {range.Min.ToString(CultureInfo.InvariantCulture)} and {range.Max.ToString(CultureInfo.InvariantCulture)}");
             }
         }
-        var schema = openApiSchema?["components"]?["schemas"]?["Input"] as JsonObject;
+        // the schema comes from the server: a member of the wrong kind is ignored, never a crash
+        var schema = Prediction.Obj(Prediction.Obj(Prediction.Obj(openApiSchema, "components"), "schemas"), "Input");
         if (schema is null) return;
         var props = schema["properties"] as JsonObject ?? new JsonObject();
         foreach (var req in (schema["required"] as JsonArray) ?? new JsonArray())
         {
-            var r = req?.GetValue<string>();
+            var r = req is JsonValue rv && rv.TryGetValue<string>(out var rs) ? rs : null;
             if (r != null && (!input.ContainsKey(r) || input[r] is null))
                 throw new ReplicateInputException(r, $"input {r} is required by the model's schema but missing");
         }
         foreach (var (name, value) in input)
         {
             if (props[name] is not JsonObject prop)
-                throw new ReplicateInputException(name, $"input {name} is not an input of this model version (known inputs: {string.Join(", ", props.Select(p => p.Key))})");
+                throw new ReplicateInputException(name, $"input {name} is not an input of this model version (known inputs: {Secrets.Show(string.Join(", ", props.Select(p => p.Key)), null, 500)})");
             if (value is null) continue;
             var resolved = Resolve(prop, openApiSchema!);
             var type = Prediction.Str(resolved, "type") ?? Prediction.Str(prop, "type");
@@ -74,7 +75,7 @@ public static class InputValidator
                 case "string":
                     if (value is not JsonValue sv || !sv.TryGetValue<string>(out var s))
                         throw new ReplicateInputException(name, $"input {name}={Show(value)} must be a string");
-                    if (resolved["enum"] is JsonArray choices && !choices.Any(c => c?.GetValue<string>() == s))
+                    if (resolved["enum"] is JsonArray choices && choices.Count > 0 && !choices.Any(c => c is JsonValue cv && cv.TryGetValue<string>(out var cs) && cs == s))
                         throw new ReplicateInputException(name, $"input {name}={Show(value)} must be one of: {string.Join(", ", choices.Select(c => c?.ToJsonString()))}");
                     break;
             }
@@ -87,7 +88,7 @@ public static class InputValidator
         var reference = Prediction.Str(prop, "$ref") ?? Prediction.Str((prop["allOf"] as JsonArray)?.FirstOrDefault() as JsonObject, "$ref");
         if (reference is null || !reference.StartsWith("#/", StringComparison.Ordinal)) return prop;
         JsonNode? node = doc;
-        foreach (var part in reference[2..].Split('/')) node = node?[part];
+        foreach (var part in reference[2..].Split('/')) node = node is JsonObject o ? o[part] : null;
         return node as JsonObject ?? prop;
     }
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SpecLora.IO;
 
 namespace SpecLora.Replicate;
 
@@ -42,22 +43,42 @@ public sealed record LoraTrainingOptions
     /// <summary><c>owner/name:version</c> of the trainer.</summary>
     public string TrainerRef => $"{TrainerModel}:{TrainerVersion}";
 
-    /// <summary>Checks the settings; throws <see cref="ArgumentException"/> naming the bad one.</summary>
-    public void Validate()
+    /// <summary>Checks every setting and reports every bad one at once, quoting each value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Only numbers are out of range (the message lists them all).</exception>
+    /// <exception cref="ArgumentException">Any other bad setting (a model reference, the caption prefix, a missing
+    /// destination), alone or with others; <see cref="ArgumentException.ParamName"/> names the first.</exception>
+    public LoraTrainingOptions Validate()
     {
-        ReplicateClient.ParseModelRef(TrainerRef);
-        if (Resolution is < 256 or > 2048) throw new ArgumentOutOfRangeException(nameof(Resolution), Resolution, $"resolution={Resolution} must be 256–2048");
-        if (MaxTrainSteps is < 1 or > 100_000) throw new ArgumentOutOfRangeException(nameof(MaxTrainSteps), MaxTrainSteps, $"max_train_steps={MaxTrainSteps} must be 1–100000");
-        if (TrainBatchSize is < 1 or > 64) throw new ArgumentOutOfRangeException(nameof(TrainBatchSize), TrainBatchSize, $"train_batch_size={TrainBatchSize} must be 1–64");
-        if (string.IsNullOrWhiteSpace(TokenString)) throw new ArgumentException("token_string must not be empty", nameof(TokenString));
-        if (!CaptionPrefix.Contains(TokenString, StringComparison.Ordinal))
-            throw new ArgumentException($"caption_prefix=\"{CaptionPrefix}\" must contain token_string={TokenString}", nameof(CaptionPrefix));
+        var p = new OptionProblems();
+        if (!IsModelRef(TrainerModel, allowVersion: false)) p.Other(nameof(TrainerModel), $"trainer model=\"{Show(TrainerModel)}\" must look like owner/name");
+        if (string.IsNullOrEmpty(TrainerVersion) || !TrainerVersion.All(char.IsAsciiLetterOrDigit)) p.Other(nameof(TrainerVersion), $"trainer version=\"{Show(TrainerVersion)}\" must be a version id (letters and digits, e.g. 64 hex characters)");
+        if (!Enum.IsDefined(Mode)) p.Other(nameof(Mode), $"mode={Mode} must be Prediction or Training");
+        if (Resolution is < 256 or > 2048) p.Range(nameof(Resolution), $"resolution={Resolution} must be 256–2048");
+        if (MaxTrainSteps is < 1 or > 100_000) p.Range(nameof(MaxTrainSteps), $"max_train_steps={MaxTrainSteps} must be 1–100000");
+        if (TrainBatchSize is < 1 or > 64) p.Range(nameof(TrainBatchSize), $"train_batch_size={TrainBatchSize} must be 1–64");
+        if (string.IsNullOrWhiteSpace(TokenString)) p.Other(nameof(TokenString), $"token_string=\"{Show(TokenString)}\" must not be empty");
+        else if (CaptionPrefix is null || !CaptionPrefix.Contains(TokenString, StringComparison.Ordinal))
+            p.Other(nameof(CaptionPrefix), $"caption_prefix=\"{Show(CaptionPrefix)}\" must contain token_string={Show(TokenString)}");
         if (Mode == TrainingMode.Training)
         {
-            if (Destination == null) throw new ArgumentException("destination (owner/name) is required with the trainings endpoint", nameof(Destination));
-            var (_, _, v) = ReplicateClient.ParseModelRef(Destination);
-            if (v != null) throw new ArgumentException($"destination={Destination} must be owner/name without a version", nameof(Destination));
+            if (Destination == null) p.Other(nameof(Destination), "destination (owner/name) is required with the trainings endpoint");
+            else if (!IsModelRef(Destination, allowVersion: false))
+                p.Other(nameof(Destination), $"destination={Show(Destination)} must be owner/name without a version");
         }
+        p.ThrowIfAny();
+        return this;
+
+        static string Show(string? s) => Secrets.Show(s, null, 200);
+    }
+
+    private static bool IsModelRef(string? text, bool allowVersion)
+    {
+        try
+        {
+            var (_, _, v) = ReplicateClient.ParseModelRef(text ?? "");
+            return allowVersion || v is null;
+        }
+        catch (ArgumentException) { return false; }
     }
 
     /// <summary>The trainer input for an uploaded dataset URL.</summary>
@@ -132,7 +153,7 @@ public sealed class LoraTrainer
             }
         }
 
-        progress?.Report(new PredictionProgress("", "uploading", null, $"{Path.GetFileName(zipPath)} ({dataset.ZipBytes} bytes)"));
+        progress?.Report(new PredictionProgress("", "uploading", null, $"{TerminalText.Visible(Path.GetFileName(zipPath))} ({dataset.ZipBytes} bytes)"));
         var file = await _client.UploadFileAsync(zipPath, "application/zip", cancellationToken).ConfigureAwait(false);
         var input = options.ToInput(file.GetUrl);
         InputValidator.Validate(input, version.OpenApiSchema);
@@ -150,7 +171,7 @@ public sealed class LoraTrainer
         }
         ReplicateClient.EnsureSucceeded(done, options.Mode == TrainingMode.Prediction ? "training (run as a prediction)" : "training", _client.Redact);
 
-        var newVersion = (done.Output as JsonObject)?["version"]?.ToString();
+        var newVersion = (done.Output as JsonObject)?["version"] is JsonValue nv && nv.TryGetValue<string>(out var nvs) ? _client.Show(nvs, 300) : null;
         var extra = new JsonObject
         {
             ["kind"] = "lora-training",
@@ -161,10 +182,10 @@ public sealed class LoraTrainer
             ["dataset"] = Path.GetFileName(zipPath),
             ["dataset_bytes"] = dataset.ZipBytes,
             ["dataset_images"] = dataset.ImageCount,
-            ["uploaded_file_id"] = file.Id,
+            ["uploaded_file_id"] = _client.Redact(file.Id),
         };
         var backend = new ReplicateBackend(_client, options.TrainerRef);
-        var saved = await PredictionManifest.SaveAsync(backend, done, input, outputDirectory, "lora", extra, _client.Redact, cancellationToken).ConfigureAwait(false);
+        var saved = await PredictionManifest.SaveAsync(backend, done, input, outputDirectory, "lora", OutputKind.File, extra, _client.Redact, cancellationToken).ConfigureAwait(false);
         return new LoraTrainingResult(dataset, file, saved, newVersion);
     }
 }

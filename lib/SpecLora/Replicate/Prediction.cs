@@ -25,8 +25,21 @@ public static class PredictionStatus
 }
 
 /// <summary>A Replicate prediction or training (same shape; trainings add <see cref="Destination"/>), or a Cog result.</summary>
+/// <remarks>Everything in it came from a server: <see cref="Logs"/> keeps the last 64 KiB, <see cref="Error"/> the first
+/// 16 KiB and <see cref="Status"/> the first 100 characters; before any of it is shown, written or used in a file name it is
+/// redacted for the token and its control characters are made visible (the clients and <see cref="PredictionManifest"/>
+/// do that).</remarks>
 public sealed record Prediction
 {
+    /// <summary>Characters of <see cref="Logs"/> kept (the last 64 Ki).</summary>
+    internal const int MaxLogChars = 64 << 10;
+
+    /// <summary>Characters of <see cref="Error"/> kept (the first 16 Ki).</summary>
+    internal const int MaxErrorChars = 16 << 10;
+
+    /// <summary>Characters of one log line shown in a log tail (500).</summary>
+    internal const int MaxLogLineChars = 500;
+
     /// <summary>Prediction id.</summary>
     public required string Id { get; init; }
     /// <summary><c>owner/name</c> of the model.</summary>
@@ -88,12 +101,41 @@ public sealed record Prediction
         }
     }
 
-    /// <summary>The last <paramref name="lines"/> log lines (tqdm carriage returns folded).</summary>
+    /// <summary>The last <paramref name="lines"/> log lines (tqdm carriage returns folded), each cut at
+    /// <see cref="MaxLogLineChars"/> characters.</summary>
     public string LogTail(int lines = 20)
     {
         if (string.IsNullOrEmpty(Logs)) return "";
         var all = Logs.Replace("\r\n", "\n").Split('\n').Select(l => l.Contains('\r') ? l[(l.LastIndexOf('\r') + 1)..] : l).Where(l => l.Length > 0).ToArray();
-        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)));
+        return string.Join('\n', all.Skip(Math.Max(0, all.Length - lines)).Select(l => l.Length <= MaxLogLineChars ? l : l[..MaxLogLineChars] + "…"));
+    }
+
+    /// <summary>A copy with every string from the server passed through <paramref name="redact"/> (id, model, version,
+    /// status, logs, error, destination, input, output, metrics, URLs), for anything shown or written.</summary>
+    internal Prediction Redacted(Func<string?, string> redact)
+    {
+        ArgumentNullException.ThrowIfNull(redact);
+        static JsonNode? Json(JsonNode? n, Func<string?, string> redact)
+        {
+            if (n is null) return null;
+            try { return JsonNode.Parse(redact(n.ToJsonString())); }
+            catch (System.Text.Json.JsonException) { return null; }
+        }
+        return this with
+        {
+            Id = redact(Id),
+            Model = Model is null ? null : redact(Model),
+            Version = Version is null ? null : redact(Version),
+            Status = redact(Status),
+            Logs = redact(Logs),
+            Error = Error is null ? null : redact(Error),
+            Destination = Destination is null ? null : redact(Destination),
+            Input = Json(Input, redact) as JsonObject,
+            Output = Json(Output, redact),
+            Metrics = Json(Metrics, redact) as JsonObject,
+            GetUrl = GetUrl is null || !Uri.TryCreate(redact(GetUrl.ToString()), UriKind.Absolute, out var g) ? null : g,
+            CancelUrl = CancelUrl is null || !Uri.TryCreate(redact(CancelUrl.ToString()), UriKind.Absolute, out var c) ? null : c,
+        };
     }
 
     /// <summary>Progress in percent from the last tqdm-style log line (<c>45%|██ | 23/50</c>), or null.</summary>
@@ -111,9 +153,9 @@ public sealed record Prediction
             Version = Str(json, "version"),
             Input = json["input"]?.DeepClone() as JsonObject,
             Output = json["output"]?.DeepClone(),
-            Logs = Str(json, "logs") ?? "",
-            Error = json["error"] switch { null => null, JsonValue v when v.TryGetValue<string>(out var s) => s, var n => n.ToJsonString() },
-            Status = Str(json, "status") ?? "unknown",
+            Logs = Last(Str(json, "logs") ?? "", MaxLogChars),
+            Error = First(json["error"] switch { null => null, JsonValue v when v.TryGetValue<string>(out var s) => s, var n => n.ToJsonString() }, MaxErrorChars),
+            Status = First(Str(json, "status"), 100) ?? "unknown",
             DataRemoved = json["data_removed"] is JsonValue dv && dv.TryGetValue<bool>(out var b) && b,
             Destination = Str(json, "destination"),
             CreatedAt = Time(json, "created_at"),
@@ -126,6 +168,14 @@ public sealed record Prediction
     }
 
     internal static string? Str(JsonObject? o, string name) => o?[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    /// <summary><paramref name="o"/>'s member <paramref name="name"/> when it is an object, else null (never throws on a
+    /// server's array or value where an object was expected).</summary>
+    internal static JsonObject? Obj(JsonNode? o, string name) => o is JsonObject obj && obj[name] is JsonObject child ? child : null;
+
+    private static string Last(string s, int max) => s.Length <= max ? s : s[^max..];
+
+    private static string? First(string? s, int max) => s is null || s.Length <= max ? s : s[..max];
 
     private static DateTimeOffset? Time(JsonObject o, string name) =>
         Str(o, name) is { } s && DateTimeOffset.TryParse(s, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var t) ? t : null;

@@ -76,7 +76,7 @@ public static class ReadmeSettings
         var parts = (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         if (parts.Length == 0) throw new ArgumentOutOfRangeException(nameof(text), text, "setting is empty: use 1–7, a list such as 1,3 or 'all'");
         return parts.Select(p => int.TryParse(p, out var n) ? Get(n)
-            : throw new ArgumentOutOfRangeException(nameof(text), text, $"setting={p} is not a README setting: use 1–7, a list such as 1,3 or 'all'")).ToArray();
+            : throw new ArgumentOutOfRangeException(nameof(text), text, $"setting={TerminalText.Visible(p)} is not a README setting: use 1–7, a list such as 1,3 or 'all'")).ToArray();
     }
 
     /// <summary>Path of a setting's original image under a seed folder (<paramref name="seedFolder"/>/<see cref="ReadmeSetting.OriginalImage"/>).</summary>

@@ -41,6 +41,9 @@ public sealed class ReplicateBackend : IPredictionBackend
     }
 
     /// <inheritdoc/>
-    public Task DownloadAsync(string url, Stream destination, string? predictionId, CancellationToken cancellationToken = default)
-        => _client.DownloadAsync(url, destination, predictionId, cancellationToken);
+    public Task DownloadAsync(string url, Stream destination, string? predictionId, OutputKind kind, CancellationToken cancellationToken = default)
+        => _client.DownloadAsync(url, destination, predictionId, kind, cancellationToken);
+
+    /// <summary>The client's download limits.</summary>
+    internal DownloadLimits Limits => _client.Options.Downloads;
 }

@@ -73,6 +73,7 @@ public sealed partial class ReplicateClient : IDisposable
             ConnectTimeout = TimeSpan.FromSeconds(10),
             PooledConnectionLifetime = TimeSpan.FromMinutes(5),
             AutomaticDecompression = DecompressionMethods.All,
+            AllowAutoRedirect = false,   // downloads follow redirects themselves (http(s) only, counted); API calls never do
         };
         return new ReplicateClient(new HttpClient(handler) { Timeout = System.Threading.Timeout.InfiniteTimeSpan }, options, true, timeProvider);
     }
@@ -92,8 +93,11 @@ public sealed partial class ReplicateClient : IDisposable
     /// <summary>Describes the client with the token redacted.</summary>
     public override string ToString() => $"ReplicateClient {{ Options = {Options} }}";
 
-    /// <summary>Removes the token from <paramref name="text"/> (for anything written or shown).</summary>
+    /// <summary>Removes the token from <paramref name="text"/> (for anything written or shown), in any letter case.</summary>
     public string Redact(string? text) => Secrets.Redact(text, _token);
+
+    /// <summary>Server text made fit for a message: token removed, control characters made visible, at most <paramref name="max"/> characters.</summary>
+    internal string Show(string? text, int max = 200) => Secrets.Show(text, _token, max);
 
     // ------------------------------------------------------------------ models
 
@@ -136,8 +140,7 @@ public sealed partial class ReplicateClient : IDisposable
     {
         var body = new JsonObject { ["owner"] = owner, ["name"] = name, ["visibility"] = visibility, ["hardware"] = hardware };
         if (description != null) body["description"] = description;
-        using var resp = await SendCreateAsync(Api("models"), body, extraHeaders: null, cancellationToken).ConfigureAwait(false);
-        return ReplicateModel.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+        return ReplicateModel.FromJson(await SendCreateAsync(Api("models"), body, extraHeaders: null, cancellationToken).ConfigureAwait(false));
     }
 
     // ------------------------------------------------------------------ predictions
@@ -160,8 +163,7 @@ public sealed partial class ReplicateClient : IDisposable
         var t0 = _time.GetUtcNow();
         try
         {
-            using var resp = await SendCreateAsync(Api("predictions"), body, headers, cancellationToken).ConfigureAwait(false);
-            return Prediction.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+            return Prediction.FromJson(await SendCreateAsync(Api("predictions"), body, headers, cancellationToken).ConfigureAwait(false));
         }
         catch (UnclearCreateException unclear)
         {
@@ -186,11 +188,11 @@ public sealed partial class ReplicateClient : IDisposable
 
     /// <summary><c>GET /predictions/{id}</c>.</summary>
     public async Task<Prediction> GetPredictionAsync(string id, CancellationToken cancellationToken = default)
-        => Prediction.FromJson(await GetJsonAsync(Api($"predictions/{Esc(id)}"), id, cancellationToken).ConfigureAwait(false));
+        => Prediction.FromJson(await GetJsonAsync(Api($"predictions/{Id(id)}"), id, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>POST /predictions/{id}/cancel</c> (safe to retry). Cancelling a finished prediction returns it unchanged.</summary>
     public Task<Prediction> CancelPredictionAsync(string id, CancellationToken cancellationToken = default)
-        => CancelAsync(Api($"predictions/{Esc(id)}/cancel"), id, cancellationToken);
+        => CancelAsync(Api($"predictions/{Id(id)}/cancel"), id, cancellationToken);
 
     /// <summary><c>GET /predictions</c>, following <c>next</c> cursors; newest first.</summary>
     /// <param name="createdAfter">Only predictions created after this time.</param>
@@ -243,17 +245,16 @@ public sealed partial class ReplicateClient : IDisposable
         var (owner, name, version) = ParseModelRef(trainerRef);
         if (version == null) throw new ArgumentException($"trainerRef={trainerRef} needs a version (owner/name:<version id>)", nameof(trainerRef));
         var body = new JsonObject { ["destination"] = destination, ["input"] = input.DeepClone() };
-        using var resp = await SendCreateAsync(Api($"models/{Esc(owner)}/{Esc(name)}/versions/{Esc(version)}/trainings"), body, null, cancellationToken).ConfigureAwait(false);
-        return Prediction.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+        return Prediction.FromJson(await SendCreateAsync(Api($"models/{Esc(owner)}/{Esc(name)}/versions/{Esc(version)}/trainings"), body, null, cancellationToken).ConfigureAwait(false));
     }
 
     /// <summary><c>GET /trainings/{id}</c>.</summary>
     public async Task<Prediction> GetTrainingAsync(string id, CancellationToken cancellationToken = default)
-        => Prediction.FromJson(await GetJsonAsync(Api($"trainings/{Esc(id)}"), id, cancellationToken).ConfigureAwait(false));
+        => Prediction.FromJson(await GetJsonAsync(Api($"trainings/{Id(id)}"), id, cancellationToken).ConfigureAwait(false));
 
     /// <summary><c>POST /trainings/{id}/cancel</c>.</summary>
     public Task<Prediction> CancelTrainingAsync(string id, CancellationToken cancellationToken = default)
-        => CancelAsync(Api($"trainings/{Esc(id)}/cancel"), id, cancellationToken);
+        => CancelAsync(Api($"trainings/{Id(id)}/cancel"), id, cancellationToken);
 
     /// <summary>Polls a training until terminal (overall limit <see cref="ReplicateClientOptions.TrainingTimeout"/>); cancels it on cancellation.</summary>
     public Task<Prediction> WaitForTrainingAsync(Prediction training, IProgress<PredictionProgress>? progress = null, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
@@ -265,12 +266,17 @@ public sealed partial class ReplicateClient : IDisposable
     /// <exception cref="ReplicateInputException">The file is over 100 MiB or missing.</exception>
     public async Task<ReplicateFile> UploadFileAsync(string path, string? contentType = null, CancellationToken cancellationToken = default)
     {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        if (RegularFile.NonRegularKind(path) is { } kind)
+            throw new ReplicateInputException("file", $"{TerminalText.Visible(path)} is {kind}, not a file to upload; give the training zip itself.");
         var info = new FileInfo(path);
-        if (!info.Exists) throw new ReplicateInputException("file", $"{path} does not exist");
+        if (!info.Exists) throw new ReplicateInputException("file", $"{TerminalText.Visible(path)} does not exist");
         if (info.Length > MaxFileBytes)
-            throw new ReplicateInputException("file", $"{path} is {info.Length / 1048576.0:F1} MiB; the Replicate Files API takes at most 100 MiB. Use fewer or smaller images, or host the file elsewhere.");
+            throw new ReplicateInputException("file", $"{TerminalText.Visible(path)} is {info.Length / 1048576.0:F1} MiB; the Replicate Files API takes at most 100 MiB. Use fewer or smaller images, or host the file elsewhere.");
         contentType ??= info.Extension.ToLowerInvariant() switch { ".zip" => "application/zip", ".tar" => "application/x-tar", ".png" => "image/png", ".jpg" or ".jpeg" => "image/jpeg", _ => "application/octet-stream" };
         var bytes = await File.ReadAllBytesAsync(path, cancellationToken).ConfigureAwait(false);
+        if (bytes.Length > MaxFileBytes)
+            throw new ReplicateInputException("file", $"{TerminalText.Visible(path)} grew to {bytes.Length / 1048576.0:F1} MiB while it was read; the Replicate Files API takes at most 100 MiB.");
         HttpContent MakeContent()
         {
             var form = new MultipartFormDataContent();
@@ -280,8 +286,8 @@ public sealed partial class ReplicateClient : IDisposable
             form.Add(new StringContent(contentType), "type");
             return form;
         }
-        using var resp = await SendPostAsync(Api("files"), MakeContent, null, Options.Timeout, cancellationToken).ConfigureAwait(false);
-        return ReplicateFile.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
+        var json = await SendPostAsync(Api("files"), MakeContent, null, Options.Timeout, cancellationToken).ConfigureAwait(false);
+        return ReplicateFile.FromJson(json, s => Show(s));
     }
 
     // ------------------------------------------------------------------ downloads
@@ -300,42 +306,33 @@ public sealed partial class ReplicateClient : IDisposable
     }
 
     /// <summary>
-    /// Copies one output (an https URL or a <c>data:</c> URI) into <paramref name="destination"/>. Retries 5xx/timeouts.
+    /// Copies one output (an http(s) URL or a <c>data:</c> URI) into <paramref name="destination"/>, within
+    /// <see cref="ReplicateClientOptions.Downloads"/>: a picture is at most 64 MiB, arrives within 5 min and must be a
+    /// whole PNG, JPEG or WebP before a byte is written; another file (LoRA weights) is at most 4 GiB within 1 h and
+    /// never an HTML page. Redirects are followed to http(s) only, at most 5; 5xx and timeouts are retried.
     /// </summary>
+    /// <param name="url">The output's URL or data URI.</param>
+    /// <param name="destination">Receives the bytes (on failure it may hold part of them: write into a temporary file).</param>
+    /// <param name="predictionId">The prediction, for messages.</param>
+    /// <param name="kind">Picture (default) or another file; decides the cap, the time limit and the check.</param>
+    /// <param name="cancellationToken">Cancels the download.</param>
     /// <exception cref="ReplicateOutputExpiredException">404, 403 or 410: the output has expired (about 1 h after creation).</exception>
-    public async Task DownloadAsync(string url, Stream destination, string? predictionId = null, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(url);
-        if (DataUri.TryDecode(url, out var data, out _))
-        {
-            await destination.WriteAsync(data, cancellationToken).ConfigureAwait(false);
-            return;
-        }
-        var uri = new Uri(url);
-        HttpResponseMessage resp;
-        try
-        {
-            resp = await SendIdempotentAsync(HttpMethod.Get, uri, predictionId, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
-        }
-        catch (ReplicateApiException e) when (e.StatusCode is HttpStatusCode.NotFound or HttpStatusCode.Forbidden or HttpStatusCode.Gone)
-        {
-            throw new ReplicateOutputExpiredException(
-                $"Output {SafeUrl(uri)} of prediction {predictionId ?? "?"} is gone (HTTP {(int)e.StatusCode!}): Replicate deletes API outputs about 1 hour after creation. Run the prediction again; outputs are downloaded at once to avoid this.",
-                predictionId);
-        }
-        using (resp)
-        {
-            await using var s = await resp.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-            await s.CopyToAsync(destination, cancellationToken).ConfigureAwait(false);
-        }
-    }
+    /// <exception cref="ReplicateDownloadException">Over the cap, past the time limit, not a picture, cut off, a bad redirect or
+    /// an unreadable data URI; the message says which.</exception>
+    public Task DownloadAsync(string url, Stream destination, string? predictionId = null, OutputKind kind = OutputKind.Picture, CancellationToken cancellationToken = default)
+        => OutputDownload.DownloadAsync(Transport, Options.Downloads, url, destination, predictionId, kind, cancellationToken);
+
+    private OutputDownload.Transport Transport => _transport ??= new OutputDownload.Transport(
+        _http, _time, uri => NewRequest(HttpMethod.Get, uri), Options.RequestTimeout, Options.MaxRetries, Backoff, s => Show(s), "Replicate");
+
+    private OutputDownload.Transport? _transport;
 
     // ------------------------------------------------------------------ internals
 
     internal static (string Owner, string Name, string? Version) ParseModelRef(string modelRef)
     {
         var m = ModelRefRegex().Match(modelRef ?? "");
-        if (!m.Success) throw new ArgumentException($"model={modelRef} must look like owner/name or owner/name:<version id>", nameof(modelRef));
+        if (!m.Success) throw new ArgumentException($"model={Secrets.Show(modelRef, null, 200)} must look like owner/name or owner/name:<version id>", nameof(modelRef));
         return (m.Groups[1].Value, m.Groups[2].Value, m.Groups[3].Success ? m.Groups[3].Value : null);
     }
 
@@ -345,20 +342,31 @@ public sealed partial class ReplicateClient : IDisposable
     [GeneratedRegex(@"~\s*(\d+(?:\.\d+)?)\s*s")]
     private static partial Regex DetailSeconds();
 
+    /// <summary>Returns <paramref name="p"/> when it succeeded; else throws with the reason and the log tail. Every server
+    /// string in the message (id, status, error, logs) is redacted with <paramref name="redact"/>, shown with its control
+    /// characters visible and shortened; the exception carries the redacted prediction.</summary>
     internal static Prediction EnsureSucceeded(Prediction p, string what, Func<string?, string>? redact = null)
     {
         if (p.Status == PredictionStatus.Succeeded) return p;
-        if (redact != null) p = p with { Logs = redact(p.Logs), Error = p.Error == null ? null : redact(p.Error) };
-        var tail = p.LogTail();
+        redact ??= s => s ?? "";
+        p = p.Redacted(redact);
+        var tail = string.Join('\n', p.LogTail().Split('\n').Select(l => Secrets.Show(l, null, Prediction.MaxLogLineChars)));
         var reason = p.Status switch
         {
-            PredictionStatus.Failed => $"failed: {p.Error ?? "(no error message)"}",
+            PredictionStatus.Failed => $"failed: {(p.Error is null ? "(no error message)" : Secrets.Show(p.Error, null, 2000))}",
             PredictionStatus.Canceled => "was canceled",
             PredictionStatus.Aborted => "was aborted before it started (Cancel-After deadline; not billed)",
-            _ => $"ended with status '{p.Status}'",
+            _ => $"ended with status '{Secrets.Show(p.Status, null, 100)}'",
         };
         throw new ReplicatePredictionFailedException(
-            $"Replicate {what} {p.Id} {reason}" + (tail.Length > 0 ? $"\n--- last log lines ---\n{tail}" : ""), p);
+            $"Replicate {what} {Secrets.Show(p.Id, null, 100)} {reason}" + (tail.Length > 0 ? $"\n--- last log lines ---\n{tail}" : ""), p);
+    }
+
+    /// <summary>A progress report fit to print: id, status and last log line redacted, made visible and shortened.</summary>
+    private PredictionProgress Report(Prediction p)
+    {
+        var of = LogProgress.Of(p);
+        return of with { PredictionId = Show(of.PredictionId, 100), Status = Show(of.Status, 100), LastLogLine = of.LastLogLine is null ? null : Show(of.LastLogLine, Prediction.MaxLogLineChars) };
     }
 
     private async Task<Prediction> WaitCoreAsync(Prediction prediction, bool training, IProgress<PredictionProgress>? progress, TimeSpan timeout, CancellationToken cancellationToken)
@@ -372,7 +380,7 @@ public sealed partial class ReplicateClient : IDisposable
         {
             while (true)
             {
-                progress?.Report(LogProgress.Of(p) with { LastLogLine = Redact(LogProgress.Of(p).LastLogLine) });
+                progress?.Report(Report(p));
                 if (p.IsTerminal) return p;
                 await Task.Delay(interval, _time, linked.Token).ConfigureAwait(false);
                 p = training ? await GetTrainingAsync(p.Id, linked.Token).ConfigureAwait(false)
@@ -390,15 +398,16 @@ public sealed partial class ReplicateClient : IDisposable
             }
             catch (Exception e) when (e is ReplicateApiException or OperationCanceledException or HttpRequestException) { /* best effort */ }
             cancellationToken.ThrowIfCancellationRequested();
-            throw new ReplicateTimeoutException($"Replicate {(training ? "training" : "prediction")} {p.Id} did not finish within {timeout} (status {p.Status}); it was cancelled on the server. Raise the timeout (ReplicateClientOptions.Timeout) for long cold boots.", p.Id);
+            throw new ReplicateTimeoutException($"Replicate {(training ? "training" : "prediction")} {Show(p.Id, 100)} did not finish within {timeout} (status {Show(p.Status, 100)}); it was cancelled on the server. Raise the timeout (ReplicateClientOptions.Timeout) for long cold boots.", Redact(p.Id));
         }
     }
 
-    private async Task<Prediction> CancelAsync(Uri uri, string id, CancellationToken cancellationToken)
-    {
-        using var resp = await SendIdempotentAsync(HttpMethod.Post, uri, id, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        return Prediction.FromJson(await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false));
-    }
+    private Task<Prediction> CancelAsync(Uri uri, string id, CancellationToken cancellationToken)
+        => SendIdempotentAsync(HttpMethod.Post, uri, id, async (resp, ct) => Prediction.FromJson(await ReadObjectAsync(resp, ct).ConfigureAwait(false)), cancellationToken);
+
+    /// <summary>Pages of <c>GET /predictions</c> read when looking for a prediction an unclear create may have made (20):
+    /// a server whose <c>next</c> cursor never ends cannot keep the client reading.</summary>
+    internal const int MaxFindPages = 20;
 
     private async Task<Prediction?> FindCreatedAsync(PredictionRequest request, DateTimeOffset t0, CancellationToken cancellationToken)
     {
@@ -406,11 +415,21 @@ public sealed partial class ReplicateClient : IDisposable
         Prediction? match = null;
         try
         {
-            await foreach (var p in ListPredictionsAsync(t0.AddSeconds(-5), null, cancellationToken).ConfigureAwait(false))
+            var query = "created_after=" + Uri.EscapeDataString(t0.AddSeconds(-5).UtcDateTime.ToString("O", CultureInfo.InvariantCulture));
+            Uri? next = Api("predictions?" + query);
+            var seen = new HashSet<string>();
+            for (var page = 0; next != null && page < MaxFindPages && seen.Add(next.ToString()); page++)
             {
-                if (p.Version != versionId && p.Version != request.Version) continue;
-                if (p.Input != null && !JsonNode.DeepEquals(p.Input, request.Input)) continue;
-                match = p; // newest first: keep the oldest match
+                var json = await GetJsonAsync(next, null, cancellationToken).ConfigureAwait(false);
+                foreach (var item in (json["results"] as JsonArray) ?? new JsonArray())
+                {
+                    if (item is not JsonObject o) continue;
+                    var p = Prediction.FromJson(o);
+                    if (p.Version != versionId && p.Version != request.Version) continue;
+                    if (p.Input != null && !JsonNode.DeepEquals(p.Input, request.Input)) continue;
+                    match = p; // newest first: keep the oldest match
+                }
+                next = Prediction.Str(json, "next") is { } n && Uri.TryCreate(n, UriKind.Absolute, out var u) ? u : null;
             }
         }
         catch (ReplicateApiException) { return null; }
@@ -421,8 +440,21 @@ public sealed partial class ReplicateClient : IDisposable
 
     private static string Esc(string s) => Uri.EscapeDataString(s);
 
-    /// <summary>The URL without query, fragment or credentials (for messages).</summary>
-    private static string SafeUrl(Uri u) => u.UserInfo.Length == 0 ? u.GetLeftPart(UriPartial.Path) : Secrets.Display(new Uri(u.GetLeftPart(UriPartial.Path)));
+    /// <summary>A prediction or training id as a URL path segment. Ids come from the server: one that is not an id (empty,
+    /// over 128 characters, anything but letters, digits, '-' and '_', such as <c>../x</c>) is never put into a request.</summary>
+    /// <exception cref="ReplicateServerException">Not an id.</exception>
+    private string Id(string id)
+    {
+        if (IsId(id)) return id;
+        throw new ReplicateServerException($"Replicate gave the prediction id \"{Show(id, 80)}\", which is not an id (letters, digits, '-' and '_', at most 128); it was not put into a request. "
+            + "Check the prediction on https://replicate.com/predictions; if the server is not Replicate's, check REPLICATE_BASE_URL.", null, null, null);
+    }
+
+    /// <summary>True for a plausible prediction id: 1–128 ASCII letters, digits, '-' and '_'.</summary>
+    internal static bool IsId(string? id) => id is { Length: > 0 and <= 128 } && id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_');
+
+    /// <summary>The URL without query, fragment or credentials, and without the token (for messages).</summary>
+    private string SafeUrl(Uri u) => Show(OutputDownload.SafeUrl(u), 300);
 
     private HttpRequestMessage NewRequest(HttpMethod method, Uri uri)
     {
@@ -433,27 +465,53 @@ public sealed partial class ReplicateClient : IDisposable
         return req;
     }
 
-    private async Task<JsonObject> GetJsonAsync(Uri uri, string? id, CancellationToken cancellationToken)
+    private Task<JsonObject> GetJsonAsync(Uri uri, string? id, CancellationToken cancellationToken)
+        => SendIdempotentAsync(HttpMethod.Get, uri, id, ReadObjectAsync, cancellationToken);
+
+    /// <summary>Reads at most <paramref name="max"/> bytes of <paramref name="content"/>; more is refused through
+    /// <paramref name="tooLarge"/> (or, without it, cut at <paramref name="max"/>).</summary>
+    private static async Task<byte[]> ReadBoundedAsync(HttpContent content, long max, Func<long, Exception>? tooLarge, CancellationToken cancellationToken)
     {
-        using var resp = await SendIdempotentAsync(HttpMethod.Get, uri, id, HttpCompletionOption.ResponseContentRead, cancellationToken).ConfigureAwait(false);
-        return await ReadObjectAsync(resp, cancellationToken).ConfigureAwait(false);
+        if (tooLarge != null && content.Headers.ContentLength > max) throw tooLarge(content.Headers.ContentLength.Value);
+        await using var s = await content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
+        using var ms = new MemoryStream();
+        var buffer = new byte[81920];
+        int n;
+        while ((n = await s.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (ms.Length + n > max)
+            {
+                if (tooLarge != null) throw tooLarge(ms.Length + n);
+                ms.Write(buffer, 0, (int)(max - ms.Length));
+                break;
+            }
+            ms.Write(buffer, 0, n);
+        }
+        return ms.ToArray();
     }
 
-    private static async Task<JsonObject> ReadObjectAsync(HttpResponseMessage resp, CancellationToken cancellationToken)
+    /// <summary>The answer's JSON object, read under <see cref="ReplicateClientOptions.MaxJsonBytes"/> (100 MiB).</summary>
+    /// <exception cref="ReplicateServerException">Larger, not JSON, or not an object.</exception>
+    private async Task<JsonObject> ReadObjectAsync(HttpResponseMessage resp, CancellationToken cancellationToken)
     {
-        var text = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        var where = SafeUrl(resp.RequestMessage!.RequestUri!);
+        var max = Options.MaxJsonBytes;
+        var bytes = await ReadBoundedAsync(resp.Content, max, n => new ReplicateServerException(
+            $"Replicate answered {where} with more than {OutputDownload.Size(max)} ({OutputDownload.Size(n)} so far); it was not read. A prediction's answer is far smaller: if the server is not Replicate's, check REPLICATE_BASE_URL.",
+            resp.StatusCode, null, null), cancellationToken).ConfigureAwait(false);
         try
         {
-            return JsonNode.Parse(text) as JsonObject ?? throw new JsonException("not an object");
+            return JsonNode.Parse(bytes) as JsonObject ?? throw new JsonException("not an object");
         }
         catch (JsonException e)
         {
-            throw new ReplicateServerException($"Replicate returned an unreadable body ({text.Length} chars) for {SafeUrl(resp.RequestMessage!.RequestUri!)}", resp.StatusCode, null, null, e);
+            throw new ReplicateServerException($"Replicate returned an unreadable body ({OutputDownload.Size(bytes.Length)}, not a JSON object) for {where}; try again, and if it persists check REPLICATE_BASE_URL.", resp.StatusCode, null, null, e);
         }
     }
 
-    /// <summary>GET or cancel: retried on 429, 5xx, timeouts and connection failures.</summary>
-    private async Task<HttpResponseMessage> SendIdempotentAsync(HttpMethod method, Uri uri, string? id, HttpCompletionOption completion, CancellationToken cancellationToken)
+    /// <summary>GET or cancel: retried on 429, 5xx, timeouts, connection failures and answers cut off; <paramref name="read"/>
+    /// reads a successful answer under the same per-request timeout.</summary>
+    private async Task<T> SendIdempotentAsync<T>(HttpMethod method, Uri uri, string? id, Func<HttpResponseMessage, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -463,38 +521,59 @@ public sealed partial class ReplicateClient : IDisposable
             HttpResponseMessage resp;
             try
             {
-                resp = await _http.SendAsync(req, completion, timeout.Token).ConfigureAwait(false);
+                resp = await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, timeout.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NotSupportedException or UriFormatException)
+            {
+                throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} was redirected to an address that is not http(s); it was not followed. Check REPLICATE_BASE_URL (it should be the API root, such as https://api.replicate.com/v1).", null, null, null, e);
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
             {
                 if (attempt >= Options.MaxRetries)
-                    throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} failed after {attempt + 1} attempts: {(e is OperationCanceledException ? $"no response within {Options.RequestTimeout}" : Redact(e.Message))}", null, null, null, e);
+                    throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} failed after {attempt + 1} attempt{(attempt == 0 ? "" : "s")}: {(e is OperationCanceledException ? $"no response within {Options.RequestTimeout}" : Show(FirstLine(e.Message), 300))}. Check the connection and try again.", null, null, null, e);
                 await Task.Delay(Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
                 continue;
             }
-            if (resp.IsSuccessStatusCode) return resp;
-            var code = (int)resp.StatusCode;
-            var retryable = code == 429 || code is 500 or 502 or 503 or 504 or 408;
-            if (retryable && attempt < Options.MaxRetries)
+            using (resp)
             {
-                var hint = code == 429 ? await RetryHintAsync(resp, cancellationToken).ConfigureAwait(false) : null;
-                resp.Dispose();
-                await DelayBeforeRetryAsync(hint, attempt, cancellationToken).ConfigureAwait(false);
-                continue;
+                if (resp.IsSuccessStatusCode)
+                {
+                    try
+                    {
+                        return await read(resp, timeout.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
+                    {
+                        if (attempt >= Options.MaxRetries)
+                            throw new ReplicateServerException($"Replicate {method} {SafeUrl(uri)} failed after {attempt + 1} attempt{(attempt == 0 ? "" : "s")}: the answer {(e is OperationCanceledException ? $"did not arrive in full within {Options.RequestTimeout}" : "was cut off")}. Check the connection and try again.", null, null, null, e);
+                        await Task.Delay(Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
+                        continue;
+                    }
+                }
+                var code = (int)resp.StatusCode;
+                var retryable = code == 429 || code is 500 or 502 or 503 or 504 or 408;
+                if (retryable && attempt < Options.MaxRetries)
+                {
+                    var hint = code == 429 ? await RetryHintAsync(resp, timeout.Token).ConfigureAwait(false) : null;
+                    resp.Dispose();
+                    await DelayBeforeRetryAsync(hint, attempt, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                throw await MapErrorAsync(resp, method, uri, id, attempt, timeout.Token).ConfigureAwait(false);
             }
-            using (resp) throw await MapErrorAsync(resp, method, uri, id, attempt, cancellationToken).ConfigureAwait(false);
         }
     }
 
-    private Task<HttpResponseMessage> SendCreateAsync(Uri uri, JsonObject body, IReadOnlyList<(string, string)>? extraHeaders, CancellationToken cancellationToken)
+    private Task<JsonObject> SendCreateAsync(Uri uri, JsonObject body, IReadOnlyList<(string, string)>? extraHeaders, CancellationToken cancellationToken)
     {
         var bytes = Encoding.UTF8.GetBytes(body.ToJsonString(Json));
         var timeout = Options.RequestTimeout + TimeSpan.FromSeconds((Options.PreferWaitSeconds ?? 0) + 0.5);
         return SendPostAsync(uri, () => new TrackingContent(bytes, "application/json"), extraHeaders, timeout, cancellationToken);
     }
 
-    /// <summary>A non-idempotent POST: retried only on 429, or on a connection failure before any body byte was sent.</summary>
-    private async Task<HttpResponseMessage> SendPostAsync(Uri uri, Func<HttpContent> makeContent, IReadOnlyList<(string, string)>? extraHeaders, TimeSpan timeout, CancellationToken cancellationToken)
+    /// <summary>A non-idempotent POST: retried only on 429, or on a connection failure before any body byte was sent. The
+    /// answer is read under the same timeout; one cut off after a success is an unclear create.</summary>
+    private async Task<JsonObject> SendPostAsync(Uri uri, Func<HttpContent> makeContent, IReadOnlyList<(string, string)>? extraHeaders, TimeSpan timeout, CancellationToken cancellationToken)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -507,7 +586,11 @@ public sealed partial class ReplicateClient : IDisposable
             HttpResponseMessage resp;
             try
             {
-                resp = await _http.SendAsync(req, HttpCompletionOption.ResponseContentRead, cts.Token).ConfigureAwait(false);
+                resp = await _http.SendAsync(req, HttpCompletionOption.ResponseHeadersRead, cts.Token).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is NotSupportedException or UriFormatException)
+            {
+                throw new UnclearCreateException(new ReplicateServerException($"Replicate POST {SafeUrl(uri)} was redirected to an address that is not http(s); it was not followed, nor retried. Check REPLICATE_BASE_URL (it should be the API root, such as https://api.replicate.com/v1).", null, null, null, e));
             }
             catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
             {
@@ -517,23 +600,34 @@ public sealed partial class ReplicateClient : IDisposable
                     await Task.Delay(Backoff(attempt), _time, cancellationToken).ConfigureAwait(false);
                     continue;
                 }
-                var what = e is OperationCanceledException ? $"no response within {timeout}" : Redact(e.Message);
+                var what = e is OperationCanceledException ? $"no response within {timeout}" : Show(FirstLine(e.Message), 300);
                 var error = new ReplicateServerException($"Replicate POST {SafeUrl(uri)} failed ({what}). It was not retried, so that nothing is created (and billed) twice.", null, null, null, e);
                 if (notSent) throw error;
                 throw new UnclearCreateException(error);
             }
-            var code = (int)resp.StatusCode;
-            if (resp.IsSuccessStatusCode) return resp;
-            if (code == 429 && attempt < Options.MaxRetries)
-            {
-                var hint = await RetryHintAsync(resp, cancellationToken).ConfigureAwait(false);
-                resp.Dispose();
-                await DelayBeforeRetryAsync(hint, attempt, cancellationToken).ConfigureAwait(false);
-                continue;
-            }
             using (resp)
             {
-                var mapped = await MapErrorAsync(resp, HttpMethod.Post, uri, null, attempt, cancellationToken).ConfigureAwait(false);
+                var code = (int)resp.StatusCode;
+                if (resp.IsSuccessStatusCode)
+                {
+                    try
+                    {
+                        return await ReadObjectAsync(resp, cts.Token).ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or OperationCanceledException or IOException)
+                    {
+                        throw new UnclearCreateException(new ReplicateServerException(
+                            $"Replicate POST {SafeUrl(uri)} answered {code} but the answer {(e is OperationCanceledException ? $"did not arrive in full within {timeout}" : "was cut off")}. It was not retried, so that nothing is created (and billed) twice.", resp.StatusCode, null, null, e));
+                    }
+                }
+                if (code == 429 && attempt < Options.MaxRetries)
+                {
+                    var hint = await RetryHintAsync(resp, cts.Token).ConfigureAwait(false);
+                    resp.Dispose();
+                    await DelayBeforeRetryAsync(hint, attempt, cancellationToken).ConfigureAwait(false);
+                    continue;
+                }
+                var mapped = await MapErrorAsync(resp, HttpMethod.Post, uri, null, attempt, cts.Token).ConfigureAwait(false);
                 if (code >= 500) throw new UnclearCreateException(mapped);
                 throw mapped;
             }
@@ -547,32 +641,41 @@ public sealed partial class ReplicateClient : IDisposable
 
     private TimeSpan Backoff(int attempt)
     {
-        var ms = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, attempt) * (0.8 + 0.4 * Random.Shared.NextDouble());
-        return Min(TimeSpan.FromMilliseconds(ms), Options.MaxRetryDelay);
+        var ms = Options.RetryBaseDelay.TotalMilliseconds * Math.Pow(2, Math.Min(attempt, 30)) * (0.8 + 0.4 * Random.Shared.NextDouble());
+        return ms >= Options.MaxRetryDelay.TotalMilliseconds ? Options.MaxRetryDelay : TimeSpan.FromMilliseconds(ms);
     }
 
     private static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
 
+    /// <summary>Longest hint <see cref="RetryHint"/> returns (1 day); <see cref="ReplicateClientOptions.MaxRetryDelay"/> caps the wait further.</summary>
+    internal static readonly TimeSpan MaxRetryHint = TimeSpan.FromDays(1);
+
     /// <summary>How long a 429 asks us to wait: Retry-After header (seconds, or a date compared with <paramref name="now"/>),
-    /// then body <c>retry_after</c>, then <c>~Ns</c> in detail.</summary>
+    /// then body <c>retry_after</c>, then <c>~Ns</c> in detail; at most <see cref="MaxRetryHint"/> (a server asking for ten
+    /// years gets a day, and the caller's <see cref="ReplicateClientOptions.MaxRetryDelay"/> less).</summary>
     internal static TimeSpan? RetryHint(HttpResponseHeaders headers, string? body, DateTimeOffset now)
     {
         if (headers.RetryAfter is { } ra)
         {
-            if (ra.Delta is { } d) return d;
-            if (ra.Date is { } date) return date > now ? date - now : TimeSpan.Zero;
+            if (ra.Delta is { } d) return d < TimeSpan.Zero ? TimeSpan.Zero : Min(d, MaxRetryHint);
+            if (ra.Date is { } date) return date > now ? Min(date - now, MaxRetryHint) : TimeSpan.Zero;
         }
         JsonObject? json = null;
         try { json = string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
-        if (json?["retry_after"] is JsonValue v && v.TryGetValue<double>(out var secs) && secs >= 0) return TimeSpan.FromSeconds(secs);
-        if (Prediction.Str(json, "detail") is { } detail && DetailSeconds().Match(detail) is { Success: true } m)
-            return TimeSpan.FromSeconds(double.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+        if (json?["retry_after"] is JsonValue v && v.TryGetValue<double>(out var secs) && secs >= 0) return Seconds(secs);
+        if (Prediction.Str(json, "detail") is { } detail && DetailSeconds().Match(detail) is { Success: true } m
+            && double.TryParse(m.Groups[1].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var hinted))
+            return Seconds(hinted);
         return null;
+
+        static TimeSpan Seconds(double s) => !(s < MaxRetryHint.TotalSeconds) ? MaxRetryHint : TimeSpan.FromSeconds(s);
     }
 
     private async Task<TimeSpan?> RetryHintAsync(HttpResponseMessage resp, CancellationToken cancellationToken)
     {
-        var body = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        string body;
+        try { body = Encoding.UTF8.GetString(await ReadBoundedAsync(resp.Content, 64 << 10, null, cancellationToken).ConfigureAwait(false)); }
+        catch (Exception e) when (!cancellationToken.IsCancellationRequested && e is HttpRequestException or IOException) { body = ""; }
         return RetryHint(resp.Headers, body, _time.GetUtcNow());
     }
 
@@ -583,29 +686,34 @@ public sealed partial class ReplicateClient : IDisposable
     private async Task<ReplicateApiException> MapErrorAsync(HttpResponseMessage resp, HttpMethod method, Uri uri, string? id, int retries, CancellationToken cancellationToken)
     {
         string body;
-        try { body = await resp.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false); }
-        catch (Exception e) when (e is HttpRequestException or IOException) { body = ""; }
+        try { body = Encoding.UTF8.GetString(await ReadBoundedAsync(resp.Content, 1 << 20, null, cancellationToken).ConfigureAwait(false)); }
+        catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException) { body = ""; }
         JsonObject? json = null;
         try { json = string.IsNullOrWhiteSpace(body) ? null : JsonNode.Parse(body) as JsonObject; } catch (JsonException) { }
-        var title = Redact(Prediction.Str(json, "title"));
-        var detail = Redact(Prediction.Str(json, "detail") ?? (json == null && body.Length > 0
-            ? $"non-JSON {resp.Content.Headers.ContentType?.MediaType ?? "body"} of {body.Length} chars"
-            : null));
+        var title = Prediction.Str(json, "title") is { } t ? Show(t, 200) : null;
+        var detail = Prediction.Str(json, "detail") is { } d ? Show(d, 2000) : json == null && body.Length > 0
+            ? $"non-JSON {Show(resp.Content.Headers.ContentType?.MediaType ?? "body", 100)} of {body.Length} chars"
+            : null;
         var code = (int)resp.StatusCode;
         var head = $"Replicate {method} {SafeUrl(uri)} → {code}{(title != null ? " " + title : "")}{(detail != null ? ": " + detail.TrimEnd().TrimEnd('.') : "")}";
         switch (code)
         {
+            case >= 300 and < 400:
+                return new ReplicateApiException($"Replicate {method} {SafeUrl(uri)} answered with a redirect ({code}) to {(resp.Headers.Location is { } l ? Show(l.IsAbsoluteUri ? OutputDownload.SafeUrl(l) : l.OriginalString, 300) : "nowhere")}, which API calls do not follow; check REPLICATE_BASE_URL (it should be the API root, such as https://api.replicate.com/v1).", resp.StatusCode, title, detail, id is null ? null : Redact(id));
             case 401:
                 return new ReplicateAuthenticationException(head + ". The API token was rejected: check REPLICATE_API_TOKEN (create one at https://replicate.com/account/api-tokens).", title, detail);
             case 402:
                 return new ReplicatePaymentRequiredException(head + ". Set up billing or add credit at https://replicate.com/account/billing.", title, detail);
             case 404:
-                return new ReplicateNotFoundException(head + ". Check the model/version/prediction id; community models need a version (owner/name:<version id>).", title, detail, id);
+                return new ReplicateNotFoundException(head + ". Check the model/version/prediction id; community models need a version (owner/name:<version id>).", title, detail, id is null ? null : Redact(id));
             case 422:
             {
                 var fields = new List<InvalidField>();
                 foreach (var f in (json?["invalid_fields"] as JsonArray) ?? new JsonArray())
-                    if (f is JsonObject fo) fields.Add(new InvalidField(Prediction.Str(fo, "type") ?? "", Prediction.Str(fo, "field") ?? "", Redact(Prediction.Str(fo, "description") ?? "")));
+                {
+                    if (fields.Count >= 20) break;
+                    if (f is JsonObject fo) fields.Add(new InvalidField(Show(Prediction.Str(fo, "type") ?? "", 100), Show(Prediction.Str(fo, "field") ?? "", 200), Show(Prediction.Str(fo, "description") ?? "", 500)));
+                }
                 var list = fields.Count > 0 ? " Fields: " + string.Join("; ", fields.Select(f => $"{f.Field} ({f.Type}) {f.Description}")) : "";
                 return new ReplicateValidationException(head + "." + list, title, detail, fields);
             }
@@ -614,8 +722,14 @@ public sealed partial class ReplicateClient : IDisposable
             case >= 500:
                 return new ReplicateServerException(head + (method == HttpMethod.Get ? $" (after {retries} retries)." : "."), resp.StatusCode, title, detail);
             default:
-                return new ReplicateApiException(head, resp.StatusCode, title, detail, id);
+                return new ReplicateApiException(head, resp.StatusCode, title, detail, id is null ? null : Redact(id));
         }
+    }
+
+    private static string FirstLine(string s)
+    {
+        var i = s.IndexOfAny(['\r', '\n']);
+        return i < 0 ? s : s[..i];
     }
 }
 
@@ -658,11 +772,20 @@ internal sealed class TrackingContent : HttpContent
 /// <summary>Keeps secrets out of text: the token, and credentials written into a URL.</summary>
 internal static partial class Secrets
 {
+    /// <summary><paramref name="text"/> with every occurrence of <paramref name="secret"/>, in any letter case, replaced by <c>***</c>.</summary>
     public static string Redact(string? text, string? secret)
     {
         if (string.IsNullOrEmpty(text)) return text ?? null!;
         if (string.IsNullOrEmpty(secret)) return text;
-        return text.Replace(secret, "***", StringComparison.Ordinal);
+        return text.Replace(secret, "***", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Outside text made fit for a message: <paramref name="secret"/> removed, control characters made visible
+    /// (<see cref="TerminalText.Visible"/>), at most <paramref name="max"/> characters (then "… (N more characters)").</summary>
+    public static string Show(string? text, string? secret, int max = 200)
+    {
+        var shown = TerminalText.Visible(Redact(text, secret));
+        return shown.Length <= max ? shown : string.Concat(shown.AsSpan(0, max), $"… ({(shown.Length - max).ToString("N0", CultureInfo.InvariantCulture)} more characters)");
     }
 
     /// <summary><paramref name="uri"/> as text with any <c>user:password@</c> replaced by <c>***@</c>.</summary>

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Text;
 using System.Text.Json.Serialization;
+using SpecLora.IO;
 
 namespace SpecLora.Replicate;
 
@@ -67,6 +68,13 @@ public sealed record ReplicateClientOptions
     /// <summary>Sent as <c>User-Agent</c>.</summary>
     public string UserAgent { get; init; } = "speclora-replicate/1.0";
 
+    /// <summary>Size caps, time limits and checks of output downloads (pictures 64 MiB / 5 min, other files such as LoRA
+    /// weights 4 GiB / 1 h); see <see cref="DownloadLimits"/>.</summary>
+    public DownloadLimits Downloads { get; init; } = new();
+
+    /// <summary>Largest API answer read (100 MiB: room for a 64 MiB picture inside a <c>data:</c> URI); a larger one is refused.</summary>
+    internal long MaxJsonBytes { get; init; } = 100L << 20;
+
     /// <summary>True when <see cref="ApiToken"/> is set (its value is never exposed).</summary>
     public bool HasToken => !string.IsNullOrWhiteSpace(ApiToken);
 
@@ -81,20 +89,32 @@ public sealed record ReplicateClientOptions
         if (problem != null) throw new ReplicateTokenMissingException(problem);
     }
 
-    /// <summary>Checks every setting; throws <see cref="ArgumentOutOfRangeException"/> naming the bad one. Nothing is sent
-    /// before this passes: <see cref="BaseAddress"/> must be https, or plain http to a loopback host (a local fake
-    /// server), and must not carry a user name or password (which no message repeats).</summary>
-    public void Validate()
+    /// <summary>Checks every setting and reports every bad one at once, quoting each value. Nothing is sent before this
+    /// passes: <see cref="BaseAddress"/> must be https, or plain http to a loopback host (a local fake server), and must
+    /// carry no user name or password (which no message repeats), no query and no fragment.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">One or more settings are bad; <see cref="ArgumentException.ParamName"/>
+    /// names the first, the message lists them all.</exception>
+    public ReplicateClientOptions Validate()
     {
-        if (DescribeBaseAddressProblem(BaseAddress) is { } problem) throw new ArgumentOutOfRangeException(nameof(BaseAddress), problem);
-        if (PollInterval <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(PollInterval), PollInterval, $"PollInterval={PollInterval} must be > 0");
-        if (MaxPollInterval < PollInterval) throw new ArgumentOutOfRangeException(nameof(MaxPollInterval), MaxPollInterval, $"MaxPollInterval={MaxPollInterval} must be ≥ PollInterval={PollInterval}");
-        if (PollBackoffFactor < 1) throw new ArgumentOutOfRangeException(nameof(PollBackoffFactor), PollBackoffFactor, $"PollBackoffFactor={PollBackoffFactor} must be ≥ 1");
-        if (Timeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(Timeout), Timeout, $"Timeout={Timeout} must be > 0");
-        if (RequestTimeout <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(RequestTimeout), RequestTimeout, $"RequestTimeout={RequestTimeout} must be > 0");
-        if (MaxRetries < 0) throw new ArgumentOutOfRangeException(nameof(MaxRetries), MaxRetries, $"MaxRetries={MaxRetries} must be ≥ 0");
-        if (PreferWaitSeconds is < 1 or > 60) throw new ArgumentOutOfRangeException(nameof(PreferWaitSeconds), PreferWaitSeconds, $"PreferWaitSeconds={PreferWaitSeconds} must be 1–60 (Prefer: wait=N)");
-        if (CancelAfter is { } ca && ca <= TimeSpan.Zero) throw new ArgumentOutOfRangeException(nameof(CancelAfter), CancelAfter, $"CancelAfter={ca} must be > 0");
+        var p = new OptionProblems();
+        if (DescribeBaseAddressProblem(BaseAddress) is { } problem) p.Range(nameof(BaseAddress), problem);
+        if (PollInterval <= TimeSpan.Zero) p.Range(nameof(PollInterval), $"PollInterval={PollInterval} must be > 0");
+        if (MaxPollInterval < PollInterval) p.Range(nameof(MaxPollInterval), $"MaxPollInterval={MaxPollInterval} must be ≥ PollInterval={PollInterval}");
+        if (!(PollBackoffFactor >= 1) || !double.IsFinite(PollBackoffFactor)) p.Range(nameof(PollBackoffFactor), $"PollBackoffFactor={PollBackoffFactor} must be finite and ≥ 1");
+        if (Timeout <= TimeSpan.Zero) p.Range(nameof(Timeout), $"Timeout={Timeout} must be > 0");
+        if (TrainingTimeout <= TimeSpan.Zero) p.Range(nameof(TrainingTimeout), $"TrainingTimeout={TrainingTimeout} must be > 0");
+        if (RequestTimeout <= TimeSpan.Zero) p.Range(nameof(RequestTimeout), $"RequestTimeout={RequestTimeout} must be > 0");
+        if (MaxRetries is < 0 or > 100) p.Range(nameof(MaxRetries), $"MaxRetries={MaxRetries} must be 0…100");
+        if (RetryBaseDelay < TimeSpan.Zero) p.Range(nameof(RetryBaseDelay), $"RetryBaseDelay={RetryBaseDelay} must be ≥ 0");
+        if (MaxRetryDelay < TimeSpan.Zero) p.Range(nameof(MaxRetryDelay), $"MaxRetryDelay={MaxRetryDelay} must be ≥ 0");
+        if (PreferWaitSeconds is < 1 or > 60) p.Range(nameof(PreferWaitSeconds), $"PreferWaitSeconds={PreferWaitSeconds} must be 1–60 (Prefer: wait=N)");
+        if (CancelAfter is { } ca && ca <= TimeSpan.Zero) p.Range(nameof(CancelAfter), $"CancelAfter={ca} must be > 0");
+        if (string.IsNullOrWhiteSpace(UserAgent) || UserAgent.Any(char.IsControl)) p.Range(nameof(UserAgent), $"UserAgent=\"{TerminalText.Visible(UserAgent)}\" must be non-empty and hold no control characters");
+        if (MaxJsonBytes < 1024) p.Range(nameof(MaxJsonBytes), $"MaxJsonBytes={MaxJsonBytes} must be ≥ 1024");
+        if (Downloads is null) p.Range(nameof(Downloads), "Downloads must not be null");
+        else Downloads.Check(p, "Downloads.");
+        p.ThrowIfAny();
+        return this;
     }
 
     /// <summary>Prints the settings with the token redacted.</summary>
@@ -153,10 +173,11 @@ public sealed record ReplicateClientOptions
         if (Uri.TryCreate(value.Trim(), UriKind.Absolute, out var u) && (u.Scheme == Uri.UriSchemeHttps || u.Scheme == Uri.UriSchemeHttp) && u.IdnHost.Length > 0)
         {
             if (u.UserInfo.Length > 0) throw new ArgumentException(CredentialsProblem(Secrets.Display(u)), BaseUrlVariable);
+            if (QueryOrFragmentProblem(u) is { } extra) throw new ArgumentException(extra, BaseUrlVariable);
             return u;
         }
         throw new ArgumentException(
-            $"{BaseUrlVariable}=\"{Secrets.MaskUserInfo(value)}\" is not a valid API root: it must be an absolute http(s) URL such as https://api.replicate.com/v1 "
+            $"{BaseUrlVariable}=\"{TerminalText.Visible(Secrets.MaskUserInfo(value))}\" is not a valid API root: it must be an absolute http(s) URL such as https://api.replicate.com/v1 "
             + $"(or http://127.0.0.1:5000/v1 for a local server). Fix it, or unset {BaseUrlVariable} to use {DefaultBaseAddress}.", BaseUrlVariable);
     }
 
@@ -164,15 +185,54 @@ public sealed record ReplicateClientOptions
     internal static string? DescribeBaseAddressProblem(Uri? uri)
     {
         if (uri is null || !uri.IsAbsoluteUri || (uri.Scheme != Uri.UriSchemeHttps && uri.Scheme != Uri.UriSchemeHttp) || uri.IdnHost.Length == 0)
-            return $"BaseAddress={(uri is null ? "(null)" : Secrets.MaskUserInfo(uri.OriginalString))} must be an absolute https URL such as {DefaultBaseAddress} ({BaseUrlVariable})";
+            return $"BaseAddress={(uri is null ? "(null)" : TerminalText.Visible(Secrets.MaskUserInfo(uri.OriginalString)))} must be an absolute https URL such as {DefaultBaseAddress} ({BaseUrlVariable})";
         if (uri.UserInfo.Length > 0) return CredentialsProblem(Secrets.Display(uri));
+        if (QueryOrFragmentProblem(uri) is { } extra) return extra;
         if (uri.Scheme == Uri.UriSchemeHttp && !IsLoopbackHost(uri))
             return $"{BaseUrlVariable}={Secrets.Display(uri)} uses plain http to a host that is not this machine; nothing was sent. "
                  + $"Only https (such as {DefaultBaseAddress}) or plain http to a loopback host (localhost, 127.0.0.1, [::1]: a local fake server) is allowed.";
         return null;
     }
 
+    /// <summary>An API root with <c>?…</c> or <c>#…</c> would swallow every path appended to it (<c>…/v1#x/predictions</c>
+    /// sends to <c>/v1</c>): refused, quoting the part to remove.</summary>
+    private static string? QueryOrFragmentProblem(Uri uri)
+    {
+        var extra = uri.Fragment.Length > 0 ? ("fragment", uri.Fragment) : uri.Query.Length > 0 ? ("query", uri.Query) : default;
+        if (extra == default) return null;
+        var root = Secrets.Display(new Uri(uri.GetLeftPart(UriPartial.Path)));
+        return $"{BaseUrlVariable}={TerminalText.Visible(Secrets.Display(uri))} ends in a {extra.Item1} ('{TerminalText.Visible(extra.Item2)}'), which would swallow the API paths appended to it; nothing was sent. "
+             + $"Remove it: {BaseUrlVariable}={root}.";
+    }
+
     private static string CredentialsProblem(string shown) =>
         $"{BaseUrlVariable}={shown} holds a user name or password (shown as ***); nothing was sent. Credentials do not belong in the URL: "
         + $"the token is read from {TokenVariable} and sent as a header. Remove the part before the '@'.";
+}
+
+/// <summary>Collects every problem of an options record, so that <c>Validate()</c> reports them all at once.</summary>
+internal sealed class OptionProblems
+{
+    private readonly List<(string Name, string Message, bool Range)> _problems = [];
+
+    /// <summary>How many problems were found.</summary>
+    public int Count => _problems.Count;
+
+    /// <summary>A value out of its range (an <see cref="ArgumentOutOfRangeException"/> when alone).</summary>
+    public void Range(string name, string message) => _problems.Add((name, message, true));
+
+    /// <summary>Any other bad value (an <see cref="ArgumentException"/>).</summary>
+    public void Other(string name, string message) => _problems.Add((name, message, false));
+
+    /// <summary>Throws when any problem was found: one problem as it is; several as "N problems: a; b; c", with
+    /// <see cref="ArgumentException.ParamName"/> the first one's name. <see cref="ArgumentOutOfRangeException"/> when
+    /// every problem is a range, else <see cref="ArgumentException"/>.</summary>
+    public void ThrowIfAny()
+    {
+        if (_problems.Count == 0) return;
+        var message = _problems.Count == 1 ? _problems[0].Message
+            : $"{_problems.Count} problems: " + string.Join("; ", _problems.Select(p => p.Message.TrimEnd('.')));
+        if (_problems.All(p => p.Range)) throw new ArgumentOutOfRangeException(_problems[0].Name, message);
+        throw new ArgumentException(message, _problems[0].Name);
+    }
 }

@@ -100,6 +100,15 @@ public sealed class ReplicateRateLimitException : ReplicateApiException
     public TimeSpan? RetryAfter { get; }
 }
 
+/// <summary>An output was refused or could not be fetched: over its size cap, past its time limit, not the picture (or
+/// file) it should be, cut off, redirected somewhere it may not go, or a <c>data:</c> URI that cannot be read. Nothing was
+/// saved (see <see cref="DownloadLimits"/>).</summary>
+public sealed class ReplicateDownloadException : ReplicateApiException
+{
+    /// <summary>Creates the exception.</summary>
+    public ReplicateDownloadException(string message, string? predictionId) : base(message, null, null, null, predictionId) { }
+}
+
 /// <summary>5xx (after retries for safe requests), or a connection failure.</summary>
 public sealed class ReplicateServerException : ReplicateApiException
 {

@@ -10,7 +10,7 @@ namespace SpecLora.Replicate;
 public sealed record ModelVersion(string Id, DateTimeOffset? CreatedAt, string? CogVersion, JsonObject? OpenApiSchema)
 {
     /// <summary><c>components.schemas.Input</c>, with <c>$ref</c>s left for <see cref="InputValidator"/> to resolve.</summary>
-    public JsonObject? InputSchema => OpenApiSchema?["components"]?["schemas"]?["Input"] as JsonObject;
+    public JsonObject? InputSchema => Prediction.Obj(Prediction.Obj(Prediction.Obj(OpenApiSchema, "components"), "schemas"), "Input");
 
     /// <summary>Parses the API's JSON.</summary>
     public static ModelVersion FromJson(JsonObject json) => new(
@@ -49,12 +49,25 @@ public sealed record ReplicateModel(string Owner, string Name, string? Visibilit
 public sealed record ReplicateFile(string Id, string Name, string? ContentType, long Size, string? Sha256, DateTimeOffset? ExpiresAt, Uri GetUrl)
 {
     /// <summary>Parses the API's JSON.</summary>
-    public static ReplicateFile FromJson(JsonObject json) => new(
-        Prediction.Str(json, "id") ?? "", Prediction.Str(json, "name") ?? "", Prediction.Str(json, "content_type"),
-        json["size"] is JsonValue sv && sv.TryGetValue<long>(out var size) ? size : 0,
-        Prediction.Str(json["checksums"] as JsonObject, "sha256"),
-        Prediction.Str(json, "expires_at") is { } e && DateTimeOffset.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null,
-        new Uri(Prediction.Str(json["urls"] as JsonObject, "get") ?? throw new ReplicateApiException("file response without urls.get", null)));
+    /// <exception cref="ReplicateServerException"><c>urls.get</c> is missing or not an absolute http(s) URL.</exception>
+    public static ReplicateFile FromJson(JsonObject json) => FromJson(json, s => IO.TerminalText.Visible(s));
+
+    /// <summary>As <see cref="FromJson(JsonObject)"/>, showing server text in messages through <paramref name="show"/>.</summary>
+    internal static ReplicateFile FromJson(JsonObject json, Func<string?, string> show)
+    {
+        ArgumentNullException.ThrowIfNull(json);
+        var get = Prediction.Str(json["urls"] as JsonObject, "get");
+        if (get is null || !Uri.TryCreate(get, UriKind.Absolute, out var url) || (url.Scheme != Uri.UriSchemeHttps && url.Scheme != Uri.UriSchemeHttp))
+            throw new ReplicateServerException(
+                $"Replicate's Files API accepted the upload but gave no usable address for it (urls.get = {(get is null ? "missing" : "\"" + show(get) + "\"")}), so the trainer cannot be given the file. "
+                + "Run again; if it happens again, the server is not behaving as Replicate's does: check REPLICATE_BASE_URL.", null, null, null);
+        return new(
+            Prediction.Str(json, "id") ?? "", Prediction.Str(json, "name") ?? "", Prediction.Str(json, "content_type"),
+            json["size"] is JsonValue sv && sv.TryGetValue<long>(out var size) ? size : 0,
+            Prediction.Str(json["checksums"] as JsonObject, "sha256"),
+            Prediction.Str(json, "expires_at") is { } e && DateTimeOffset.TryParse(e, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var t) ? t : null,
+            url);
+    }
 }
 
 /// <summary>A prediction request: version (64-hex, or <c>owner/name:id</c>) and input.</summary>

@@ -1,4 +1,5 @@
 using System.IO.Compression;
+using System.Text;
 using SpecLora.Imaging;
 using SpecLora.IO;
 
@@ -9,18 +10,62 @@ namespace SpecLora.Replicate;
 /// <param name="Bytes">Uncompressed size.</param>
 public sealed record DatasetEntry(string Name, long Bytes);
 
-/// <summary>What <see cref="TrainingDataset.Create"/> wrote.</summary>
+/// <summary>What <see cref="TrainingDataset.Create(string, string, TrainingDatasetOptions, CancellationToken)"/> wrote.</summary>
 /// <param name="ZipPath">The zip.</param>
 /// <param name="ZipBytes">Its size in bytes (≤ 100 MiB).</param>
-/// <param name="ImageCount">Images in it.</param>
-/// <param name="CaptionCount">Caption files in it.</param>
+/// <param name="ImageCount">Images in it (counted from its entries).</param>
+/// <param name="CaptionCount">Caption files in it (counted from its entries).</param>
 /// <param name="Size">Side of the square images when resized, else null (copied as-is).</param>
 /// <param name="Entries">Every entry.</param>
 public sealed record TrainingDatasetReport(string ZipPath, long ZipBytes, int ImageCount, int CaptionCount, int? Size, IReadOnlyList<DatasetEntry> Entries)
 {
-    /// <summary>One-line summary: path, size, counts.</summary>
+    /// <summary>True when <see cref="ZipPath"/> existed and was replaced (<see cref="TrainingDatasetOptions.Overwrite"/>).</summary>
+    public bool Replaced { get; init; }
+
+    /// <summary>One-line summary: path, size, counts ("1 image", "3 images").</summary>
     public override string ToString() =>
-        $"{ZipPath}: {ZipBytes / 1048576.0:F2} MiB, {ImageCount} images{(Size is { } s ? $" at {s}×{s}" : "")}, {CaptionCount} captions";
+        $"{TerminalText.Visible(ZipPath)}: {ZipBytes / 1048576.0:F2} MiB, {Count(ImageCount, "image")}{(Size is { } s ? $" at {s}×{s}" : "")}, {Count(CaptionCount, "caption")}";
+
+    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
+}
+
+/// <summary>Settings of a training zip (<see cref="TrainingDataset"/>).</summary>
+public sealed record TrainingDatasetOptions
+{
+    /// <summary>When set (e.g. 1024), each image is resized to Size×Size pixels (stretched, so time and frequency axes stay
+    /// aligned) and stored as PNG; 64–4096. Null: the pictures are zipped as they are.</summary>
+    public int? Size { get; init; }
+
+    /// <summary>Add a <c>&lt;image&gt;.txt</c> caption per image.</summary>
+    public bool Captions { get; init; }
+
+    /// <summary>Caption text; must contain the trigger word <c>SPECTROGRAM</c> (at most 1000 characters, one line).</summary>
+    public string Caption { get; init; } = TrainingDataset.DefaultCaption;
+
+    /// <summary>Limit on the zip (100 MiB, the Files API limit).</summary>
+    public long MaxBytes { get; init; } = ReplicateClient.MaxFileBytes;
+
+    /// <summary>Replace the zip when it exists already (default false: an existing file is refused, never replaced).</summary>
+    public bool Overwrite { get; init; }
+
+    /// <summary>Checks every setting and reports every bad one at once, quoting each value.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">Only numbers are out of range (the message lists them all).</exception>
+    /// <exception cref="ArgumentException">The caption is bad, alone or with other problems.</exception>
+    public TrainingDatasetOptions Validate()
+    {
+        var p = new OptionProblems();
+        if (Size is < 64 or > 4096) p.Range(nameof(Size), $"size={Size} must be 64–4096 pixels (the trainer used 1024)");
+        if (MaxBytes is < 1 or > ReplicateClient.MaxFileBytes) p.Range(nameof(MaxBytes), $"maxBytes={MaxBytes} must be 1…{ReplicateClient.MaxFileBytes} (100 MiB, the Files API limit)");
+        if (Captions)
+        {
+            if (Caption is null || !Caption.Contains(ReadmeSettings.TriggerWord, StringComparison.Ordinal))
+                p.Other(nameof(Caption), $"caption \"{Secrets.Show(Caption, null, 200)}\" must contain the trigger word {ReadmeSettings.TriggerWord}");
+            else if (Caption.Length > 1000 || Caption.Any(char.IsControl))
+                p.Other(nameof(Caption), $"caption \"{Secrets.Show(Caption, null, 200)}\" must be one line of at most 1000 characters");
+        }
+        p.ThrowIfAny();
+        return this;
+    }
 }
 
 /// <summary>
@@ -28,6 +73,15 @@ public sealed record TrainingDatasetReport(string ZipPath, long ZipBytes, int Im
 /// (the README: "Zip mels directory"), optionally fitted to a square size and with caption files carrying the
 /// trigger word <c>SPECTROGRAM</c>. Refuses zips over the Files API's 100 MiB.
 /// </summary>
+/// <remarks>
+/// Everything is refused before any work, naming the file: a folder entry that is not a regular file (a FIFO, a device, a
+/// socket: opening one would block or never end), two pictures that would get the same entry name (<c>a.jpg</c> and
+/// <c>a.png</c> with a size, or with captions), an output that is one of the pictures, and an output that exists unless
+/// <see cref="TrainingDatasetOptions.Overwrite"/>. Each picture is then read once into memory (at most
+/// <see cref="MaxPictureBytes"/>), those bytes are checked (every pixel decodes) and those same bytes (or their resized
+/// copy) are zipped: a file swapped on disk meanwhile cannot slip in. The zip is written only after every picture was read,
+/// through a temporary file moved into place, so a cancellation or a failure leaves nothing behind.
+/// </remarks>
 public static class TrainingDataset
 {
     /// <summary>Image extensions picked up.</summary>
@@ -36,97 +90,234 @@ public static class TrainingDataset
     /// <summary>Default caption, with the trigger word.</summary>
     public const string DefaultCaption = "a SPECTROGRAM image, a mel spectrogram of Beethoven piano music";
 
+    /// <summary>Largest picture read from the folder: 100 MiB (no picture larger than the zip's limit can go in it).</summary>
+    public const long MaxPictureBytes = ReplicateClient.MaxFileBytes;
+
     /// <summary>Writes the zip atomically and reports its contents.</summary>
     /// <param name="folder">Folder of images (not recursive).</param>
     /// <param name="zipPath">Zip to write.</param>
-    /// <param name="size">When set (e.g. 1024), each image is resized to size×size pixels (stretched, so time and frequency axes stay aligned) and stored as PNG.</param>
+    /// <param name="size">When set (e.g. 1024), each image is resized to size×size pixels and stored as PNG.</param>
     /// <param name="captions">When true, a <c>&lt;image&gt;.txt</c> caption is added per image.</param>
     /// <param name="caption">Caption text; must contain the trigger word <c>SPECTROGRAM</c>.</param>
     /// <param name="maxBytes">Limit on the zip (100 MiB, the Files API limit).</param>
-    /// <exception cref="TrainingDatasetException">No images, unreadable image, or the zip exceeds <paramref name="maxBytes"/> (nothing is left on disk).</exception>
-    public static TrainingDatasetReport Create(string folder, string zipPath, int? size = null, bool captions = false, string caption = DefaultCaption, long maxBytes = ReplicateClient.MaxFileBytes)
+    /// <param name="overwrite">Replace <paramref name="zipPath"/> when it exists (default: refuse).</param>
+    /// <param name="cancellationToken">Stops between pictures; nothing is left on disk.</param>
+    /// <exception cref="TrainingDatasetException">No images, an unreadable image, a name collision, an output that exists or is an
+    /// input, or the zip exceeds <paramref name="maxBytes"/> (nothing is left on disk).</exception>
+    public static TrainingDatasetReport Create(string folder, string zipPath, int? size = null, bool captions = false, string caption = DefaultCaption,
+        long maxBytes = ReplicateClient.MaxFileBytes, bool overwrite = false, CancellationToken cancellationToken = default)
+        => Create(folder, zipPath, new TrainingDatasetOptions { Size = size, Captions = captions, Caption = caption, MaxBytes = maxBytes, Overwrite = overwrite }, cancellationToken);
+
+    /// <summary>Writes the zip atomically and reports its contents.</summary>
+    /// <param name="folder">Folder of images (not recursive).</param>
+    /// <param name="zipPath">Zip to write.</param>
+    /// <param name="options">Size, captions, limit, overwrite.</param>
+    /// <param name="cancellationToken">Stops between pictures; nothing is left on disk.</param>
+    /// <exception cref="TrainingDatasetException">See the other overload.</exception>
+    public static TrainingDatasetReport Create(string folder, string zipPath, TrainingDatasetOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(folder);
         ArgumentException.ThrowIfNullOrEmpty(zipPath);
-        if (size is < 64 or > 4096) throw new ArgumentOutOfRangeException(nameof(size), size, $"size={size} must be 64–4096 pixels (the trainer used 1024)");
-        if (captions && !caption.Contains(ReadmeSettings.TriggerWord, StringComparison.Ordinal))
-            throw new ArgumentException($"caption \"{caption}\" must contain the trigger word {ReadmeSettings.TriggerWord}", nameof(caption));
-        if (!Directory.Exists(folder)) throw new TrainingDatasetException($"Image folder {folder} does not exist.");
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (!Directory.Exists(folder)) throw new TrainingDatasetException($"Image folder {Show(folder)} does not exist; give the folder of mel images (speclora mels … -o FOLDER).");
         var images = Directory.EnumerateFiles(folder)
             .Where(f => ImageExtensions.Contains(Path.GetExtension(f).ToLowerInvariant()))
             .Order(StringComparer.Ordinal).ToArray();
         if (images.Length == 0)
-            throw new TrainingDatasetException($"No images ({string.Join(", ", ImageExtensions)}) in {folder}; make mel images first (speclora mels).");
-        var entries = new List<DatasetEntry>();
+            throw new TrainingDatasetException($"No images ({string.Join(", ", ImageExtensions)}) in {Show(folder)}; make mel images first (speclora mels).");
+        var replaced = CheckOutput(zipPath, images, options.Overwrite);
+        var plan = Plan(images, options);
+        foreach (var image in images)
+            if (RegularFile.NonRegularKind(image) is { } kind)
+                throw new TrainingDatasetException($"{Show(image)} is {kind}, not a picture file; remove it from {Show(folder)}. Nothing was written.");
+
+        // Read phase: each picture once, checked and (when asked) resized from the same bytes; nothing is on disk yet.
+        var entries = new List<(string Name, byte[] Data, CompressionLevel Level)>();
+        long total = 0;
+        var captionBytes = Encoding.UTF8.GetBytes(options.Caption);
+        for (var i = 0; i < images.Length; i++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var image = images[i];
+            var bytes = ReadOnce(image);
+            RgbaImage pixels;
+            try
+            {
+                var limits = new ImageDecodeOptions();
+                pixels = SpectrogramImageDecoder.ReadPixels(bytes, Show(image), limits.MaxSize, out _, out _, limits.MaxPixels);
+            }
+            catch (SpectrogramImageException e) { throw new TrainingDatasetException(e.Message + " Nothing was written."); }
+            var data = options.Size is { } side
+                ? ImageResize.TryResize(pixels, side, side, MelImageFormat.Png)
+                  ?? throw new TrainingDatasetException($"{Show(image)} could not be resized to {side}×{side}; re-export it as PNG or JPEG. Nothing was written.")
+                : bytes;
+            entries.Add((plan[i].Image, data, CompressionLevel.NoCompression));
+            total += data.Length;
+            if (options.Captions)
+            {
+                entries.Add((plan[i].Caption, captionBytes, CompressionLevel.Optimal));
+                total += captionBytes.Length;
+            }
+            if (total > options.MaxBytes) throw Oversize(total, options.MaxBytes, folder);
+        }
+
+        // Write phase: from memory, through a temporary file that is deleted on any failure or cancellation.
+        var written = new List<DatasetEntry>();
         try
         {
             AtomicFile.Write(zipPath, stream =>
             {
                 using (var zip = new ZipArchive(stream, ZipArchiveMode.Create, leaveOpen: true))
                 {
-                    foreach (var image in images)
+                    foreach (var (name, data, level) in entries)
                     {
-                        var stem = Path.GetFileNameWithoutExtension(image);
-                        try { Imaging.SpectrogramImageDecoder.CheckPicture(image); } catch (Imaging.SpectrogramImageException e) { throw new TrainingDatasetException(e.Message); }
-                        byte[] data;
-                        string name;
-                        if (size is { } side)
-                        {
-                            data = Resize(image, side);
-                            name = stem + ".png";
-                        }
-                        else
-                        {
-                            data = File.ReadAllBytes(image);
-                            name = Path.GetFileName(image);
-                        }
-                        Add(zip, name, data, CompressionLevel.NoCompression, entries);
-                        if (captions) Add(zip, stem + ".txt", System.Text.Encoding.UTF8.GetBytes(caption), CompressionLevel.Optimal, entries);
-                        if (stream.Length > maxBytes) throw Oversize(stream.Length, maxBytes, folder);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        var entry = zip.CreateEntry(name, level);
+                        using (var s = entry.Open()) s.Write(data);
+                        written.Add(new DatasetEntry(name, data.Length));
+                        if (stream.Length > options.MaxBytes) throw Oversize(stream.Length, options.MaxBytes, folder);
                     }
                 }
-                if (stream.Length > maxBytes) throw Oversize(stream.Length, maxBytes, folder);
-            });
+                if (stream.Length > options.MaxBytes) throw Oversize(stream.Length, options.MaxBytes, folder);
+            }, overwrite: options.Overwrite);
         }
         catch (IOException e) when (e is not FileNotFoundException)
         {
-            throw new TrainingDatasetException($"Could not write {zipPath}: {e.Message}");
+            throw new TrainingDatasetException($"Could not write {Show(zipPath)} ({e.Message.TrimEnd('.')}); choose a path you can write to. Nothing was written.");
         }
-        return new TrainingDatasetReport(Path.GetFullPath(zipPath), new FileInfo(zipPath).Length, images.Length, captions ? images.Length : 0, size, entries);
+        catch (UnauthorizedAccessException e)
+        {
+            throw new TrainingDatasetException($"Could not write {Show(zipPath)} ({e.Message.TrimEnd('.')}); choose a path you can write to. Nothing was written.");
+        }
+        return new TrainingDatasetReport(Path.GetFullPath(zipPath), new FileInfo(zipPath).Length,
+            written.Count(e => IsImage(e.Name)), written.Count(e => e.Name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)), options.Size, written)
+        { Replaced = replaced };
     }
 
     /// <summary>Checks an existing zip against the 100 MiB limit and reads its entries.</summary>
-    /// <exception cref="TrainingDatasetException">Missing, not a zip, empty, or too large.</exception>
+    /// <exception cref="TrainingDatasetException">Missing, not a regular file, not a zip, empty, or too large.</exception>
     public static TrainingDatasetReport Inspect(string zipPath, long maxBytes = ReplicateClient.MaxFileBytes)
     {
+        ArgumentException.ThrowIfNullOrEmpty(zipPath);
+        if (RegularFile.NonRegularKind(zipPath) is { } kind)
+            throw new TrainingDatasetException($"Training zip {Show(zipPath)} is {kind}, not a zip file; build one with: speclora dataset <mels folder> -o data.zip");
         var info = new FileInfo(zipPath);
-        if (!info.Exists) throw new TrainingDatasetException($"Training zip {zipPath} does not exist; build it with: speclora dataset <mels folder> -o {zipPath}");
+        if (!info.Exists) throw new TrainingDatasetException($"Training zip {Show(zipPath)} does not exist; build it with: speclora dataset <mels folder> -o {Show(zipPath)}");
         if (info.Length > maxBytes) throw Oversize(info.Length, maxBytes, zipPath);
         try
         {
             using var zip = ZipFile.OpenRead(zipPath);
             var entries = zip.Entries.Where(e => e.Name.Length > 0).Select(e => new DatasetEntry(e.FullName, e.Length)).ToArray();
-            var imgs = entries.Count(e => ImageExtensions.Contains(Path.GetExtension(e.Name).ToLowerInvariant()));
-            if (imgs == 0) throw new TrainingDatasetException($"Training zip {zipPath} holds no images.");
+            var imgs = entries.Count(e => IsImage(e.Name));
+            if (imgs == 0) throw new TrainingDatasetException($"Training zip {Show(zipPath)} holds no images; build it with: speclora dataset <mels folder> -o {Show(zipPath)}");
             return new TrainingDatasetReport(info.FullName, info.Length, imgs, entries.Count(e => e.Name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)), null, entries);
         }
-        catch (InvalidDataException e)
+        catch (InvalidDataException)
         {
-            throw new TrainingDatasetException($"{zipPath} is not a valid zip: {e.Message}");
+            throw new TrainingDatasetException($"{Show(zipPath)} is not a valid zip (damaged or another kind of file); build it again with: speclora dataset <mels folder> -o {Show(zipPath)}");
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileNotFoundException)
+        {
+            throw new TrainingDatasetException($"Training zip {Show(zipPath)} cannot be read ({e.Message.TrimEnd('.')}); check the path and its permissions.");
+        }
+    }
+
+    private static bool IsImage(string name) => ImageExtensions.Contains(Path.GetExtension(name).ToLowerInvariant());
+
+    /// <summary>Refuses an output that is a folder, not a regular file, one of the pictures (even with overwrite), or an
+    /// existing file without overwrite. Returns whether an existing file will be replaced.</summary>
+    private static bool CheckOutput(string zipPath, IReadOnlyList<string> images, bool overwrite)
+    {
+        string full;
+        try { full = Path.GetFullPath(zipPath); }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            throw new TrainingDatasetException($"-o {Show(zipPath)} is not a valid path; give a file name such as data.zip.");
+        }
+        if (Directory.Exists(full)) throw new TrainingDatasetException($"-o {Show(zipPath)} is a folder; give a file name for the zip, such as {Show(Path.Combine(zipPath, "data.zip"))}.");
+        if (RegularFile.NonRegularKind(full) is { } kind) throw new TrainingDatasetException($"-o {Show(zipPath)} is {kind}; give a new file name for the zip.");
+        var target = Resolve(full);
+        foreach (var image in images)
+            if (string.Equals(Resolve(Path.GetFullPath(image)), target, StringComparison.Ordinal))
+                throw new TrainingDatasetException($"-o {Show(zipPath)} is the picture {Show(image)}, one of the inputs; give the zip another name (outside the pictures). Nothing was written.");
+        var exists = File.Exists(full) || new FileInfo(full).LinkTarget is not null;
+        if (exists && !overwrite)
+            throw new TrainingDatasetException($"-o {Show(zipPath)} already exists and was not made by this run; give a new name, or add --overwrite to replace it. Nothing was written.");
+        return exists;
+    }
+
+    /// <summary>A path with its symbolic links resolved (the same file reached two ways is the same file).</summary>
+    private static string Resolve(string full)
+    {
+        try { return new FileInfo(full).ResolveLinkTarget(returnFinalTarget: true)?.FullName ?? full; }
+        catch (IOException) { return full; }
+    }
+
+    /// <summary>Each picture's entry name (and caption name); two pictures that would share one are refused, naming both.</summary>
+    private static (string Image, string Caption)[] Plan(IReadOnlyList<string> images, TrainingDatasetOptions options)
+    {
+        var plan = new (string Image, string Caption)[images.Count];
+        var owner = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < images.Count; i++)
+        {
+            var stem = Path.GetFileNameWithoutExtension(images[i]);
+            plan[i] = (options.Size is null ? Path.GetFileName(images[i]) : stem + ".png", stem + ".txt");
+            Claim(plan[i].Image, images[i], options.Size is null ? "" : $" (--size stores every picture as PNG)");
+            if (options.Captions) Claim(plan[i].Caption, images[i], " (its caption)");
+        }
+        return plan;
+
+        void Claim(string name, string image, string why)
+        {
+            if (owner.TryGetValue(name, out var other))
+                throw new TrainingDatasetException($"{Show(other)} and {Show(image)} would both be zipped as {Show(name)}{why}; rename one of them (the trainer pairs pictures and captions by name). Nothing was written.");
+            owner[name] = image;
+        }
+    }
+
+    /// <summary>The file's bytes, read once: at most <see cref="MaxPictureBytes"/> (a file that is larger, or grows past it
+    /// while read, is refused).</summary>
+    private static byte[] ReadOnce(string path)
+    {
+        try
+        {
+            using var fs = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan);
+            if (fs.Length > MaxPictureBytes)
+                throw new TrainingDatasetException($"{Show(path)} is {fs.Length / 1048576.0:F1} MiB, larger than a training picture can be ({MaxPictureBytes >> 20} MiB); remove it from the folder. Nothing was written.");
+            var buffer = new byte[Math.Min(fs.Length + 1, MaxPictureBytes + 1)];
+            int total = 0, n;
+            while (total < buffer.Length && (n = fs.Read(buffer, total, buffer.Length - total)) > 0) total += n;
+            if (total > MaxPictureBytes)
+                throw new TrainingDatasetException($"{Show(path)} grew past {MaxPictureBytes >> 20} MiB while it was read; remove it from the folder. Nothing was written.");
+            if (total == buffer.Length)
+            {
+                // it grew while read: take what is there now, once more, within the limit
+                using var more = new MemoryStream();
+                more.Write(buffer, 0, total);
+                var chunk = new byte[81920];
+                while ((n = fs.Read(chunk, 0, chunk.Length)) > 0)
+                {
+                    if (more.Length + n > MaxPictureBytes)
+                        throw new TrainingDatasetException($"{Show(path)} grew past {MaxPictureBytes >> 20} MiB while it was read; remove it from the folder. Nothing was written.");
+                    more.Write(chunk, 0, n);
+                }
+                return more.ToArray();
+            }
+            return buffer[..total];
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileNotFoundException)
+        {
+            throw new TrainingDatasetException($"{Show(path)} cannot be read ({e.Message.TrimEnd('.')}); check it and its permissions. Nothing was written.");
+        }
+        catch (FileNotFoundException)
+        {
+            throw new TrainingDatasetException($"{Show(path)} disappeared while the zip was being made; run again. Nothing was written.");
         }
     }
 
     private static TrainingDatasetException Oversize(long bytes, long max, string what) =>
-        new($"The training zip from {what} is {bytes / 1048576.0:F1} MiB (over {max / 1048576.0:F0} MiB so far), above the Replicate Files API limit; use fewer images or --size 1024. Nothing was uploaded.");
+        new($"The training zip from {Show(what)} is {bytes / 1048576.0:F1} MiB (over {max / 1048576.0:F0} MiB so far), above the Replicate Files API limit; use fewer images or --size 1024. Nothing was uploaded.");
 
-    private static void Add(ZipArchive zip, string name, byte[] data, CompressionLevel level, List<DatasetEntry> entries)
-    {
-        var entry = zip.CreateEntry(name, level);
-        using (var s = entry.Open()) s.Write(data);
-        entries.Add(new DatasetEntry(name, data.Length));
-    }
-
-    private static byte[] Resize(string path, int side) =>
-        ImageResize.TryResize(File.ReadAllBytes(path), side, side, MelImageFormat.Png)
-        ?? throw new TrainingDatasetException($"{path} is not a readable image; remove it from the folder or re-export it as PNG or JPEG.");
+    private static string Show(string path) => TerminalText.Visible(path);
 }

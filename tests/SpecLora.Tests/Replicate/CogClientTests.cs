@@ -142,4 +142,32 @@ public class CogClientTests(FakeCogFixture fixture) : IClassFixture<FakeCogFixtu
         Assert.DoesNotContain("hunter2", e.ToString());
         Assert.DoesNotContain("admin", e.ToString());
     }
+
+    [Fact]
+    public void Options_validate_reports_every_bad_value_at_once_and_never_repeats_a_password()
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => new CogClientOptions
+        {
+            BaseAddress = new Uri("http://alice:pa55word@localhost:5000"), HealthPollInterval = TimeSpan.Zero, PredictionTimeout = TimeSpan.FromSeconds(-1),
+            Downloads = new DownloadLimits { MaxOutputs = 0 },
+        }.Validate());
+        Assert.Equal("BaseAddress", e.ParamName);
+        Assert.Contains("4 problems", e.Message);
+        foreach (var quoted in new[] { "user name or password", "HealthPollInterval=00:00:00", "PredictionTimeout=-00:00:01", "Downloads.MaxOutputs=0" })
+            Assert.Contains(quoted, e.Message);
+        Assert.DoesNotContain("pa55word", e.ToString());
+        Assert.Throws<ArgumentOutOfRangeException>(() => CogClient.Create(new CogClientOptions { BaseAddress = new Uri("http://localhost:5000/#x") }));
+    }
+
+    [Fact]
+    public async Task A_data_uri_output_that_is_not_a_picture_is_not_saved()
+    {
+        var cog = fixture.Server.Reset();
+        using var dir = new TempDir();
+        using var client = cog.NewClient();
+        var p = new Prediction { Id = "c1", Status = PredictionStatus.Succeeded, Output = new JsonArray((JsonNode)("data:image/png;base64," + Convert.ToBase64String("<html>not a picture</html>"u8.ToArray()))) };
+        var e = await Assert.ThrowsAsync<ReplicateDownloadException>(() => PredictionManifest.SaveAsync(client, p, ReadmeSettings.Get(1).ToInput(1), dir.Path, "s"));
+        Assert.Contains("is an HTML or XML page, not a PNG, JPEG or WebP picture", e.Message);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
 }

@@ -77,4 +77,25 @@ public class InputValidatorTests
         Assert.Equal("seed", e.Field);
         Assert.Contains("≤ 100", e.Message);
     }
+
+    /// <summary>Issue 17 (a hostile server): the schema comes from the server. Members of the wrong kind (numbers in
+    /// <c>required</c> and <c>enum</c>, <c>components</c> an array, a <c>$ref</c> through an array) used to throw .NET's own
+    /// "The node must be of type …"; they are now ignored, and the known checks still apply.</summary>
+    [Fact]
+    public void A_hostile_schema_of_the_wrong_shape_never_crashes_the_validator()
+    {
+        InputValidator.Validate(Valid(), new JsonObject { ["components"] = new JsonArray(1, 2) });
+        InputValidator.Validate(Valid(), new JsonObject { ["components"] = new JsonObject { ["schemas"] = "not an object" } });
+        var schema = FakeReplicateServer.ModelSchema();
+        var input = schema["components"]!["schemas"]!["Input"]!.AsObject();
+        input["required"] = new JsonArray(1, null, "myprompt");
+        input["properties"]!["scheduler"] = new JsonObject { ["allOf"] = new JsonArray(new JsonObject { ["$ref"] = "#/components/schemas/0/x" }), ["enum"] = new JsonArray(1, 2) };
+        schema["components"]!["schemas"]!["0"] = new JsonArray(3);
+        var withScheduler = Valid();
+        withScheduler["scheduler"] = "K_EULER";
+        InputValidator.Validate(withScheduler, schema);
+        var outOfRange = Valid();
+        outOfRange["num_outputs"] = 10;
+        Assert.Equal("num_outputs", Assert.Throws<ReplicateInputException>(() => InputValidator.Validate(outOfRange, schema)).Field);
+    }
 }

@@ -107,6 +107,22 @@ public class LoraTrainerTests(FakeReplicateFixture fixture) : IClassFixture<Fake
     }
 
     [Fact]
+    public void Options_validate_reports_every_bad_value_at_once()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new LoraTrainingOptions
+        {
+            TrainerVersion = "not a version!", Resolution = 10, MaxTrainSteps = 0, CaptionPrefix = "a photo of ", Mode = TrainingMode.Training,
+        }.Validate());
+        Assert.Equal("TrainerVersion", e.ParamName);
+        Assert.Contains("5 problems", e.Message);
+        foreach (var quoted in new[] { "\"not a version!\"", "resolution=10", "max_train_steps=0", "caption_prefix=\"a photo of \"", "destination (owner/name) is required" })
+            Assert.Contains(quoted, e.Message);
+        var ranges = Assert.Throws<ArgumentOutOfRangeException>(() => new LoraTrainingOptions { Resolution = 4096, TrainBatchSize = 0 }.Validate());
+        Assert.Contains("2 problems", ranges.Message);
+        Assert.Equal("Resolution", ranges.ParamName);
+    }
+
+    [Fact]
     public void Input_carries_the_trainer_names()
     {
         var input = new LoraTrainingOptions { Seed = 3, ExtraInput = new JsonObject { ["lora_lr"] = 0.0002 } }.ToInput(new Uri("https://api.replicate.com/v1/files/f1"));

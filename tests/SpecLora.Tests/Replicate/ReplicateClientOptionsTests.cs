@@ -94,6 +94,40 @@ public class ReplicateClientOptionsTests
     }
 
     [Fact]
+    public void Validate_reports_every_bad_setting_at_once_quoting_each_value()
+    {
+        var o = new ReplicateClientOptions
+        {
+            ApiToken = "r8_abcdefghijklmnopqrstuvwxyz0123456789", BaseAddress = new Uri("http://api.example.com/v1"),
+            PollInterval = TimeSpan.Zero, MaxRetries = -1, PreferWaitSeconds = 0, Downloads = new DownloadLimits { MaxPictureBytes = -5 },
+        };
+        var e = Assert.Throws<ArgumentOutOfRangeException>(o.Validate);
+        Assert.Equal("BaseAddress", e.ParamName);
+        Assert.Contains("5 problems", e.Message);
+        foreach (var quoted in new[] { "http://api.example.com/v1", "PollInterval=00:00:00", "MaxRetries=-1", "PreferWaitSeconds=0", "Downloads.MaxPictureBytes=-5" })
+            Assert.Contains(quoted, e.Message);
+        Assert.Equal("PollInterval", Assert.Throws<ArgumentOutOfRangeException>(() => (o with { BaseAddress = ReplicateClientOptions.DefaultBaseAddress, MaxRetries = 1, PreferWaitSeconds = 1, Downloads = new() }).Validate()).ParamName);
+    }
+
+    /// <summary>Issue 17: REPLICATE_BASE_URL=http://127.0.0.1:9/v1#x silently dropped the API path (every request went to
+    /// /v1). A fragment or a query is refused, in one sentence, before any request.</summary>
+    [Theory]
+    [InlineData("http://127.0.0.1:9/v1#x", "fragment ('#x')")]
+    [InlineData("https://api.replicate.com/v1?x=1", "query ('?x=1')")]
+    public void A_base_url_with_a_fragment_or_a_query_is_refused_before_any_request(string url, string part)
+    {
+        var e = Assert.Throws<ArgumentException>(() => ReplicateClientOptions.ParseBaseUrl(url));
+        Assert.Contains(part, e.Message);
+        Assert.Contains("nothing was sent", e.Message);
+        Assert.Contains("Remove it", e.Message);
+        var o = new ReplicateClientOptions { ApiToken = "r8_abcdefghijklmnopqrstuvwxyz0123456789", BaseAddress = new Uri(url) };
+        Assert.Contains(part, Assert.Throws<ArgumentOutOfRangeException>(o.Validate).Message);
+        var handler = new CountingHandler();
+        Assert.Throws<ArgumentOutOfRangeException>(() => new ReplicateClient(new HttpClient(handler), o));
+        Assert.Equal(0, handler.Calls);
+    }
+
+    [Fact]
     public void Cancel_After_header_uses_minutes_or_seconds()
     {
         var o = new ReplicateClientOptions();

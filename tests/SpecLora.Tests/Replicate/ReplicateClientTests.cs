@@ -639,6 +639,175 @@ public class ReplicateClientTests(FakeReplicateFixture fixture) : IClassFixture<
         Assert.Throws<ArgumentOutOfRangeException>(() => new ReplicateClient(new HttpClient(), o with { PreferWaitSeconds = 61 }));
         Assert.Throws<ArgumentOutOfRangeException>(() => new ReplicateClient(new HttpClient(), o with { PollInterval = TimeSpan.Zero }));
     }
+
+    // ------------------------------------------------------------------ a hostile server (issue 17)
+
+    private const string Esc = "\u001b]0;PWNED\u0007\u001b[31m";
+
+    /// <summary>No raw control character, no token, no exception type, no "unexpected".</summary>
+    internal static void AssertClean(string text)
+    {
+        Assert.DoesNotContain(FakeReplicateServer.Token, text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain(text, c => c is '\u001b' or '\u0007' || (char.IsControl(c) && c != '\n'));
+        Assert.DoesNotContain("unexpected", text, StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("Exception", text);
+    }
+
+    [Fact]
+    public async Task A_422_whose_fields_echo_the_token_and_escape_codes_is_shown_redacted_and_visible()
+    {
+        var fake = fixture.Server.Reset();
+        fake.CreateFaults.Enqueue("422field");
+        using var client = fake.NewClient();
+        var e = await Assert.ThrowsAsync<ReplicateValidationException>(() => client.CreatePredictionAsync(Request()));
+        AssertClean(e.Message);
+        Assert.Contains("Fields: *** (\\e]0;PWNED\\ax) bad ***", e.Message);   // was "Fields: r8_… (x) bad ***"
+        var f = Assert.Single(e.InvalidFields);
+        Assert.Equal("***", f.Field);
+        AssertClean(f.Type + f.Description + e.Detail);
+    }
+
+    [Fact]
+    public async Task A_status_with_escape_codes_and_the_token_is_printed_visible_and_redacted()
+    {
+        var fake = fixture.Server.Reset();
+        fake.Outcome = "weird";
+        fake.Tamper = o => { if (o["status"]!.GetValue<string>() == "weird") o["status"] = Esc + FakeReplicateServer.Token; return o; };
+        using var client = fake.NewClient();
+        var reports = new List<PredictionProgress>();
+        var e = await Assert.ThrowsAsync<ReplicatePredictionFailedException>(() => client.RunAsync(Request(), new SyncProgress<PredictionProgress>(reports.Add)));
+        AssertClean(e.Message);
+        Assert.Contains("ended with status '\\e]0;PWNED\\a\\e[31m***'", e.Message);
+        Assert.DoesNotContain(FakeReplicateServer.Token, e.Prediction.Status);   // the exception carries the redacted prediction
+        foreach (var r in reports) AssertClean(r.PredictionId + r.Status + r.LastLogLine);
+        Assert.Contains(reports, r => r.Status.StartsWith("\\e]0;PWNED", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_huge_logs_field_is_bounded_in_memory_and_in_the_message()
+    {
+        var fake = fixture.Server.Reset();
+        fake.Outcome = "failed";
+        var line = Esc + FakeReplicateServer.Token + new string('x', 5_000_000);
+        fake.Tamper = o => { o["logs"] = o["logs"]!.GetValue<string>() + line + "\nlast line\n"; o["error"] = Esc + new string('e', 1_000_000); return o; };
+        using var client = fake.NewClient(o => o with { MaxJsonBytes = 16L << 20 });
+        var e = await Assert.ThrowsAsync<ReplicatePredictionFailedException>(() => client.RunAsync(Request()));
+        Assert.InRange(e.Message.Length, 100, 20_000);   // 5 MB of logs and 1 MB of error, shown as ≤ 20 lines of ≤ 500 characters and 2000 of error
+        AssertClean(e.Message);
+        Assert.Contains("last line", e.Message);
+        Assert.True(e.Prediction.Logs.Length <= Prediction.MaxLogChars, $"{e.Prediction.Logs.Length} log characters kept");
+        Assert.True(e.Prediction.Error!.Length <= Prediction.MaxErrorChars);
+    }
+
+    [Fact]
+    public async Task An_answer_larger_than_the_json_limit_is_refused_with_one_sentence()
+    {
+        var fake = fixture.Server.Reset();
+        fake.Tamper = o => { o["logs"] = new string('x', 200_000); return o; };
+        using var client = fake.NewClient(o => o with { MaxJsonBytes = 64 << 10 });
+        var e = await Assert.ThrowsAsync<ReplicateServerException>(() => client.CreatePredictionAsync(Request()));
+        Assert.Contains("with more than 64 KiB", e.Message);
+        Assert.Contains("REPLICATE_BASE_URL", e.Message);
+        AssertClean(e.Message);
+    }
+
+    [Fact]
+    public async Task A_status_that_never_becomes_terminal_is_given_up_at_the_timeout_and_cancelled()
+    {
+        var fake = fixture.Server.Reset();
+        fake.Tamper = o => { o["status"] = "processing"; return o; };   // whatever happens, "still processing"
+        using var client = fake.NewClient(o => o with { Timeout = TimeSpan.FromMinutes(3) });
+        var t0 = fake.Clock.GetUtcNow();
+        var e = await Assert.ThrowsAsync<ReplicateTimeoutException>(() => client.RunAsync(Request()));
+        Assert.InRange(fake.TestClock!.Since(t0), TimeSpan.FromMinutes(3), TimeSpan.FromMinutes(3) + TimeSpan.FromSeconds(5));
+        Assert.Contains("did not finish within 00:03:00", e.Message);
+        Assert.Contains(e.PredictionId, fake.CancelRequests);
+        Assert.InRange(fake.GetRequests, 1, 60);   // polls back off to one per 5 s: about 40 in 3 min, never a tight loop
+    }
+
+    [Fact]
+    public async Task A_Retry_After_of_ten_years_waits_at_most_MaxRetryDelay_and_never_overflows()
+    {
+        var fake = fixture.Server.Reset();
+        fake.RetryAfterHeader = "315360000";   // ten years, in seconds
+        fake.CreateFaults.Enqueue("429r");
+        using var client = fake.NewClient();
+        await client.CreatePredictionAsync(Request());
+        var times = fake.CreateRequestTimes.ToArray();
+        Assert.Equal(TimeSpan.FromSeconds(60), times[1] - times[0]);   // MaxRetryDelay
+
+        using var none = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(ReplicateClient.MaxRetryHint, ReplicateClient.RetryHint(none.Headers, "{\"retry_after\":1e300}", now));
+        Assert.Equal(ReplicateClient.MaxRetryHint, ReplicateClient.RetryHint(none.Headers, "{\"detail\":\"resets in ~99999999999999999999999s\"}", now));
+        using var dated = new HttpResponseMessage(HttpStatusCode.TooManyRequests);
+        dated.Headers.RetryAfter = new RetryConditionHeaderValue(now.AddYears(500));
+        Assert.Equal(ReplicateClient.MaxRetryHint, ReplicateClient.RetryHint(dated.Headers, null, now));
+    }
+
+    [Fact]
+    public async Task An_endless_next_cursor_is_read_for_at_most_twenty_pages()
+    {
+        var fake = fixture.Server.Reset();
+        fake.EndlessNextCursor = true;
+        fake.CreateFaults.Enqueue("502after");   // created, then a 502: the client looks for it in the list
+        using var client = fake.NewClient();
+        var p = await client.RunAsync(Request());
+        Assert.Equal(PredictionStatus.Succeeded, p.Status);
+        Assert.Equal(1, fake.PredictionsCreated);
+        Assert.Equal(ReplicateClient.MaxFindPages, fake.ListRequests);
+    }
+
+    [Theory]
+    [InlineData("../../models/x")]
+    [InlineData("/")]
+    [InlineData("..")]
+    [InlineData("p1?x=1")]
+    public async Task A_prediction_id_that_is_not_an_id_is_never_put_into_a_request(string id)
+    {
+        var fake = fixture.Server.Reset();
+        fake.Tamper = o => { o["id"] = id; return o; };
+        using var client = fake.NewClient();
+        var created = await client.CreatePredictionAsync(Request());
+        var e = await Assert.ThrowsAsync<ReplicateServerException>(() => client.WaitAsync(created));
+        Assert.Contains("which is not an id", e.Message);
+        AssertClean(e.Message);
+        Assert.Equal(0, fake.GetRequests);
+        Assert.False(ReplicateClient.IsId(new string('a', 300)));
+        Assert.True(ReplicateClient.IsId("gm3qorzdhgbfurvjtvhg6dckhu"));
+    }
+
+    [Fact]
+    public async Task A_files_api_answer_whose_urls_get_is_not_a_url_is_one_sentence()
+    {
+        var fake = fixture.Server.Reset();
+        using var dir = new TempDir();
+        var zip = dir.Sub("data.zip");
+        await File.WriteAllBytesAsync(zip, new byte[100]);
+        using var client = fake.NewClient();
+        foreach (var bad in new[] { "not a url", "file:///etc/passwd", Esc })
+        {
+            fake.FilesGetUrl = bad;
+            var e = await Assert.ThrowsAsync<ReplicateServerException>(() => client.UploadFileAsync(zip));   // was "(unexpected; please report it…)"
+            Assert.Contains("gave no usable address", e.Message);
+            AssertClean(e.Message);
+        }
+    }
+
+    [SkippableFact]
+    public async Task Uploading_a_fifo_is_refused_before_it_is_opened()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "mkfifo is POSIX");
+        var fake = fixture.Server.Reset();
+        using var dir = new TempDir();
+        var fifo = dir.Sub("data.zip");
+        using (var p = System.Diagnostics.Process.Start("mkfifo", [fifo])!) { p.WaitForExit(); Skip.IfNot(p.ExitCode == 0, "mkfifo failed"); }
+        using var client = fake.NewClient();
+        var upload = Task.Run(() => Assert.ThrowsAsync<ReplicateInputException>(() => client.UploadFileAsync(fifo)));
+        Assert.True(upload.Wait(TimeSpan.FromSeconds(30)), "uploading a FIFO blocked: it was opened instead of refused");
+        Assert.Contains("FIFO", upload.Result.Message);
+        Assert.Empty(fake.Uploads);
+    }
 }
 
 /// <summary>IProgress that reports synchronously, in order.</summary>

@@ -32,6 +32,16 @@ public class ReplicateModelsTests
         Assert.Equal("ab", f.Sha256);
         Assert.Equal(new DateTimeOffset(2024, 1, 2, 0, 0, 0, TimeSpan.Zero), f.ExpiresAt);
         Assert.Equal("https://api.replicate.com/v1/files/f1", f.GetUrl.ToString());
-        Assert.Throws<ReplicateApiException>(() => ReplicateFile.FromJson(new JsonObject { ["id"] = "x" }));
+        var missing = Assert.Throws<ReplicateServerException>(() => ReplicateFile.FromJson(new JsonObject { ["id"] = "x" }));
+        Assert.Contains("urls.get = missing", missing.Message);
+        // issue 17: a urls.get that is not a URL was "(unexpected; please report it…)"; now one sentence saying what to do
+        foreach (var bad in new[] { "not a url", "file:///etc/passwd", "\u001b]0;PWNED\u0007" })
+        {
+            var e = Assert.Throws<ReplicateServerException>(() => ReplicateFile.FromJson(new JsonObject { ["id"] = "x", ["urls"] = new JsonObject { ["get"] = bad } }));
+            Assert.Contains("gave no usable address", e.Message);
+            Assert.Contains("Run again", e.Message);
+            Assert.DoesNotContain("\u001b", e.Message);
+            Assert.DoesNotContain("unexpected", e.Message);
+        }
     }
 }

@@ -1,6 +1,7 @@
 using SpecLora.Tests.TestSupport;
 using System.Text.Json.Nodes;
 using SpecLora.Replicate;
+using SpecLora.Tests.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Cli.Commands;
@@ -153,5 +154,108 @@ public class GenerateCommandTests
         Assert.Equal(2, code);
         Assert.Contains("is an existing file", output);
         Assert.Equal(0, fake.CreateRequests + fake.GetRequests);
+    }
+
+    // ------------------------------------------------------------------ a hostile server (issue 17)
+
+    private const string Esc = "\u001b]0;PWNED\u0007\u001b[31m";
+
+    private static Dictionary<string, string?> Env(FakeReplicateServer fake) =>
+        new() { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = fake.BaseAddress.ToString() };
+
+    [Fact]
+    public async Task A_server_echoing_the_token_leaks_it_into_no_file_name_manifest_or_table()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        fake.StartingPolls = 0;
+        fake.ProcessingPolls = 0;   // done in the create answer, so the tampered id is never polled
+        var token = FakeReplicateServer.Token;
+        fake.Tamper = o =>
+        {
+            o["id"] = token;
+            o["model"] = Esc + token;
+            o["version"] = token;
+            o["logs"] = Esc + "env " + token + "\n";
+            if (o["output"] is JsonArray) o["output"] = new JsonArray((JsonNode)$"{fake.Root}hostile/png/{token}.png");
+            return o;
+        };
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(Env(fake), "generate", "--setting", "1", "--seed", "3", "-o", dir.Path);
+        Assert.True(code == 0, output);
+        ReplicateClientTests.AssertClean(output);
+        var png = Assert.Single(Directory.GetFiles(dir.Path, "*.png"));
+        Assert.Equal("setting1_redacted.png", Path.GetFileName(png));   // was setting1_r8_….png
+        Assert.Contains("setting1_redacted.png", output);
+        var m = JsonNode.Parse(File.ReadAllText(png + ".json"))!;
+        Assert.Equal("***", m["prediction_id"]!.GetValue<string>());
+        Assert.Equal("***", m["version"]!.GetValue<string>());
+        Assert.EndsWith("***", m["model"]!.GetValue<string>());
+        dir.AssertNoSecret();
+    }
+
+    [Fact]
+    public async Task A_status_with_escape_codes_is_printed_visible_without_the_token()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        fake.Outcome = "weird";
+        fake.Tamper = o => { if (o["status"]!.GetValue<string>() == "weird") o["status"] = Esc + FakeReplicateServer.Token; return o; };
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(Env(fake), "generate", "--setting", "1", "-o", dir.Path);
+        Assert.Equal(1, code);
+        ReplicateClientTests.AssertClean(output);
+        Assert.Contains("ended with status '\\e]0;PWNED\\a\\e[31m***'", output);
+        Assert.Empty(Directory.GetFiles(dir.Path));
+    }
+
+    [Theory]
+    [InlineData("#x", "fragment")]
+    [InlineData("?v=2", "query")]
+    public async Task A_base_url_with_a_fragment_or_query_is_refused_before_any_request(string extra, string what)
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        var env = Env(fake);
+        env["REPLICATE_BASE_URL"] = fake.BaseAddress + extra;   // http://127.0.0.1:port/v1#x silently dropped the API path
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(env, "generate", "--setting", "1", "-o", dir.Path);
+        Assert.Equal(2, code);
+        Assert.Contains(what, output);
+        Assert.Contains("nothing was sent", output);
+        Assert.Single(output.Trim().Split('\n'));   // one sentence
+        Assert.Equal(0, fake.CreateRequests + fake.GetRequests);
+    }
+
+    [Fact]
+    public async Task Outputs_never_overwrite_a_file_the_run_did_not_create_and_a_refused_download_leaves_it_untouched()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        using var dir = new TempDir();
+        var mine = dir.Sub("setting1_p000001xq7rrmbc.png");   // the name the fresh server's first prediction gets
+        File.WriteAllText(mine, "my own picture");
+        var (code, output) = await CliHarness.RunAsync(Env(fake), "generate", "--setting", "1", "--seed", "1", "-o", dir.Path);
+        Assert.True(code == 0, output);
+        Assert.True(File.Exists(dir.Sub("setting1_p000001xq7rrmbc-2.png")), output);
+        Assert.Equal("my own picture", File.ReadAllText(mine));
+
+        var before = Directory.GetFiles(dir.Path).Order().ToArray();
+        fake.Tamper = o => { if (o["output"] is JsonArray) o["output"] = new JsonArray((JsonNode)$"{fake.Root}hostile/html/x.png"); return o; };
+        (code, output) = await CliHarness.RunAsync(Env(fake), "generate", "--setting", "1", "--seed", "1", "-o", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("is an HTML or XML page, not a PNG, JPEG or WebP picture", output);
+        ReplicateClientTests.AssertClean(output);
+        Assert.Equal(before, Directory.GetFiles(dir.Path).Order().ToArray());
+        Assert.Equal("my own picture", File.ReadAllText(mine));
+    }
+
+    [Fact]
+    public async Task An_endless_body_stops_at_64_MiB_and_nothing_is_saved()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        fake.Tamper = o => { if (o["output"] is JsonArray) o["output"] = new JsonArray((JsonNode)$"{fake.Root}hostile/endless/x.png"); return o; };
+        using var dir = new TempDir();
+        var (code, output) = await CliHarness.RunAsync(Env(fake), "generate", "--setting", "1", "-o", dir.Path);
+        Assert.Equal(1, code);   // was a 3 GiB .png and exit 0
+        Assert.Contains("went on past 64 MiB", output);
+        ReplicateClientTests.AssertClean(output);
+        Assert.Empty(Directory.GetFiles(dir.Path, "*", SearchOption.AllDirectories));
     }
 }

@@ -57,4 +57,36 @@ public class TrainCommandTests
         Assert.Contains("plain http", output);
         Assert.DoesNotContain("401", output);
     }
+
+    [Fact]
+    public async Task Weights_that_are_an_html_page_are_refused_and_nothing_is_saved()
+    {
+        await using var fake = await FakeReplicateServer.StartAsync();
+        fake.Tamper = o => { if (o["output"] is System.Text.Json.Nodes.JsonValue) o["output"] = $"{fake.Root}hostile/htmltar/trained_model.tar"; return o; };
+        using var dir = new TempDir();
+        TrainingDatasetTests.WriteImages(dir.Sub("mels"), 2);
+        SpecLora.Replicate.TrainingDataset.Create(dir.Sub("mels"), dir.Sub("data.zip"));
+        var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = fake.BaseAddress.ToString() };
+        var (code, output) = await CliHarness.RunAsync(env, "train", "--dataset", dir.Sub("data.zip"), "--trainer-version", FakeReplicateServer.TrainerVersion, "-o", dir.Sub("lora"));
+        Assert.Equal(1, code);
+        Assert.Contains("is an HTML or XML page, not the file; nothing was saved", output);
+        SpecLora.Tests.Replicate.ReplicateClientTests.AssertClean(output);
+        Assert.Empty(Directory.Exists(dir.Sub("lora")) ? Directory.GetFiles(dir.Sub("lora"), "*", SearchOption.AllDirectories) : []);
+    }
+
+    [SkippableFact]
+    public async Task A_fifo_as_the_dataset_is_refused_at_once()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "mkfifo is POSIX");
+        using var dir = new TempDir();
+        var fifo = dir.Sub("data.zip");
+        using (var p = System.Diagnostics.Process.Start("mkfifo", [fifo])!) { p.WaitForExit(); Skip.IfNot(p.ExitCode == 0, "mkfifo failed"); }
+        var env = CliHarness.NoToken();
+        env["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token;
+        var run = CliHarness.RunAsync(env, "train", "--dataset", fifo);
+        Assert.True(await Task.WhenAny(run, Task.Delay(TimeSpan.FromSeconds(60))) == run, "the FIFO was opened instead of refused");
+        var (code, output) = await run;
+        Assert.Equal(2, code);
+        Assert.Contains("is a FIFO (named pipe)", output);
+    }
 }

@@ -6,7 +6,7 @@ namespace SpecLora.Tests.Replicate.Fakes;
 /// <summary>
 /// Clients wired to the fakes. After <see cref="FakeReplicateServer.Reset"/> they run on the server's
 /// <see cref="TestClock"/> with the spec's real intervals (poll 0.5 s → 5 s, backoff from 0.5 s): the clock jumps over
-/// every wait, so nothing sleeps and no timeout races the machine's load. Request and overall timeouts sit beyond the
+/// every wait, so nothing sleeps and no timeout races the machine's load. Request, overall and download timeouts sit beyond the
 /// clock's horizon unless a test sets them, so only a test about a timeout ever reaches one.
 /// </summary>
 public static class FakeClients
@@ -23,16 +23,27 @@ public static class FakeClients
         PreferWaitSeconds = null,
         Timeout = TimeSpan.FromHours(2),
         TrainingTimeout = TimeSpan.FromHours(4),
+        Downloads = new DownloadLimits { PictureTimeout = TimeSpan.FromHours(1), FileTimeout = TimeSpan.FromHours(2), StallTimeout = TimeSpan.FromHours(1) },
     };
 
     public static ReplicateClient NewClient(this FakeReplicateServer server, Func<ReplicateClientOptions, ReplicateClientOptions>? tweak = null, HttpMessageHandler? handler = null)
     {
         var options = server.FastOptions();
         if (tweak != null) options = tweak(options);
-        handler ??= new SocketsHttpHandler();
+        handler ??= new SocketsHttpHandler { AllowAutoRedirect = false };   // as ReplicateClient.Create: downloads follow redirects themselves
         if (server.TestClock is { } clock) handler = clock.Wrap(handler);
         var http = new HttpClient(handler) { Timeout = Timeout.InfiniteTimeSpan };
         return new ReplicateClient(http, options, server.Clock);
+    }
+
+    /// <summary>A client on the system clock without the <see cref="TestClock"/>'s handler, which reads every body whole
+    /// before the client sees it: for bodies that never end, lie about their length or announce gigabytes, whose limits
+    /// are enforced while the body streams. Nothing in these tests waits on the clock.</summary>
+    public static ReplicateClient PlainClient(this FakeReplicateServer server, Func<ReplicateClientOptions, ReplicateClientOptions>? tweak = null)
+    {
+        var options = server.FastOptions() with { MaxRetries = 0 };
+        if (tweak != null) options = tweak(options);
+        return new ReplicateClient(new HttpClient(new SocketsHttpHandler { AllowAutoRedirect = false }) { Timeout = Timeout.InfiniteTimeSpan }, options, TimeProvider.System);
     }
 }
 

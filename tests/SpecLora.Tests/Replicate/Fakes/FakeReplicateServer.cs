@@ -50,7 +50,18 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     public const string TrainerName = "sdxl-lora-customize-training";
     public const string TrainerVersion = "2ea90da29b19984472a0bbad4ecb39abe4b91fa0d6a5e8dc59988022149dee55";
     public static readonly byte[] PngBytes = Convert.FromBase64String("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==");
-    public static readonly byte[] TarBytes = Encoding.ASCII.GetBytes("fake trained_model.tar: lora weights");
+    public static readonly byte[] TarBytes = MakeTar();   // a real (PAX) tar holding fake weights: downloads check the tar header
+
+    private static byte[] MakeTar()
+    {
+        using var ms = new MemoryStream();
+        using (var w = new System.Formats.Tar.TarWriter(ms, System.Formats.Tar.TarEntryFormat.Pax, leaveOpen: true))
+            w.WriteEntry(new System.Formats.Tar.PaxTarEntry(System.Formats.Tar.TarEntryType.RegularFile, "lora.safetensors")
+            {
+                DataStream = new MemoryStream(Encoding.ASCII.GetBytes("fake trained_model.tar: lora weights")),
+            });
+        return ms.ToArray();
+    }
 
     private WebApplication _app = null!;
     private int _ids;
@@ -81,6 +92,12 @@ public sealed class FakeReplicateServer : IAsyncDisposable
     public int PageSize = 100;
     public bool LeakTokenInLogs;                    // a careless model prints the token it was given
     public long MaxFileBytes = 100L * 1024 * 1024;
+    // ---- a hostile server (issue 17)
+    public Func<JsonObject, JsonObject>? Tamper;    // rewrites every prediction/training JSON it serves (id, status, logs, output…)
+    public string? FilesGetUrl;                     // urls.get of the Files API answer
+    public string? RetryAfterHeader;                // "429r": a 429 with this Retry-After header
+    public bool EndlessNextCursor;                  // GET /predictions: a new `next` cursor on every page, forever
+    public int ListRequests;
 
     // ---- counters
     public int CreateRequests;                        // POSTs to a create endpoint (predictions/trainings)
@@ -110,6 +127,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         CreateFaults.Clear(); GetFaults.Clear();
         RetryAfterSeconds = 0.05; HangMilliseconds = 3000; CancelDelayPolls = 0; BillingRequired = false;
         Expired = false; ExpiredStatus = 404; LeakTokenInLogs = false; PageSize = 100; MaxFileBytes = 100L * 1024 * 1024;
+        Tamper = null; FilesGetUrl = null; RetryAfterHeader = null; EndlessNextCursor = false; ListRequests = 0;
         CreateRequests = 0; PredictionsCreated = 0; GetRequests = 0;
         CreateRequestTimes.Clear(); GetRequestTimes.Clear(); CancelRequests.Clear(); DeliveryRequests.Clear(); Uploads.Clear();
         Predictions.Clear(); Models.Clear();
@@ -127,8 +145,60 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         return fake;
     }
 
+    /// <summary>A server that announces 1,000,000 bytes, sends <see cref="PngBytes"/> and closes the connection cleanly
+    /// (Kestrel cannot be made to lie about its Content-Length); started on first use, on 127.0.0.1.</summary>
+    public Uri LyingUrl
+    {
+        get
+        {
+            lock (_lieGate)
+            {
+                if (_liar is null)
+                {
+                    _liar = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+                    _liar.Start();
+                    _ = Task.Run(LieAsync);
+                }
+                return new Uri($"http://127.0.0.1:{((System.Net.IPEndPoint)_liar.LocalEndpoint).Port}/lie/out.png");
+            }
+        }
+    }
+
+    private readonly object _lieGate = new();
+    private System.Net.Sockets.TcpListener? _liar;
+
+    private async Task LieAsync()
+    {
+        while (true)
+        {
+            System.Net.Sockets.Socket socket;
+            try { socket = await _liar!.AcceptSocketAsync(); }
+            catch (Exception e) when (e is ObjectDisposedException or System.Net.Sockets.SocketException) { return; }
+            using (socket)
+            {
+                try
+                {
+                    var buffer = new byte[8192];
+                    var request = new StringBuilder();
+                    while (!request.ToString().Contains("\r\n\r\n"))
+                    {
+                        var n = await socket.ReceiveAsync(buffer);
+                        if (n == 0) break;
+                        request.Append(Encoding.ASCII.GetString(buffer, 0, n));
+                    }
+                    await socket.SendAsync(Encoding.ASCII.GetBytes("HTTP/1.1 200 OK\r\nContent-Type: image/png\r\nContent-Length: 1000000\r\nConnection: close\r\n\r\n"));
+                    await socket.SendAsync(PngBytes);
+                    socket.Shutdown(System.Net.Sockets.SocketShutdown.Send);   // a clean end, 70 bytes into 1,000,000
+                    while (await socket.ReceiveAsync(buffer) > 0) { }
+                }
+                catch (System.Net.Sockets.SocketException) { }
+            }
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        _liar?.Stop();
         await _app.StopAsync();
         await _app.DisposeAsync();
     }
@@ -284,7 +354,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             };
             if (p.Terminal) o["metrics"] = new JsonObject { ["predict_time"] = 4.2, ["total_time"] = 9.8 };
             if (p.Destination != null) o["destination"] = p.Destination;
-            return o;
+            return Tamper?.Invoke(o) ?? o;
         }
     }
 
@@ -331,7 +401,7 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         app.Use(async (ctx, next) =>
         {
             var path = ctx.Request.Path.Value ?? "";
-            if (path.StartsWith("/delivery/", StringComparison.Ordinal))
+            if (path.StartsWith("/delivery/", StringComparison.Ordinal) || path.StartsWith("/hostile/", StringComparison.Ordinal))
                 DeliveryRequests.Enqueue((ctx.Request.Host.Host, path, ctx.Request.Headers.Authorization.FirstOrDefault()));
             else if (ctx.Request.Headers.Authorization.FirstOrDefault() != "Bearer " + Token)
             {
@@ -378,12 +448,17 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                 {
                     case "429":
                         return Problem(429, "Request was throttled. Your rate limit resets in ~30s.", extra: new JsonObject { ["retry_after"] = RetryAfterSeconds });
+                    case "429r":
+                        ctx.Response.Headers.RetryAfter = RetryAfterHeader ?? "0";
+                        return Problem(429, "Request was throttled.", extra: new JsonObject { ["retry_after"] = RetryAfterSeconds });
                     case "429h":
                         ctx.Response.Headers.RetryAfter = "0";
                         return Problem(429, "Request was throttled. Your rate limit resets in ~30s.", extra: new JsonObject { ["retry_after"] = 30 });
                     case "reset": ctx.Abort(); return Results.Empty;
                     case "hang": await HangAsync(ctx); return Problem(504, "hung");
                     case "502after": after502 = true; break;
+                    case "422field":   // a hostile 422: the token and escape codes in field, type and description
+                        return Problem(422, "bad \u001b[31minput", "Input validation failed", new JsonObject { ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "\u001b]0;PWNED\u0007x", ["field"] = Token, ["description"] = "bad " + Token }) });
                     case "422echo": return Problem(422, "- input.token: got " + Token, "Input validation failed", new JsonObject { ["invalid_fields"] = new JsonArray(new JsonObject { ["type"] = "enum", ["field"] = "input.x", ["description"] = "Bearer " + Token }) });
                     default: return Problem(int.Parse(fault), "Internal server error");
                 }
@@ -431,12 +506,14 @@ public sealed class FakeReplicateServer : IAsyncDisposable
         app.MapPost("/v1/predictions/{id}/cancel", (string id) => Cancel(id, false));
         app.MapGet("/v1/predictions", (HttpContext ctx) =>
         {
+            Interlocked.Increment(ref ListRequests);
             var q = ctx.Request.Query;
             DateTimeOffset? after = q.TryGetValue("created_after", out var a) ? DateTimeOffset.Parse(a!, CultureInfo.InvariantCulture) : null;
             var cursor = q.TryGetValue("cursor", out var c) ? int.Parse(c!, CultureInfo.InvariantCulture) : 0;
             var all = Predictions.Values.Where(p => !p.IsTraining && (after == null || p.CreatedAt > after)).OrderByDescending(p => p.CreatedAt).ThenByDescending(p => p.Id).ToList();
             var page = all.Skip(cursor).Take(PageSize).Select(p => (JsonNode)Json(p)).ToArray();
-            var next = cursor + PageSize < all.Count
+            var next = EndlessNextCursor ? $"{BaseAddress}/predictions?cursor={cursor + 1}"
+                : cursor + PageSize < all.Count
                 ? $"{BaseAddress}/predictions?cursor={cursor + PageSize}" + (after != null ? "&created_after=" + Uri.EscapeDataString(after.Value.ToString("O")) : "")
                 : null;
             return Ok(new JsonObject { ["previous"] = null, ["next"] = next, ["results"] = new JsonArray(page) });
@@ -481,9 +558,11 @@ public sealed class FakeReplicateServer : IAsyncDisposable
                 ["id"] = id, ["name"] = file.FileName, ["content_type"] = form["type"].FirstOrDefault() ?? file.ContentType, ["size"] = file.Length,
                 ["etag"] = "\"abc\"", ["checksums"] = new JsonObject { ["sha256"] = "00", ["md5"] = "00" }, ["metadata"] = new JsonObject(),
                 ["created_at"] = now.ToString("O"), ["expires_at"] = now.AddHours(24).ToString("O"),
-                ["urls"] = new JsonObject { ["get"] = $"{BaseAddress}/files/{id}" },
+                ["urls"] = new JsonObject { ["get"] = FilesGetUrl ?? $"{BaseAddress}/files/{id}" },
             }, 201);
         });
+
+        app.MapGet("/hostile/{kind}/{*rest}", Hostile);
 
         app.MapGet("/delivery/{id}/{file}", (string id, string file) =>
         {
@@ -491,6 +570,79 @@ public sealed class FakeReplicateServer : IAsyncDisposable
             if (!Predictions.ContainsKey(id)) return Results.NotFound();
             return file.EndsWith(".tar", StringComparison.Ordinal) ? Results.Bytes(TarBytes, "application/x-tar") : Results.Bytes(OutputPng, "image/png");
         });
+    }
+
+    /// <summary>Output bodies of a hostile server: <c>endless</c> (64 KiB chunks until the client hangs up), <c>slow</c>
+    /// (one byte per second of <see cref="Clock"/>), <c>html</c> (a page served as image/png), <c>huge</c> (announces 10 GiB), <c>loop</c> (redirects to itself),
+    /// <c>file</c> (redirects to file:///etc/passwd), <c>otherhost</c> (redirects to localhost's delivery, which records
+    /// whether the token came along), <c>png</c> (<see cref="OutputPng"/>, whatever the rest of the path), <c>cut</c>
+    /// (the first half of <see cref="OutputPng"/>), <c>tar</c> (<see cref="TarBytes"/>), <c>htmltar</c> (an HTML page for a .tar).</summary>
+    private async Task Hostile(HttpContext ctx, string kind, string? rest)
+    {
+        var r = ctx.Response;
+        try
+        {
+            switch (kind)
+            {
+                case "endless":
+                    r.ContentType = "image/png";
+                    var chunk = new byte[64 << 10];
+                    PngBytes.CopyTo(chunk, 0);
+                    while (!ctx.RequestAborted.IsCancellationRequested) await r.Body.WriteAsync(chunk, ctx.RequestAborted);
+                    break;
+                case "slow":
+                    r.ContentType = "image/png";
+                    for (var i = 0; !ctx.RequestAborted.IsCancellationRequested; i++)
+                    {
+                        await r.Body.WriteAsync(new[] { OutputPng[i % OutputPng.Length] }, ctx.RequestAborted);
+                        await r.Body.FlushAsync(ctx.RequestAborted);
+                        using (TimedWait()) await Task.Delay(TimeSpan.FromSeconds(1), Clock, ctx.RequestAborted);
+                    }
+                    break;
+                case "html":
+                    r.ContentType = "image/png";
+                    await r.WriteAsync("<!DOCTYPE html><html><body>Access denied</body></html>", ctx.RequestAborted);
+                    break;
+                case "htmltar":
+                    r.ContentType = "application/x-tar";
+                    await r.WriteAsync("<html><body>" + new string('x', 2000) + "</body></html>", ctx.RequestAborted);
+                    break;
+                case "huge":
+                    r.ContentType = "image/png";
+                    r.ContentLength = 10L << 30;
+                    await r.Body.FlushAsync(ctx.RequestAborted);
+                    using (TimedWait()) await Task.Delay(TimeSpan.FromMinutes(5), Clock, ctx.RequestAborted);
+                    break;
+                case "loop":
+                    r.StatusCode = 302;
+                    r.Headers.Location = $"/hostile/loop/{rest}";
+                    break;
+                case "file":
+                    r.StatusCode = 302;
+                    r.Headers.Location = "file:///etc/passwd";
+                    break;
+                case "otherhost":
+                    r.StatusCode = 302;
+                    r.Headers.Location = $"http://localhost:{Port}/hostile/png/{rest}";
+                    break;
+                case "png":
+                    r.ContentType = "image/png";
+                    await r.Body.WriteAsync(OutputPng, ctx.RequestAborted);
+                    break;
+                case "cut":
+                    r.ContentType = "image/png";
+                    await r.Body.WriteAsync(OutputPng.AsMemory(0, OutputPng.Length / 2), ctx.RequestAborted);
+                    break;
+                case "tar":
+                    r.ContentType = "application/x-tar";
+                    await r.Body.WriteAsync(TarBytes, ctx.RequestAborted);
+                    break;
+                default:
+                    r.StatusCode = 404;
+                    break;
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException) { /* the client hung up */ }
     }
 
     private IResult Cancel(string id, bool training)
