@@ -154,7 +154,7 @@ public class MelsCommandTests(ITestOutputHelper log)
         if (!immutable)
         {
             // Not root, or no chattr: an ordinary read-only folder then stops us.
-            File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserExecute);
             Skip.If(CanWrite(ro), "cannot make a read-only folder here (root without chattr +i support)");
         }
         try
@@ -172,14 +172,14 @@ public class MelsCommandTests(ITestOutputHelper log)
             log.WriteLine(output);
             Assert.Equal(2, code);
             Assert.Contains("-o " + ro + " cannot be written to", output);
-            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Where(l => l.Contains("error:")));
+            Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.Contains("error:"));
             AssertSentence(output);
             Assert.Empty(Directory.GetFileSystemEntries(ro));
         }
         finally
         {
             if (immutable) ChAttr("-i", ro);
-            else File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            else if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(ro, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
     }
 
