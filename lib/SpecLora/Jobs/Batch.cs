@@ -87,7 +87,7 @@ public static class Batch
         ArgumentNullException.ThrowIfNull(inputs); ArgumentNullException.ThrowIfNull(outputs);
         var comparer = OperatingSystem.IsLinux() ? StringComparer.Ordinal : StringComparer.OrdinalIgnoreCase;
         var byCanonical = new Dictionary<string, string>(comparer);
-        foreach (var input in inputs) byCanonical.TryAdd(Canonical(input), input);
+        foreach (var input in inputs) if (File.Exists(input)) byCanonical.TryAdd(Canonical(input), input);   // a missing input is reported by its row
         var existing = new List<string>();
         foreach (var output in outputs)
         {
