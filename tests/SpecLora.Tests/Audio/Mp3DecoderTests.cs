@@ -71,6 +71,23 @@ public class Mp3DecoderTests
         Assert.Contains("truncated", ex.Message);
     }
 
+    [Theory]
+    [InlineData(1_864_135u)]      // ≈ 2^30 samples: the decoder allocated 4.3 GB for this 3.7-kB file
+    [InlineData(0xFFFF_FFFFu)]    // 2.5·10^12 samples
+    public void A_LAME_tag_announcing_billions_of_samples_on_a_tiny_file_allocates_only_what_is_decoded(uint frames)
+    {
+        using var tmp = new F();
+        var bytes = File.ReadAllBytes(Tone);
+        int info = bytes.AsSpan().IndexOf("Info"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(info + 8), frames);
+        var path = tmp.Write("forged.mp3", bytes);
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(
+            () => AudioLoader.Load(path, new AudioLoadOptions { SampleRate = null, FfmpegPath = tmp.Path_("no-ffmpeg") }));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.Contains("samples its LAME tag announces (the file is truncated or damaged)", ex.Message);
+        Assert.True(allocated < 64 << 20, $"{allocated:N0} bytes allocated for a 3.7-kB file");
+    }
+
     [SkippableTheory]
     [InlineData("beethoven_elise_15s")]
     [InlineData("beethoven_op10no1_1_15s")]
