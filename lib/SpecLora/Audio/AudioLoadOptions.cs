@@ -9,8 +9,9 @@ public sealed record AudioLoadOptions
     /// <summary>The defaults (<c>librosa.load(path)</c>).</summary>
     public static AudioLoadOptions Default { get; } = new();
 
-    /// <summary>Output rate in Hz (librosa <c>sr</c>). Default 22050; <c>null</c> keeps the file's own rate
-    /// (librosa <c>sr=None</c>). Resampling uses <see cref="Resampler"/> (soxr-HQ-like, librosa's default <c>res_type</c>).</summary>
+    /// <summary>Output rate in Hz (librosa <c>sr</c>), 1,000…768,000 (<see cref="AudioLimits"/>). Default 22050; <c>null</c>
+    /// keeps the file's own rate (librosa <c>sr=None</c>). Resampling uses <see cref="Resampler"/> (soxr-HQ-like, librosa's
+    /// default <c>res_type</c>); its output is bounded by <see cref="AudioLimits.MaxSamples"/>.</summary>
     public int? SampleRate { get; init; } = LibrosaDefaults.SampleRate;
 
     /// <summary>Average the channels into one (librosa <c>mono</c>, i.e. <c>to_mono</c>: float32 mean). Default true.
@@ -31,15 +32,24 @@ public sealed record AudioLoadOptions
     /// decoded without it (see <see cref="AudioLoader"/>).</summary>
     public string? FfmpegPath { get; init; }
 
-    /// <summary>Throws <see cref="ArgumentOutOfRangeException"/> quoting the first invalid setting.</summary>
+    /// <summary>Throws one <see cref="ArgumentException"/> listing every invalid setting, each with its value.</summary>
     public AudioLoadOptions Validate()
     {
-        if (SampleRate is { } sr && sr <= 0)
-            throw new ArgumentOutOfRangeException(nameof(SampleRate), sr, $"SampleRate={sr} must be > 0 Hz, or null for the native rate (librosa sr)");
-        if (!double.IsFinite(OffsetSeconds) || OffsetSeconds < 0)
-            throw new ArgumentOutOfRangeException(nameof(OffsetSeconds), OffsetSeconds, $"OffsetSeconds={OffsetSeconds} must be a finite number ≥ 0 (librosa offset)");
-        if (DurationSeconds is { } d && (!double.IsFinite(d) || d <= 0))
-            throw new ArgumentOutOfRangeException(nameof(DurationSeconds), d, $"DurationSeconds={d} must be > 0, or null to read to the end (librosa duration)");
+        var errors = Problems();
+        if (errors.Count > 0) throw new ArgumentException("Invalid audio load options: " + string.Join("; ", errors));
         return this;
+    }
+
+    /// <summary>Every invalid setting, quoting its value (empty when valid); for options that hold these ones.</summary>
+    internal List<string> Problems()
+    {
+        var errors = new List<string>();
+        if (SampleRate is { } sr && !AudioLimits.IsSampleRateInRange(sr))
+            errors.Add(FormattableString.Invariant($"SampleRate={sr} must be {AudioLimits.SampleRateRange}, or null for the file's own rate (librosa sr)"));
+        if (!double.IsFinite(OffsetSeconds) || OffsetSeconds < 0)
+            errors.Add(FormattableString.Invariant($"OffsetSeconds={OffsetSeconds} must be a finite number ≥ 0 (librosa offset)"));
+        if (DurationSeconds is { } d && (!double.IsFinite(d) || d <= 0))
+            errors.Add(FormattableString.Invariant($"DurationSeconds={d} must be a finite number > 0, or null to read to the end (librosa duration)"));
+        return errors;
     }
 }

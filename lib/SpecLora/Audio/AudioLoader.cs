@@ -12,6 +12,9 @@ namespace SpecLora.Audio;
 /// so no ffmpeg is needed for them; a stream they cannot read falls back to ffmpeg. Everything else (Opus, FLAC, M4A, MP3 without a LAME tag, WAV with compressed codecs, …) is decoded by ffmpeg through FFMpegCore to float32 PCM at the native rate, gaplessly
 /// (MP3 encoder delay and padding removed), then cut. ffmpeg is found through
 /// <see cref="AudioLoadOptions.FfmpegPath"/>, the <c>FFMPEG_PATH</c> environment variable, or <c>PATH</c>.</para>
+/// <para>Hostile files: every file is held to <see cref="AudioLimits"/> (rate 1 kHz … 768 kHz and 1…1024 channels checked
+/// from the header before anything is allocated; at most 2²⁸ samples decoded and again after resampling; samples finite
+/// and within ±10⁶), and no buffer is sized from a length a header merely declares.</para>
 /// <para>Resampling: <see cref="Resampler"/> (polyphase Kaiser sinc designed like soxr HQ, librosa's default
 /// <c>res_type</c>), output length <c>ceil(n·sr/sr_native)</c>.</para>
 /// <para>Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.</para>
@@ -33,9 +36,11 @@ public static class AudioLoader
     /// <see cref="AudioLoadOptions.Mono"/> must be true (use <see cref="LoadChannels"/> otherwise).</param>
     /// <returns>Mono samples at <see cref="AudioLoadOptions.SampleRate"/> (or the native rate when null).</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
-    /// <exception cref="AudioFormatException">Empty, truncated, not audio, unsupported codec, no samples, NaN/Inf samples.</exception>
+    /// <exception cref="AudioFormatException">Empty, truncated, not audio, unsupported codec, no samples, outside
+    /// <see cref="AudioLimits"/> (rate, channels, length, NaN/Inf or huge samples).</exception>
     /// <exception cref="FfmpegNotFoundException">A non-WAV file and no ffmpeg.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Invalid options, or an offset at or beyond the end of the file.</exception>
+    /// <exception cref="ArgumentException">Invalid options (every problem listed), or an offset at or beyond the end of the
+    /// file (<see cref="ArgumentOutOfRangeException"/>).</exception>
     public static AudioClip Load(string path, AudioLoadOptions? options = null)
     {
         options = RequireMono(options);
@@ -76,8 +81,8 @@ public static class AudioLoader
         if (nativeWav is { } layout)
         {
             // Seek straight to the requested frames.
-            long first = (long)(options.OffsetSeconds * layout.SampleRate);
-            long max = options.DurationSeconds is { } d ? (long)(d * layout.SampleRate) : long.MaxValue;
+            long first = FrameAt(options.OffsetSeconds, layout.SampleRate);
+            long max = options.DurationSeconds is { } d ? FrameAt(d, layout.SampleRate) : long.MaxValue;
             if (max <= 0) throw ZeroFrames(options, layout.SampleRate);
             using var fs = WavFile.OpenRead(path);
             var (part, total) = WavFile.ReadCore(fs, path, first, max);
@@ -94,7 +99,7 @@ public static class AudioLoader
             if (oggVorbis || (mp3 is not null && !FfmpegDecoder.IsAvailable(options.FfmpegPath)))
             {
                 // Managed first (no ffmpeg needed); a stream the managed decoder cannot read goes to ffmpeg when there is one.
-                double? limit = options.DurationSeconds is { } d ? options.OffsetSeconds + d : null;
+                double? limit = StopAfter(options, 0);
                 try { full = mp3 is not null ? Mp3Decoder.Decode(path, mp3, limit, ct) : VorbisDecoder.Decode(path, limit, ct); }
                 catch (AudioFormatException managed)
                 {
@@ -104,23 +109,27 @@ public static class AudioLoader
             }
             else
             {
-                double? limit = options.DurationSeconds is { } d ? options.OffsetSeconds + d + 1.0 : null;
+                double? limit = StopAfter(options, 1.0);
                 full = await FfmpegDecoder.DecodeAsync(path, options.FfmpegPath, limit, synchronous, ct).ConfigureAwait(false);
             }
             if (full.Frames == 0) throw WavFile.NoSamples(path);
-            long first = (long)(options.OffsetSeconds * full.SampleRate);
-            long max = options.DurationSeconds is { } d2 ? (long)(d2 * full.SampleRate) : long.MaxValue;
+            AudioLimits.CheckSampleRate(full.SampleRate, path);
+            long first = FrameAt(options.OffsetSeconds, full.SampleRate);
+            long max = options.DurationSeconds is { } d2 ? FrameAt(d2, full.SampleRate) : long.MaxValue;
             if (max <= 0) throw ZeroFrames(options, full.SampleRate);
             if (first >= full.Frames) throw BeyondEnd(path, options.OffsetSeconds, full.Frames, full.SampleRate);
             audio = full.Slice((int)first, (int)Math.Min(max, full.Frames - first));
         }
-        WavFile.CheckFinite(audio, path);
+        // The one home of the sample rule for every decoder (WAV PCM/float/RF64, Ogg Vorbis, MP3, ffmpeg).
+        AudioLimits.CheckSamples(audio, path);
         ct.ThrowIfCancellationRequested();
 
         if (options.Mono && audio.ChannelCount > 1) audio = RawAudio.FromClip(audio.ToMono());
         if (options.SampleRate is { } sr && sr != audio.SampleRate)
         {
             var plan = Resampler.Get(audio.SampleRate, sr);
+            AudioLimits.CheckSampleCount(plan.OutputLengthLong(audio.Frames) * audio.ChannelCount, path,
+                string.Create(System.Globalization.CultureInfo.InvariantCulture, $"resampling {audio.DurationSeconds:0.#} s of {audio.ChannelCount}-channel audio from {audio.SampleRate:N0} Hz to {sr:N0} Hz gives"));
             var chans = new float[audio.ChannelCount][];
             for (int c = 0; c < chans.Length; c++) chans[c] = plan.Process(audio.Channels[c]);
             audio = new RawAudio(chans, sr);
@@ -152,6 +161,20 @@ public static class AudioLoader
             throw new AudioFormatException(path, "named .wav but not a RIFF/WAVE file (no \"RIFF....WAVE\" or \"RF64....WAVE\" header)",
                 "Check what the file really is (e.g. with the `file` command) and give it the right extension");
         return (null, false, null);
+    }
+
+    /// <summary>Where a decoder may stop: offset + duration (+ <paramref name="margin"/>) seconds, or null (to the end) when
+    /// no duration is asked or the end lies beyond a year (no decoder needs a time that large, and ffmpeg's <c>-t</c>
+    /// refuses some).</summary>
+    private static double? StopAfter(AudioLoadOptions options, double margin) =>
+        options.DurationSeconds is { } d && options.OffsetSeconds + d + margin is var t && t < 365 * 86400.0 ? t : null;
+
+    /// <summary>The frame at <paramref name="seconds"/> (≥ 0) at <paramref name="rate"/>: <c>int(seconds·rate)</c> as
+    /// librosa/soundfile truncate, saturating at <see cref="long.MaxValue"/> instead of overflowing for huge values.</summary>
+    private static long FrameAt(double seconds, int rate)
+    {
+        double f = Math.Floor(seconds * rate);
+        return f >= long.MaxValue ? long.MaxValue : (long)f;
     }
 
     private static ArgumentOutOfRangeException BeyondEnd(string path, double offset, long frames, int rate) =>

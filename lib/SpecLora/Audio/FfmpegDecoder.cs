@@ -59,7 +59,18 @@ internal static class FfmpegDecoder
     {
         var folder = LocateBinaryFolder(path, ffmpegPath);
         var buffer = new MemoryStream();
-        var sink = new StreamPipeSink(async (s, token) => await s.CopyToAsync(buffer, 1 << 16, token).ConfigureAwait(false));
+        // A short file can decode to hours of audio (a FLAC or Opus of silence): the pipe is read up to the bytes of
+        // AudioLimits.MaxSamples float32 samples, then ffmpeg is stopped and the file refused with a sentence.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bool tooLong = false;
+        var sink = new StreamPipeSink(async (s, token) =>
+        {
+            if (!await CopyBoundedAsync(s, buffer, MaxPipeBytes, token).ConfigureAwait(false))
+            {
+                tooLong = true;
+                await stop.CancelAsync().ConfigureAwait(false);
+            }
+        });
         var processor = FFMpegArguments
             .FromFileInput(path, true)
             .WithGlobalOptions(g => g.WithVerbosityLevel(VerbosityLevel.Error))
@@ -69,12 +80,16 @@ internal static class FfmpegDecoder
                 if (maxSeconds is { } t) o.WithCustomArgument(FormattableString.Invariant($"-t {t:R}"));
                 o.WithAudioCodec("pcm_f32le").ForceFormat("wav");
             });
-        if (ct.CanBeCanceled) processor = processor.CancellableThrough(ct);
+        processor = processor.CancellableThrough(stop.Token);
         var options = new FFOptions { BinaryFolder = folder };
         try
         {
             if (synchronous) processor.ProcessSynchronously(true, options);
             else await processor.ProcessAsynchronously(true, options).ConfigureAwait(false);
+        }
+        catch (Exception) when (tooLong && !ct.IsCancellationRequested)
+        {
+            throw AudioLimits.TooManySamples(AudioLimits.MaxSamples, path, "it decodes to more than");
         }
         catch (OperationCanceledException) { throw; }
         catch (FFMpegException ex)
@@ -87,12 +102,39 @@ internal static class FfmpegDecoder
             throw new FfmpegNotFoundException(path, $"starting {Path.Combine(folder, "ffmpeg")} failed: {ex.Message}");
         }
         ct.ThrowIfCancellationRequested();
+        if (tooLong) throw AudioLimits.TooManySamples(AudioLimits.MaxSamples, path, "it decodes to more than");
         buffer.Position = 0;
         if (buffer.Length == 0)
             throw new AudioFormatException(path, "ffmpeg decoded no audio from it", "Check that the file is a complete audio file");
         var name = $"{path} (decoded by ffmpeg)";
         try { return WavFile.ReadCore(buffer, name, 0, long.MaxValue).Audio; }
         catch (AudioFormatException ex) { throw new AudioFormatException(path, ex.Problem, ex.Advice, ex); }
+    }
+
+    /// <summary>Most bytes read from ffmpeg's pipe: <see cref="AudioLimits.MaxSamples"/> float32 samples and 64 kB of header.</summary>
+    internal const long MaxPipeBytes = AudioLimits.MaxSamples * 4 + (1 << 16);
+
+    /// <summary>Copies <paramref name="source"/> to <paramref name="destination"/> until the end (true) or until
+    /// <paramref name="maxBytes"/> would be exceeded (false; the destination then holds exactly <paramref name="maxBytes"/>).</summary>
+    internal static async Task<bool> CopyBoundedAsync(Stream source, Stream destination, long maxBytes, CancellationToken ct)
+    {
+        var block = new byte[1 << 16];
+        long total = 0;
+        while (true)
+        {
+            int n = await source.ReadAsync(block, ct).ConfigureAwait(false);
+            if (n == 0) return true;
+            // A MemoryStream doubles its capacity; never beyond the bound (1 GiB + 64 kB would otherwise become 2 GiB).
+            if (destination is MemoryStream ms && total + n > ms.Capacity)
+                ms.Capacity = (int)Math.Min(Math.Min(maxBytes, Array.MaxLength), Math.Max(total + n, 2L * ms.Capacity));
+            if (total + n > maxBytes)
+            {
+                await destination.WriteAsync(block.AsMemory(0, (int)(maxBytes - total)), ct).ConfigureAwait(false);
+                return false;
+            }
+            await destination.WriteAsync(block.AsMemory(0, n), ct).ConfigureAwait(false);
+            total += n;
+        }
     }
 
     private static AudioFormatException Explain(string path, string ffmpegOutput, Exception inner)

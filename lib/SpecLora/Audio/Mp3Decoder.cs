@@ -101,11 +101,13 @@ internal static class Mp3Decoder
             using var fs = WavFile.OpenRead(path);
             using var mpeg = new NLayer.MpegFile(fs);
             int ch = mpeg.Channels;
+            AudioLimits.CheckSampleRate(mpeg.SampleRate, path);
             long wanted = maxSeconds is { } t ? Math.Min(info.Length, (long)Math.Ceiling(t * mpeg.SampleRate) + 1) : info.Length;
-            if (wanted * ch > int.MaxValue)
-                throw new AudioFormatException(path, $"{wanted:N0} frames are too many to hold in memory at once", "Use OffsetSeconds/DurationSeconds to read a part");
+            long maxHeld = AudioLimits.MaxSamples / ch;
+            // The LAME tag's frame count is only a claim (a forged tag on a 1-kB file can announce 2³² frames): buffers start
+            // at most 2²⁰ frames and grow with the samples actually decoded; more than one load holds is refused as it comes.
             var chans = new float[ch][];
-            for (int c = 0; c < ch; c++) chans[c] = new float[wanted];
+            for (int c = 0; c < ch; c++) chans[c] = new float[Math.Min(wanted, 1 << 20)];
             var buf = new float[1152 * 4 * ch];
             long decoded = 0;     // frames decoded so far, counted from the decoder's first sample
             int kept = 0;
@@ -117,6 +119,11 @@ internal static class Mp3Decoder
                 // Frames [decoded, decoded + n) of the decoder's output; keep those from info.Start on.
                 int skip = (int)Math.Clamp(info.Start - decoded, 0, n);
                 int take = (int)Math.Min(n - skip, wanted - kept);
+                if (kept + take > chans[0].Length)
+                {
+                    if (kept + take > maxHeld) throw AudioLimits.TooManySamples(maxHeld * ch, path, "it decodes to more than");
+                    for (int c = 0; c < ch; c++) Array.Resize(ref chans[c], (int)Math.Min(Math.Min(wanted, maxHeld), Math.Max(kept + take, 2L * chans[c].Length)));
+                }
                 for (int c = 0; c < ch; c++)
                 {
                     var d = chans[c];

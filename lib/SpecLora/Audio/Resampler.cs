@@ -39,6 +39,17 @@ public sealed class Resampler
 
     private const int MaxExactPhases = 4096;
     private const int InterpolatedPhases = 1024;
+    private const int MinInterpolatedPhases = 16;
+
+    /// <summary>Largest filter bank tabulated, in floats (2²⁴, 64 MB). A bank of L exact rows that would be larger
+    /// (heavy downsampling between rates with few common factors, e.g. 96,001 → 1,000 Hz: L = 1000 rows of 17,000
+    /// taps) is tabulated at fewer interpolated rows instead: the filter's band shrinks with the ratio, so
+    /// ⌈1024·L/M⌉ rows (at least 16) keep the interpolation error at the −120 dB of the 1024-row table.</summary>
+    internal const long MaxBankFloats = 1L << 24;
+
+    /// <summary>Largest accepted downsampling ratio source/target (1024): the filter grows with it, to ≈ 180·ratio taps.
+    /// <see cref="AudioLoader"/>'s rate range (1 kHz … 768 kHz) stays below it.</summary>
+    public const int MaxDownsamplingRatio = 1024;
     private const int BlockOutputs = 1 << 14;
     private const int ChunkOutputs = 2048;
     private const int MaxCosets = 16;   // beyond this, one dot product per output has better cache locality
@@ -48,16 +59,24 @@ public sealed class Resampler
     private readonly float[] _bank;     // rows × taps
     private readonly int _rows;         // L, or InterpolatedPhases + 1 when interpolating
     private readonly bool _interpolate;
+    private readonly int _phases;       // interpolated rows − 1
     private readonly long _up, _down;   // reduced L, M
 
     /// <summary>Builds the plan (filter bank) for <paramref name="sourceRate"/> → <paramref name="targetRate"/>.
     /// Prefer <see cref="Get"/>, which caches plans.</summary>
     /// <param name="sourceRate">Input rate in Hz (librosa <c>orig_sr</c>), &gt; 0.</param>
     /// <param name="targetRate">Output rate in Hz (librosa <c>target_sr</c>), &gt; 0.</param>
-    public Resampler(int sourceRate, int targetRate)
+    /// <exception cref="ArgumentOutOfRangeException">A rate ≤ 0, or a downsampling ratio above <see cref="MaxDownsamplingRatio"/>.</exception>
+    public Resampler(int sourceRate, int targetRate) : this(sourceRate, targetRate, MaxBankFloats) { }
+
+    /// <summary>The plan with a given bank limit (tests compare the interpolated bank against the exact one).</summary>
+    internal Resampler(int sourceRate, int targetRate, long maxBankFloats)
     {
         if (sourceRate <= 0) throw new ArgumentOutOfRangeException(nameof(sourceRate), sourceRate, $"sourceRate={sourceRate} must be > 0 (librosa orig_sr)");
         if (targetRate <= 0) throw new ArgumentOutOfRangeException(nameof(targetRate), targetRate, $"targetRate={targetRate} must be > 0 (librosa target_sr)");
+        if (sourceRate / (double)targetRate > MaxDownsamplingRatio)
+            throw new ArgumentOutOfRangeException(nameof(targetRate), targetRate,
+                $"targetRate={targetRate} is more than {MaxDownsamplingRatio}× below sourceRate={sourceRate}: the anti-aliasing filter would need {179.0 * sourceRate / targetRate:N0} taps; resample in two steps (librosa target_sr)");
         SourceRate = sourceRate;
         TargetRate = targetRate;
         long g = Gcd(sourceRate, targetRate);
@@ -72,9 +91,12 @@ public sealed class Resampler
         Beta = 0.1102 * (StopbandAttenuationDb - 8.7);
         CutoffHz = fc * sourceRate;
         if (_up == _down) { _bank = []; return; }
-        _interpolate = _up > MaxExactPhases;
-        _rows = _interpolate ? InterpolatedPhases + 1 : (int)_up;
-        int phases = _interpolate ? InterpolatedPhases : (int)_up;
+        _interpolate = _up > MaxExactPhases || _up * Taps > maxBankFloats;
+        _phases = InterpolatedPhases;
+        if (_interpolate && (long)(_phases + 1) * Taps > maxBankFloats)
+            _phases = (int)Math.Clamp(Math.Ceiling(InterpolatedPhases * scale), MinInterpolatedPhases, InterpolatedPhases);
+        _rows = _interpolate ? _phases + 1 : (int)_up;
+        int phases = _interpolate ? _phases : (int)_up;
         _bank = new float[_rows * Taps];
         double i0b = BesselI0(Beta);
         int k = HalfWidth;
@@ -115,6 +137,9 @@ public sealed class Resampler
         return clip.SampleRate == targetRate ? clip : new AudioClip(Resample(clip.Samples, clip.SampleRate, targetRate), targetRate);
     }
 
+    /// <summary>Floats in the tabulated filter bank (rows × taps).</summary>
+    internal long BankFloats => _bank.LongLength;
+
     /// <summary>Input rate in Hz.</summary>
     public int SourceRate { get; }
 
@@ -135,23 +160,38 @@ public sealed class Resampler
 
     /// <summary>Output length for <paramref name="inputLength"/> input samples: <c>ceil(n·target/source)</c>
     /// in double precision (librosa <c>int(np.ceil(y.shape[-1] * ratio))</c>).</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The output would not fit in one array.</exception>
     public int OutputLength(int inputLength)
     {
+        long n = OutputLengthLong(inputLength);
+        if (n > Array.MaxLength)
+            throw new ArgumentOutOfRangeException(nameof(inputLength), inputLength,
+                $"inputLength={inputLength:N0} at {SourceRate:N0} Hz gives {n:N0} samples at {TargetRate:N0} Hz, more than one array holds ({Array.MaxLength:N0}); resample the signal in parts");
+        return (int)n;
+    }
+
+    /// <summary><see cref="OutputLength"/> without the array limit, for checking a request before any work.</summary>
+    internal long OutputLengthLong(long inputLength)
+    {
         ArgumentOutOfRangeException.ThrowIfNegative(inputLength);
-        return (int)Math.Ceiling(inputLength * ((double)TargetRate / SourceRate));
+        return (long)Math.Ceiling(inputLength * ((double)TargetRate / SourceRate));
     }
 
     /// <summary>Resamples <paramref name="input"/> into a new array of <see cref="OutputLength"/> samples.</summary>
     public float[] Process(ReadOnlySpan<float> input)
     {
         var output = new float[OutputLength(input.Length)];
-        Process(input, output);
+        ProcessInto(input, output, output);
         return output;
     }
 
     /// <summary>Resamples <paramref name="input"/> into <paramref name="destination"/>: output sample k is the
     /// band-limited input at time k·source/target (zeros assumed outside the input), for every k in the destination.</summary>
-    public void Process(ReadOnlySpan<float> input, Span<float> destination)
+    public void Process(ReadOnlySpan<float> input, Span<float> destination) => ProcessInto(input, destination, null);
+
+    /// <summary><see cref="Process(ReadOnlySpan{float}, Span{float})"/>; when <paramref name="array"/> is the destination's
+    /// own array, the parallel paths write into it directly instead of into a copy.</summary>
+    private void ProcessInto(ReadOnlySpan<float> input, Span<float> destination, float[]? array)
     {
         if (_up == _down)
         {
@@ -162,7 +202,7 @@ public sealed class Resampler
         }
         if (!_interpolate && _down <= MaxCosets)
         {
-            ProcessPolyphase(input, destination);
+            ProcessPolyphase(input, destination, array);
             return;
         }
         int k = HalfWidth;
@@ -177,7 +217,7 @@ public sealed class Resampler
             ProcessDotBlock(padded, pad, destination, 0);
             return;
         }
-        var result = new float[nOut];
+        var result = array ?? new float[nOut];
         int blocks = (nOut + BlockOutputs - 1) / BlockOutputs;
         Parallel.For(0, blocks, b =>
         {
@@ -185,7 +225,7 @@ public sealed class Resampler
             int len = Math.Min(BlockOutputs, nOut - start);
             ProcessDotBlock(padded, pad, result.AsSpan(start, len), start);
         });
-        result.CopyTo(destination);
+        if (array is null) result.CopyTo(destination);
     }
 
     /// <summary>
@@ -195,7 +235,7 @@ public sealed class Resampler
     /// <c>y[k₀ + jL] += h_p[i] · c_{(S₀+i) mod M}[(S₀+i) div M + j]</c>. That is one SIMD multiply-add over a block
     /// of outputs per tap, instead of one short dot product per output.
     /// </summary>
-    private void ProcessPolyphase(ReadOnlySpan<float> input, Span<float> destination)
+    private void ProcessPolyphase(ReadOnlySpan<float> input, Span<float> destination, float[]? array)
     {
         int nOut = destination.Length;
         if (nOut == 0) return;
@@ -215,7 +255,7 @@ public sealed class Resampler
                 cosets[(u - q * down) * cosetLen + q] = input[t];
             }
         }
-        var result = new float[nOut];
+        var result = array ?? new float[nOut];
         int groups = Math.Min(up, nOut);
         int maxJ = (nOut + up - 1) / up;
         int chunks = (maxJ + ChunkOutputs - 1) / ChunkOutputs;
@@ -246,7 +286,7 @@ public sealed class Resampler
             for (int it = 0; it < items; it++) Item(it);
         else
             Parallel.For(0, items, Item);
-        result.CopyTo(destination);
+        if (array is null) result.CopyTo(destination);
     }
 
     /// <summary>One dot product per output (exact rows, or two interpolated rows when L &gt; 4096).</summary>
@@ -270,8 +310,8 @@ public sealed class Resampler
             }
             else
             {
-                double a = (double)(num - basei * _up) / _up * InterpolatedPhases;
-                int p = Math.Min((int)a, InterpolatedPhases - 1);
+                double a = (double)(num - basei * _up) / _up * _phases;
+                int p = Math.Min((int)a, _phases - 1);
                 float frac = (float)(a - p);
                 float y0 = TensorPrimitives.Dot(bank.Slice(p * taps, taps), seg);
                 float y1 = TensorPrimitives.Dot(bank.Slice((p + 1) * taps, taps), seg);

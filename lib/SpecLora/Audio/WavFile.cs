@@ -40,7 +40,7 @@ public static class WavFile
         using var fs = OpenRead(path);
         var (audio, _) = ReadCore(fs, path, 0, long.MaxValue);
         if (audio.Frames == 0) throw NoSamples(path);
-        CheckFinite(audio, path);
+        AudioLimits.CheckSamples(audio, path);
         return audio;
     }
 
@@ -53,7 +53,7 @@ public static class WavFile
         ArgumentNullException.ThrowIfNull(stream);
         var (audio, _) = ReadCore(stream, sourceName, 0, long.MaxValue);
         if (audio.Frames == 0) throw NoSamples(sourceName);
-        CheckFinite(audio, sourceName);
+        AudioLimits.CheckSamples(audio, sourceName);
         return audio;
     }
 
@@ -155,7 +155,17 @@ public static class WavFile
             throw new AudioFormatException(path, $"not a regular file: it is {kind}",
                 "Give the path of an audio file (to read from a pipe, save the stream to a file first)");
         try { return new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16); }
-        catch (FileNotFoundException) { throw new FileNotFoundException($"{path}: audio file not found. Check the path (relative paths start at {Environment.CurrentDirectory}).", path); }
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            throw new FileNotFoundException($"{path}: audio file not found. Check the path (relative paths start at {Environment.CurrentDirectory}).", path);
+        }
+        catch (PathTooLongException)
+        {
+            var name = Path.GetFileName(path);
+            throw new AudioFormatException(path,
+                $"the path is too long for this system ({path.Length:N0} characters, the file name {name.Length:N0}; a name may have at most 255 bytes)",
+                "Rename the file or move it to a shorter path");
+        }
     }
 
     /// <summary>The parsed <c>fmt </c> chunk and where the data are.</summary>
@@ -299,24 +309,33 @@ public static class WavFile
             ushort sub = BinaryPrimitives.ReadUInt16LittleEndian(b[24..]);
             tag = b.Slice(26, 14).SequenceEqual(GuidTail) ? sub : (ushort)0xFFFF;
         }
-        if (ch == 0) throw new AudioFormatException(name, "the WAV header says 0 channels", "Re-export the file");
-        if (rate == 0 || rate > int.MaxValue) throw new AudioFormatException(name, $"the WAV header says {rate} Hz", "Re-export the file with a valid sample rate");
+        AudioLimits.CheckChannels(ch, name);
+        AudioLimits.CheckSampleRate(rate, name);
         int container = (bits + 7) / 8;
+        if (tag is TagPcm or TagFloat && bits is 0 or > 64)
+            throw new AudioFormatException(name, $"its header says {bits} bits per sample", "Re-export the file as a standard WAV (8, 16, 24 or 32-bit PCM, or 32/64-bit float)");
         if (tag is TagPcm or TagFloat && align < ch * container)
             throw new AudioFormatException(name, $"block align {align} is smaller than {ch} channels × {container} bytes", "Re-export the file as a standard WAV");
         return new WavLayout(tag, ch, (int)rate, align, bits, container, 0, false);
     }
 
     /// <summary>Reads frames [start, start + maxFrames) (clamped to the data) and returns them with the total frame count.</summary>
-    internal static (RawAudio Audio, long TotalFrames) ReadCore(Stream s, string name, long startFrame, long maxFrames)
+    /// <remarks>Memory follows the samples actually read, never a size the header merely declares: a seekable file's
+    /// declared size was checked against its length by <see cref="ReadHeader"/>, and a stream's buffers grow as its bytes
+    /// arrive. At most <see cref="AudioLimits.MaxSamples"/> samples are held.</remarks>
+    internal static (RawAudio Audio, long TotalFrames) ReadCore(Stream s, string name, long startFrame, long maxFrames) =>
+        ReadCore(s, name, startFrame, maxFrames, AudioLimits.MaxSamples);
+
+    /// <summary><see cref="ReadCore(Stream, string, long, long)"/> holding at most <paramref name="maxSamples"/> samples
+    /// (tests use a small bound).</summary>
+    internal static (RawAudio Audio, long TotalFrames) ReadCore(Stream s, string name, long startFrame, long maxFrames, long maxSamples)
     {
         var w = ReadHeader(s, name);
         if (!w.IsSupported)
             throw new AudioFormatException(name, $"unsupported WAV codec ({w.Describe()})",
                 "Convert it to PCM or float WAV (e.g. ffmpeg -i in.wav -c:a pcm_s16le out.wav), or load it through AudioLoader with ffmpeg installed");
-        int align = w.BlockAlign;
-        byte[] data;
-        long total;
+        int align = w.BlockAlign, ch = w.Channels;
+        long maxHeldFrames = maxSamples / ch;
         if (w.Streaming)
         {
             // Unknown length: read to the end, dropping a trailing partial frame.
@@ -324,45 +343,70 @@ public static class WavFile
             {
                 // Already in memory (ffmpeg output): decode in place, no copy.
                 long avail = mem.Length - mem.Position;
-                long skip = Math.Min(avail, startFrame * align);
-                long bytes = Math.Min(avail - skip, maxFrames == long.MaxValue ? long.MaxValue : maxFrames * align);
-                int memFrames = (int)(bytes / align);
-                var span = seg.AsSpan((int)(mem.Position + skip), memFrames * align);
+                long skip = Math.Min(avail, SaturatingMultiply(startFrame, align));
+                long bytes = Math.Min(avail - skip, SaturatingMultiply(maxFrames, align));
+                long memFrames = bytes / align;
+                if (memFrames * ch > maxSamples) throw AudioLimits.TooManySamples(memFrames * ch, name, "the part to read holds");
+                var span = seg.AsSpan((int)(mem.Position + skip), (int)memFrames * align);
                 mem.Position = mem.Length;
-                return (Decode(span, memFrames, w), startFrame + memFrames);
+                return (Decode(span, (int)memFrames, w), startFrame + memFrames);
             }
-            using var ms = new MemoryStream();
-            if (startFrame > 0) Skip(s, startFrame * align);
-            CopyUpTo(s, ms, maxFrames == long.MaxValue ? long.MaxValue : maxFrames * align);
-            long frames = ms.Length / align;
-            data = ms.GetBuffer();
+            if (startFrame > 0) Skip(s, SaturatingMultiply(startFrame, align));
+            // One frame more than may be held, so that a longer stream is told apart from one that fits exactly.
+            var (streamed, frames) = ReadBlocks(s, w, Math.Min(maxFrames, maxHeldFrames + 1), toTheEnd: true, name);
+            if (frames > maxHeldFrames) throw AudioLimits.TooManySamples(maxHeldFrames * ch, name, "the stream holds more than");
             // total is unknown beyond what we skipped + read; when nothing was read, probe whether the start lay past the end.
-            total = startFrame + frames;
-            if (frames == 0 && startFrame > 0) total = Math.Min(total, startFrame); // start at or beyond the end
-            return (Decode(data.AsSpan(0, (int)(frames * align)), (int)frames, w), total);
+            long streamedTotal = startFrame + frames;
+            if (frames == 0 && startFrame > 0) streamedTotal = Math.Min(streamedTotal, startFrame); // start at or beyond the end
+            return (streamed, streamedTotal);
         }
-        total = w.DataSize / align;
+        long total = w.DataSize / align;
         long first = Math.Min(startFrame, total);
         long count = Math.Min(maxFrames, total - first);
-        if (count > int.MaxValue / Math.Max(1, align)) throw new AudioFormatException(name, $"{count:N0} frames are too many to hold in memory at once", "Use OffsetSeconds/DurationSeconds to read a part");
+        if (count * ch > maxSamples) throw AudioLimits.TooManySamples(count * ch, name, "the part to read holds");
         if (first > 0) Skip(s, first * align);
-        // Read and decode in blocks of about 1 MB: no file-sized byte buffer.
-        var chans = new float[w.Channels][];
-        for (int c = 0; c < chans.Length; c++) chans[c] = new float[count];
+        return (ReadBlocks(s, w, count, toTheEnd: false, name).Audio, total);
+    }
+
+    /// <summary>Reads and decodes up to <paramref name="count"/> frames in blocks of about 1 MB (no file-sized byte
+    /// buffer). A seekable file's declared size was checked against its length, so its channels are allocated at once; a
+    /// stream's grow as its blocks arrive, so a forged size allocates nothing. With <paramref name="toTheEnd"/> the end of
+    /// the stream ends the read (a trailing partial frame is dropped); otherwise it is a truncated file.</summary>
+    private static (RawAudio Audio, long Frames) ReadBlocks(Stream s, WavLayout w, long count, bool toTheEnd, string name)
+    {
+        int align = w.BlockAlign, ch = w.Channels;
         int blockFrames = Math.Max(1, (1 << 20) / align);
-        data = new byte[(int)Math.Min(count, blockFrames) * align];
-        for (long done = 0; done < count;)
+        int capacity = (int)(s.CanSeek && !toTheEnd ? count : Math.Min(count, blockFrames));
+        var chans = new float[ch][];
+        for (int c = 0; c < chans.Length; c++) chans[c] = new float[capacity];
+        var data = new byte[(int)Math.Min(count, blockFrames) * align];
+        long done = 0;
+        while (done < count)
         {
             int n = (int)Math.Min(blockFrames, count - done);
             int got = ReadFull(s, data.AsSpan(0, n * align));
-            if (got < n * align)
-                throw new AudioFormatException(name, $"the data chunk declares {w.DataSize:N0} bytes but the file ends early (the file is truncated)",
-                    "Copy or export the file again; a partly written WAV is not read");
+            bool ended = got < n * align;
+            if (ended)
+            {
+                if (!toTheEnd)
+                    throw new AudioFormatException(name, $"the data chunk declares {w.DataSize:N0} bytes but the file ends early (the file is truncated)",
+                        "Copy or export the file again; a partly written WAV is not read");
+                n = got / align;
+            }
+            if (done + n > chans[0].Length)
+            {
+                int grown = (int)Math.Min(count, Math.Max(done + n, 2L * chans[0].Length));
+                for (int c = 0; c < ch; c++) Array.Resize(ref chans[c], grown);
+            }
             DecodeInto(data.AsSpan(0, n * align), n, w, chans, (int)done);
             done += n;
+            if (ended) break;
         }
-        return (new RawAudio(chans, w.SampleRate), total);
+        for (int c = 0; c < ch; c++) if (chans[c].Length != done) Array.Resize(ref chans[c], (int)done);
+        return (new RawAudio(chans, w.SampleRate), done);
     }
+
+    private static long SaturatingMultiply(long a, long b) => a > long.MaxValue / Math.Max(1, b) ? long.MaxValue : a * b;
 
     private static RawAudio Decode(ReadOnlySpan<byte> data, int frames, WavLayout w)
     {
@@ -468,19 +512,6 @@ public static class WavFile
         _ => throw new ArgumentOutOfRangeException(nameof(f), f, $"format={f} is not a WavSampleFormat"),
     };
 
-    internal static void CheckFinite(RawAudio audio, string name)
-    {
-        for (int c = 0; c < audio.ChannelCount; c++)
-        {
-            var x = audio.Channels[c];
-            int i = 0;
-            while (i < x.Length && float.IsFinite(x[i])) i++;   // a plain loop: TensorPrimitives.IsFiniteAll would be JIT-compiled in every process
-            if (i == x.Length) continue;
-            throw new AudioFormatException(name, $"sample {i} of channel {c} is {x[i]} (NaN or infinite samples are not audio)",
-                "Fix or re-export the file; spectrograms of non-finite samples are meaningless");
-        }
-    }
-
     internal static AudioFormatException NoSamples(string name) =>
         new(name, "the file holds no audio samples (0 frames)", "Give a file with audio in it");
 
@@ -509,18 +540,6 @@ public static class WavFile
             int n = s.Read(tmp, 0, (int)Math.Min(count, tmp.Length));
             if (n == 0) break;
             count -= n;
-        }
-    }
-
-    private static void CopyUpTo(Stream s, Stream dst, long limit)
-    {
-        var tmp = new byte[1 << 16];
-        while (limit > 0)
-        {
-            int n = s.Read(tmp, 0, (int)Math.Min(limit, tmp.Length));
-            if (n == 0) break;
-            dst.Write(tmp, 0, n);
-            limit -= n;
         }
     }
 }

@@ -59,10 +59,23 @@ public sealed record ImageDecodeOptions
     /// <summary>When true, a picture with more than 95 % of its pixels off the colormap throws
     /// <see cref="SpectrogramImageException"/> instead of decoding with a warning.</summary>
     public bool Strict { get; init; }
-    /// <summary>Largest accepted width or height, checked from the header before pixels are decoded (default 16384).</summary>
+    /// <summary>Largest accepted width or height, checked from the header before pixels are decoded (default 16384; at
+    /// most <see cref="MaxSizeCeiling"/>).</summary>
     public int MaxSize { get; init; } = RenderOptions.MaxSize;
-    /// <summary>Largest accepted width × height (default 64 Mpx, ≈ 0.8 GB of working buffers), checked from the header.</summary>
+    /// <summary>Largest accepted width × height (default 64 Mpx, ≈ 0.8 GB of working buffers), checked from the header;
+    /// at most <see cref="MaxPixelsCeiling"/>.</summary>
     public long MaxPixels { get; init; } = 64L << 20;
+
+    /// <summary>The most <see cref="MaxSize"/> may be raised to: 65535, the largest side a JPEG can have.</summary>
+    public const int MaxSizeCeiling = 65535;
+
+    /// <summary>The most <see cref="MaxPixels"/> may be raised to: 128 Mpx (≈ 1.6 GB of working buffers at ≈ 12.5 bytes
+    /// per pixel), so that decoding one picture stays under 2 GB.</summary>
+    public const long MaxPixelsCeiling = 128L << 20;
+
+    /// <summary>Largest <see cref="NMels"/> (and the most mel bands a picture's metadata may give): 4096, as
+    /// <see cref="Spectrograms.MelOptions"/> accepts.</summary>
+    public const int MaxNMels = 4096;
 
     /// <summary>
     /// When true (default), a baseline JPEG decoded by <see cref="ColorDecodeMethod.Luma"/> in
@@ -77,15 +90,29 @@ public sealed record ImageDecodeOptions
     public bool RestoreJpeg { get; init; } = true;
 
     /// <summary>Checks every field and returns this instance.</summary>
+    /// <exception cref="ArgumentException">One exception listing every problem, each with its value.</exception>
     public ImageDecodeOptions Validate()
     {
-        if (!string.Equals(Colormap, "auto", StringComparison.OrdinalIgnoreCase)) _ = Imaging.Colormap.ByName(Colormap);
-        if (NMels < 1 || NMels > 4096) throw new ArgumentOutOfRangeException(nameof(NMels), NMels, $"NMels={NMels} must be 1…4096 (librosa n_mels)");
-        if (!float.IsFinite(VMin) || !float.IsFinite(VMax) || VMin >= VMax)
-            throw new ArgumentException($"VMin={VMin}, VMax={VMax}: both must be finite with VMin < VMax", nameof(VMin));
-        if (!(OffColormapDeltaE > 0)) throw new ArgumentOutOfRangeException(nameof(OffColormapDeltaE), OffColormapDeltaE, "OffColormapDeltaE must be > 0");
-        if (MaxPixels < (long)MinSize * MinSize) throw new ArgumentOutOfRangeException(nameof(MaxPixels), MaxPixels, $"MaxPixels={MaxPixels} must be ≥ {MinSize * MinSize}");
-        if (MaxSize < MinSize) throw new ArgumentOutOfRangeException(nameof(MaxSize), MaxSize, $"MaxSize={MaxSize} must be ≥ {MinSize}");
+        var errors = Problems();
+        if (errors.Count > 0) throw new ArgumentException("Invalid image decode options: " + string.Join("; ", errors));
         return this;
+    }
+
+    /// <summary>Every invalid setting, quoting its value (empty when valid); for options that hold these ones.</summary>
+    internal List<string> Problems()
+    {
+        var errors = new List<string>();
+        if (RenderOptions.ColormapProblem(Colormap, allowAuto: true) is { } cmap) errors.Add(cmap);
+        if (NMels < 1 || NMels > MaxNMels) errors.Add($"NMels={NMels} must be 1…{MaxNMels} (librosa n_mels)");
+        if (!float.IsFinite(VMin)) errors.Add(FormattableString.Invariant($"VMin={VMin} must be a finite number (dB)"));
+        if (!float.IsFinite(VMax)) errors.Add(FormattableString.Invariant($"VMax={VMax} must be a finite number (dB)"));
+        if (float.IsFinite(VMin) && float.IsFinite(VMax) && VMin >= VMax) errors.Add(FormattableString.Invariant($"VMin={VMin} must be below VMax={VMax}"));
+        if (!Enum.IsDefined(Geometry)) errors.Add($"Geometry={(int)Geometry} is not an ImageGeometry ({string.Join(", ", Enum.GetNames<ImageGeometry>())})");
+        if (Method is { } m && !Enum.IsDefined(m)) errors.Add($"Method={(int)m} is not a ColorDecodeMethod ({string.Join(", ", Enum.GetNames<ColorDecodeMethod>())}), or null for automatic");
+        if (!(OffColormapDeltaE > 0) || !double.IsFinite(OffColormapDeltaE)) errors.Add(FormattableString.Invariant($"OffColormapDeltaE={OffColormapDeltaE} must be a finite number > 0 (ΔE76)"));
+        if (MaxSize < MinSize || MaxSize > MaxSizeCeiling) errors.Add($"MaxSize={MaxSize} must be {MinSize}…{MaxSizeCeiling} pixels");
+        if (MaxPixels < (long)MinSize * MinSize || MaxPixels > MaxPixelsCeiling)
+            errors.Add($"MaxPixels={MaxPixels} must be {MinSize * MinSize}…{MaxPixelsCeiling} ({MaxPixelsCeiling >> 20} Mpx)");
+        return errors;
     }
 }

@@ -21,18 +21,38 @@ public sealed record RenderOptions
     public float? VMax { get; init; }
 
     /// <summary>Checks every field and returns this instance.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">A size is 0, negative or above 16384.</exception>
-    /// <exception cref="ArgumentException">Unknown colormap, non-finite or inverted vmin/vmax.</exception>
+    /// <exception cref="ArgumentException">One exception listing every problem, each with its value: a size outside
+    /// 1…16384, an unknown colormap, a non-finite vmin/vmax, or vmin above vmax.</exception>
     public RenderOptions Validate()
     {
-        if (Width < 1 || Width > MaxSize)
-            throw new ArgumentOutOfRangeException(nameof(Width), Width, $"image width={Width} is out of range: it must be 1…{MaxSize} pixels");
-        if (Height < 1 || Height > MaxSize)
-            throw new ArgumentOutOfRangeException(nameof(Height), Height, $"image height={Height} is out of range: it must be 1…{MaxSize} pixels");
-        _ = Imaging.Colormap.ByName(Colormap);
-        if (VMin is { } lo && !float.IsFinite(lo)) throw new ArgumentException($"VMin={lo} must be finite", nameof(VMin));
-        if (VMax is { } hi && !float.IsFinite(hi)) throw new ArgumentException($"VMax={hi} must be finite", nameof(VMax));
-        if (VMin is { } a && VMax is { } b && a > b) throw new ArgumentException($"VMin={a} must be ≤ VMax={b}", nameof(VMin));
+        var errors = Problems();
+        if (errors.Count > 0) throw new ArgumentException("Invalid render options: " + string.Join("; ", errors));
         return this;
+    }
+
+    /// <summary>Every invalid setting, quoting its value (empty when valid); for options that hold these ones.</summary>
+    internal List<string> Problems()
+    {
+        var errors = new List<string>();
+        if (Width < 1 || Width > MaxSize) errors.Add($"Width={Width} must be 1…{MaxSize} pixels");
+        if (Height < 1 || Height > MaxSize) errors.Add($"Height={Height} must be 1…{MaxSize} pixels");
+        if (ColormapProblem(Colormap, allowAuto: false) is { } cmap) errors.Add(cmap);
+        if (VMin is { } lo && !float.IsFinite(lo)) errors.Add(FormattableString.Invariant($"VMin={lo} must be a finite number (dB), or null for the data minimum"));
+        if (VMax is { } hi && !float.IsFinite(hi)) errors.Add(FormattableString.Invariant($"VMax={hi} must be a finite number (dB), or null for the data maximum"));
+        if (VMin is { } a && VMax is { } b && a > b) errors.Add(FormattableString.Invariant($"VMin={a} must be ≤ VMax={b}"));
+        return errors;
+    }
+
+    /// <summary>The problem with a colormap name, or null when it is known (or "auto" where allowed).</summary>
+    internal static string? ColormapProblem(string? name, bool allowAuto)
+    {
+        if (name is null) return "Colormap=null must be a colormap name (" + string.Join(", ", Imaging.Colormap.Names) + ")";
+        if (allowAuto && string.Equals(name, "auto", StringComparison.OrdinalIgnoreCase)) return null;
+        try { _ = Imaging.Colormap.ByName(name); return null; }
+        catch (ArgumentException)
+        {
+            string shown = IO.TerminalText.Visible(name.Length > 40 ? name[..40] + "…" : name);
+            return $"Colormap=\"{shown}\" is unknown (use one of {string.Join(", ", Imaging.Colormap.Names)}{(allowAuto ? " or auto" : "")})";
+        }
     }
 }

@@ -50,9 +50,37 @@ public class AudioLoaderTests
         var ex = Assert.Throws<ArgumentOutOfRangeException>(() => AudioLoader.Load(path, new AudioLoadOptions { OffsetSeconds = 1.5 }));
         Assert.Contains("OffsetSeconds=1.5", ex.Message);
         Assert.Contains(path, ex.Message);
-        var ex2 = Assert.Throws<ArgumentOutOfRangeException>(() => AudioLoader.Load(path, new AudioLoadOptions { DurationSeconds = -1 }));
+        var ex2 = Assert.ThrowsAny<ArgumentException>(() => AudioLoader.Load(path, new AudioLoadOptions { DurationSeconds = -1 }));
         Assert.Contains("DurationSeconds=-1", ex2.Message);
         Assert.Throws<ArgumentOutOfRangeException>(() => AudioLoader.Load(path, new AudioLoadOptions { DurationSeconds = 1e-5 }));
+    }
+
+    [Fact]
+    public void Huge_offset_and_duration_saturate_instead_of_wrapping_around()
+    {
+        using var tmp = new F();
+        var path = tmp.Path_("short.wav");
+        WavFile.Write(path, new AudioClip(F.Sine(1000, 100, 1000), 1000));
+        // 1e300·sr overflowed a long to its minimum: the offset read from the start, the duration selected "0 frames".
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => AudioLoader.Load(path, new AudioLoadOptions { OffsetSeconds = 1e300 }));
+        Assert.Contains("OffsetSeconds=1E+300 is at or beyond the end of " + path, ex.Message);
+        Assert.Equal(1000, AudioLoader.Load(path, new AudioLoadOptions { SampleRate = null, DurationSeconds = 1e300 }).Length);
+        Assert.Equal(500, AudioLoader.Load(path, new AudioLoadOptions { SampleRate = null, OffsetSeconds = 0.5, DurationSeconds = double.MaxValue }).Length);
+    }
+
+    [Fact]
+    public void An_extremely_long_file_name_is_a_sentence_not_an_IO_error()
+    {
+        using var tmp = new F();
+        var name = new string('a', 300) + ".wav";   // longer than the 255 bytes a file name may have
+        var path = tmp.Path_(name);
+        var ex = Assert.ThrowsAny<Exception>(() => AudioLoader.Load(path));
+        Assert.True(ex is AudioFormatException or FileNotFoundException, ex.GetType().Name + ": " + ex.Message);
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        // A long name that does exist (200 characters) loads.
+        var longOk = tmp.Path_(new string('b', 196) + ".wav");
+        WavFile.Write(longOk, new AudioClip(F.Sine(2205, 440, 22050), 22050));
+        Assert.Equal(2205, AudioLoader.Load(longOk).Length);
     }
 
     [Fact]

@@ -71,6 +71,39 @@ public class Mp3DecoderTests
         Assert.Contains("truncated", ex.Message);
     }
 
+    [Theory]
+    [InlineData(0u)]     // a tag announcing 0 frames: no gapless layout, so the file needs ffmpeg
+    [InlineData(5u)]     // a tag announcing 5 frames, and the file ends after the tag frame
+    public void An_mp3_of_no_audio_frames_is_a_sentence_naming_the_file(uint frames)
+    {
+        using var tmp = new F();
+        var bytes = File.ReadAllBytes(Tone);
+        int info = bytes.AsSpan().IndexOf("Info"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(info + 8), frames);
+        var path = tmp.Write("noframes.mp3", bytes[..(info + 150)]);   // the tag frame only
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<SpecLoraException>(
+            () => AudioLoader.Load(path, new AudioLoadOptions { FfmpegPath = tmp.Path_("no-ffmpeg") }));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.True(allocated < 16 << 20, $"{allocated:N0} bytes allocated");
+    }
+
+    [Theory]
+    [InlineData(1_864_135u)]      // ≈ 2^30 samples: the decoder allocated 4.3 GB for this 3.7-kB file
+    [InlineData(0xFFFF_FFFFu)]    // 2.5·10^12 samples
+    public void A_LAME_tag_announcing_billions_of_samples_on_a_tiny_file_allocates_only_what_is_decoded(uint frames)
+    {
+        using var tmp = new F();
+        var bytes = File.ReadAllBytes(Tone);
+        int info = bytes.AsSpan().IndexOf("Info"u8);
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes.AsSpan(info + 8), frames);
+        var path = tmp.Write("forged.mp3", bytes);
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(
+            () => AudioLoader.Load(path, new AudioLoadOptions { SampleRate = null, FfmpegPath = tmp.Path_("no-ffmpeg") }));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.Contains("samples its LAME tag announces (the file is truncated or damaged)", ex.Message);
+        Assert.True(allocated < 64 << 20, $"{allocated:N0} bytes allocated for a 3.7-kB file");
+    }
+
     [SkippableTheory]
     [InlineData("beethoven_elise_15s")]
     [InlineData("beethoven_op10no1_1_15s")]

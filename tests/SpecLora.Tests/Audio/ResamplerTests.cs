@@ -89,4 +89,42 @@ public class ResamplerTests
         ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Resampler(44100, -5));
         Assert.Contains("targetRate=-5", ex.Message);
     }
+
+    [Fact]
+    public void A_downsampling_ratio_above_1024_is_refused_saying_what_to_do()
+    {
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => new Resampler(768_000, 700));
+        Assert.Contains("targetRate=700 is more than 1024× below sourceRate=768000", ex.Message);
+        Assert.Contains("resample in two steps", ex.Message);
+        Assert.Equal(1000, new Resampler(768_000, 1000).TargetRate);   // the loader's whole range stays below it
+    }
+
+    [Fact]
+    public void A_bank_too_large_for_exact_rows_is_interpolated_at_120dB()
+    {
+        // 96,001 → 1,000 Hz shares no factor: 1000 exact rows of ≈ 17,000 taps would be 69 MB; the default plan interpolates.
+        var big = Resampler.Get(96_001, 1000);
+        Assert.InRange((long)big.Taps, 16_000, 18_000);
+        Assert.True(big.BankFloats <= Resampler.MaxBankFloats, $"{big.BankFloats:N0} floats");
+        // Against the exact bank on a pair small enough for both: a bound of 10^5 floats forces 48,000 → 1,009 Hz
+        // (1009 rows of ≈ 8,600 taps exact) to interpolate.
+        var exact = new Resampler(48_000, 1009);
+        var interpolated = new Resampler(48_000, 1009, 100_000);
+        Assert.True(interpolated.BankFloats * 20 < exact.BankFloats, $"{interpolated.BankFloats:N0} vs {exact.BankFloats:N0} floats");
+        var x = F.Sine(48_000, 300, 48_000, 0.5, 0.3);
+        var a = exact.Process(x);
+        var b = interpolated.Process(x);
+        double snr = F.SnrDb(b, a);
+        Assert.True(snr > 110, $"interpolated vs exact bank: {snr:F1} dB");
+    }
+
+    [Fact]
+    public void An_output_longer_than_an_array_is_refused_before_allocation()
+    {
+        var r = Resampler.Get(1000, 768_000);
+        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => r.OutputLength(3_000_000));
+        Assert.Contains("inputLength=3,000,000 at 1,000 Hz gives 2,304,000,000 samples at 768,000 Hz", ex.Message);
+        Assert.Contains("resample the signal in parts", ex.Message);
+        Assert.Equal(2_304_000_000L, r.OutputLengthLong(3_000_000));
+    }
 }

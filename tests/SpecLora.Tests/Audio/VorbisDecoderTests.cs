@@ -61,6 +61,89 @@ public class VorbisDecoderTests
         Assert.False(VorbisDecoder.IsOggVorbis("RIFF\0\0\0\0WAVE"u8));
     }
 
+    /// <summary>The Ogg pages of a file: (offset, length, granule position).</summary>
+    private static List<(int Offset, int Length, long Granule)> Pages(byte[] ogg)
+    {
+        var pages = new List<(int, int, long)>();
+        for (int pos = 0; pos + 27 <= ogg.Length;)
+        {
+            Assert.True(ogg.AsSpan(pos, 4).SequenceEqual("OggS"u8));
+            int segments = ogg[pos + 26], body = 0;
+            for (int i = 0; i < segments; i++) body += ogg[pos + 27 + i];
+            int length = 27 + segments + body;
+            pages.Add((pos, length, System.Buffers.Binary.BinaryPrimitives.ReadInt64LittleEndian(ogg.AsSpan(pos + 6))));
+            pos += length;
+        }
+        return pages;
+    }
+
+    /// <summary>Recomputes the CRC of the page at <paramref name="offset"/> (Ogg: polynomial 0x04C11DB7, MSB first, no
+    /// reflection, initial 0, over the page with its CRC field zeroed).</summary>
+    private static void FixCrc(byte[] ogg, int offset, int length)
+    {
+        ogg.AsSpan(offset + 22, 4).Clear();
+        uint crc = 0;
+        for (int i = offset; i < offset + length; i++)
+        {
+            crc ^= (uint)ogg[i] << 24;
+            for (int k = 0; k < 8; k++) crc = (crc & 0x8000_0000) != 0 ? crc << 1 ^ 0x04C1_1DB7 : crc << 1;
+        }
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(ogg.AsSpan(offset + 22), crc);
+    }
+
+    [Theory]
+    [InlineData(1u)]
+    [InlineData(4_294_967_295u)]
+    public void An_ogg_whose_identification_header_says_an_absurd_rate_is_refused_saying_the_range(uint rate)
+    {
+        using var tmp = new F();
+        var bytes = File.ReadAllBytes(Tones);
+        var first = Pages(bytes)[0];
+        int packet = first.Offset + 27 + bytes[first.Offset + 26];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(packet + 12), rate);
+        FixCrc(bytes, first.Offset, first.Length);
+        var path = tmp.Write("rate.ogg", bytes);
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => AudioLoader.Load(path, new AudioLoadOptions { FfmpegPath = tmp.Path_("no-ffmpeg") }));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.Contains("1,000…768,000 Hz", ex.Message);
+        Assert.True(allocated < 16 << 20, $"{allocated:N0} bytes allocated");
+    }
+
+    [Fact]
+    public void An_ogg_whose_last_page_claims_a_trillion_samples_allocates_only_what_is_decoded()
+    {
+        using var tmp = new F();
+        var bytes = File.ReadAllBytes(Tones);
+        var last = Pages(bytes)[^1];
+        System.Buffers.Binary.BinaryPrimitives.WriteInt64LittleEndian(bytes.AsSpan(last.Offset + 6), 1L << 40);
+        FixCrc(bytes, last.Offset, last.Length);
+        var path = tmp.Write("granule.ogg", bytes);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        RawAudio? a = null;
+        Exception? error = null;
+        try { a = AudioLoader.LoadChannels(path, NativeStereo with { FfmpegPath = tmp.Path_("no-ffmpeg") }); }
+        catch (AudioFormatException e) { error = e; }
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        // The decoder took the claim as the buffer size (2^30 frames × 2 channels, 8 GB); now the buffers follow the
+        // samples decoded, whatever the decoder then makes of the end of the stream.
+        Assert.True(allocated < 64 << 20, $"{allocated:N0} bytes allocated for a 4.9-kB file");
+        if (error is not null) AudioLimitsTests.AssertSentence(error.Message, path);
+        else Assert.InRange(a!.Frames, 11_025, 12_000);
+    }
+
+    [Fact]
+    public void An_ogg_of_headers_and_no_audio_is_a_sentence()
+    {
+        using var tmp = new F();
+        var bytes = File.ReadAllBytes(Tones);
+        var headers = Pages(bytes).TakeWhile(p => p.Granule == 0).ToList();
+        Assert.NotEmpty(headers);
+        var path = tmp.Write("empty.ogg", bytes[..(headers[^1].Offset + headers[^1].Length)]);
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => AudioLoader.Load(path, new AudioLoadOptions { FfmpegPath = tmp.Path_("no-ffmpeg") }));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.True(allocated < 16 << 20, $"{allocated:N0} bytes allocated");
+    }
+
     [Fact]
     public void Damaged_ogg_without_ffmpeg_is_a_sentence_naming_the_file()
     {

@@ -326,6 +326,136 @@ public class WavFileTests
         Assert.Contains("folder", ex.Message);
     }
 
+    // ------------------------------------------------------------ hostile headers: a sentence, and no allocation from a forged size
+
+    [Fact]
+    public void A_data_chunk_claiming_4GB_on_a_100_byte_file_is_truncated_without_allocating_it()
+    {
+        using var tmp = new F();
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 22050, 16)), F.Chunk("data", F.Int16Data(1, 2, 3, 4), 0xFFFF_FFF0));
+        var path = tmp.Write("claims4g.wav", wav);
+        Assert.True(new FileInfo(path).Length < 100);
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => AudioLoader.Load(path));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.Contains("4,294,967,280 bytes", ex.Message);
+        Assert.Contains("truncated", ex.Message);
+        Assert.True(allocated < 1 << 20, $"{allocated:N0} bytes allocated");
+    }
+
+    [Fact]
+    public void A_pipe_whose_data_chunk_claims_512MB_allocates_only_what_arrives()
+    {
+        // 2^28 int16 samples declared (exactly the sample limit, so the claim alone is not refused) on a 52-byte stream:
+        // the reader allocated 1 GiB of float32 for it before the first byte of data was read.
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 22050, 16)), F.Chunk("data", F.Int16Data(1, 2, 3, 4), 1u << 29));
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => WavFile.Read(new NonSeekable(wav), "pipe:0"));
+        AudioLimitsTests.AssertSentence(ex.Message, "pipe:0");
+        Assert.Contains("536,870,912 bytes but the file ends early", ex.Message);
+        Assert.True(allocated < 16 << 20, $"{allocated:N0} bytes allocated for a 52-byte stream");
+    }
+
+    [Fact]
+    public void A_pipe_declaring_more_samples_than_one_load_holds_is_refused_from_the_header()
+    {
+        var wav = F.Riff(F.Chunk("fmt ", F.Fmt(3, 2, 48000, 32)), F.Chunk("data", F.Float32Data(0.1f, 0.2f), 0xFFFF_FFF0));
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => WavFile.Read(new NonSeekable(wav), "pipe:0"));
+        Assert.Contains("the part to read holds 1,073,741,820 samples; one load holds at most 268,435,456 (1 GiB of float32)", ex.Message);
+        Assert.Contains("OffsetSeconds/DurationSeconds", ex.Message);
+        Assert.True(allocated < 1 << 20, $"{allocated:N0} bytes allocated");
+    }
+
+    [Fact]
+    public void An_endless_stream_of_unknown_length_stops_at_the_sample_limit()
+    {
+        // ffmpeg-style header (sizes 0xFFFFFFFF) followed by silence that never ends; the bound is lowered to 100,000
+        // samples here (2^28 in use) so that the test reads 200 kB, not 512 MB.
+        var header = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 22050, 16)), F.Chunk("data", [], 0xFFFF_FFFF));
+        BinaryPrimitives.WriteUInt32LittleEndian(header.AsSpan(4), 0xFFFF_FFFF);
+        using var endless = new Endless(header);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var ex = Assert.Throws<AudioFormatException>(() => WavFile.ReadCore(endless, "pipe:0", 0, long.MaxValue, 100_000));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Contains("pipe:0: the stream holds more than 100,000 samples", ex.Message);
+        Assert.InRange(endless.Served, 200_000, 200_000 + (2 << 20));   // read up to the bound (in 1-MB blocks), no further
+        Assert.True(allocated < 8 << 20, $"{allocated:N0} bytes allocated");
+        // Within the bound the same stream shape reads to its end.
+        var finite = F.Riff(F.Chunk("fmt ", F.Fmt(1, 1, 22050, 16)), F.Chunk("data", F.Int16Data(5, 6, 7), 0xFFFF_FFFF));
+        Assert.Equal(3, WavFile.ReadCore(new NonSeekable(finite), "pipe:1", 0, long.MaxValue, 100_000).Audio.Frames);
+    }
+
+    [Theory]
+    [InlineData(0, 16, "block align 0 is smaller than 1 channels × 2 bytes")]
+    [InlineData(2, 0, "its header says 0 bits per sample")]
+    [InlineData(16, 200, "its header says 200 bits per sample")]
+    public void Block_align_0_and_absurd_bit_depths_are_refused(int align, int bits, string expected)
+    {
+        using var tmp = new F();
+        var fmt = F.Fmt(1, 1, 22050, 16);
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt.AsSpan(12), (ushort)align);
+        BinaryPrimitives.WriteUInt16LittleEndian(fmt.AsSpan(14), (ushort)bits);
+        var path = tmp.Write("align.wav", F.Riff(F.Chunk("fmt ", fmt), F.Chunk("data", new byte[64])));
+        var ex = Assert.Throws<AudioFormatException>(() => AudioLoader.Load(path));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.Contains(expected, ex.Message);
+    }
+
+    [Theory]
+    [InlineData("fmt ")]
+    [InlineData("LIST")]
+    [InlineData("ds64")]
+    public void A_chunk_claiming_2GB_on_a_tiny_file_is_a_truncated_header_read_in_4kB(string id)
+    {
+        using var tmp = new F();
+        var wav = F.Riff(F.Chunk(id, F.Fmt(1, 1, 22050, 16), 0x7FFF_FFF0), F.Chunk("data", F.Int16Data(1, 2)));
+        if (id == "ds64") "RF64"u8.CopyTo(wav);
+        var path = tmp.Write("bigchunk.wav", wav);
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => AudioLoader.Load(path));
+        AudioLimitsTests.AssertSentence(ex.Message, path);
+        Assert.Contains("the WAV header is truncated", ex.Message);
+        Assert.True(allocated < 1 << 20, $"{allocated:N0} bytes allocated");
+        // The same through a pipe (skipping reads the stream instead of seeking).
+        var (ex2, allocated2) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => WavFile.Read(new NonSeekable(wav), "pipe:0"));
+        Assert.Contains("truncated", ex2.Message);
+        Assert.True(allocated2 < 1 << 20, $"{allocated2:N0} bytes allocated");
+    }
+
+    [Fact]
+    public void Rf64_claiming_a_billion_frames_on_a_tiny_pipe_allocates_only_what_arrives()
+    {
+        // 10^9 stereo int16 frames is more than one load holds: refused from the ds64 chunk.
+        var wav = Rf64(F.Fmt(1, 2, 44100, 16), F.Int16Data(1, 2, 3, 4), 4_000_000_000, 0);
+        var (ex, allocated) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => WavFile.Read(new NonSeekable(wav), "pipe:0"));
+        Assert.Contains("the part to read holds 2,000,000,000 samples", ex.Message);
+        Assert.True(allocated < 1 << 20, $"{allocated:N0} bytes allocated");
+        // 10^8 mono frames fit the limit, so the claim is not refused; the stream ends after 2 frames.
+        var mono = Rf64(F.Fmt(1, 1, 44100, 16), F.Int16Data(1, 2), 200_000_000, 0);
+        var (ex2, allocated2) = AudioLimitsTests.ThrowsAllocating<AudioFormatException>(() => WavFile.Read(new NonSeekable(mono), "pipe:0"));
+        Assert.Contains("200,000,000 bytes but the file ends early", ex2.Message);
+        Assert.True(allocated2 < 16 << 20, $"{allocated2:N0} bytes allocated (the claim is 400 MB of float32)");
+    }
+
+    /// <summary>A non-seekable stream: the header, then zeros for ever; counts the bytes served.</summary>
+    private sealed class Endless(byte[] header) : Stream
+    {
+        public long Served { get; private set; }
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => Served; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            int n = Math.Min(count, 65536);
+            for (int i = 0; i < n; i++) buffer[offset + i] = Served + i < header.Length ? header[Served + i] : (byte)0;
+            Served += n;
+            return n;
+        }
+    }
+
     private sealed class NonSeekable(byte[] data) : MemoryStream(data)
     {
         public override bool CanSeek => false;
