@@ -55,12 +55,9 @@ public sealed record MelImageMetadata
     /// <summary>Largest |vmin|, |vmax| accepted, in dB (float32 power spans −450…+385 dB).</summary>
     public const float MaxAbsDb = 400f;
 
-    /// <summary>The inversion's size limit in STFT coefficients (bins × frames), which bounds <c>frames</c>; equal to
-    /// <c>Inversion.MelInverter.MaxCoefficients</c>.</summary>
-    public const long MaxCoefficients = 100_000_000;
-
-    /// <summary>Largest <c>frames</c> accepted at <paramref name="nFft"/>: <see cref="MaxCoefficients"/> / (n_fft/2 + 1).</summary>
-    public static int MaxFrames(int nFft) => (int)(MaxCoefficients / (Math.Clamp(nFft, 2, MaxNFft) / 2 + 1));
+    /// <summary>Largest <c>frames</c> accepted at <paramref name="nFft"/>: the one memory limit of every job over a time
+    /// axis, <see cref="FrameAxis.MaxFrames"/> (<see cref="FrameAxis.MaxCoefficients"/> / (n_fft/2 + 1)).</summary>
+    public static int MaxFrames(int nFft) => FrameAxis.MaxFrames(Math.Clamp(nFft, 2, MaxNFft));
 
     /// <summary>Sample rate in Hz (librosa <c>sr</c>).</summary>
     [JsonPropertyName("sr")] public int SampleRate { get; init; } = LibrosaDefaults.SampleRate;

@@ -71,13 +71,10 @@ public static class SpectrogramImageDecoder
         if (anyAlpha) warnings.Add("the picture has transparent pixels; alpha was ignored (colours decoded as stored)");
         bool gray = allGray || grayEncoded;
 
-        var metadata = PngChunks.IsPng(bytes) ? MelImageMetadata.TryRead(bytes) : null;
+        // our metadata only when it passes every limit (MelImageMetadata.ReadTrusted); forged metadata is ignored, and said so
+        var metadata = PngChunks.IsPng(bytes) ? MelImageMetadata.ReadTrusted(bytes, h, warnings) : null;
         // Our PNG of silent audio records ref_power = 0 (the maximum of an all-zero power): no level to restore.
         if (metadata is { ReferencePower: { } rp } && !(rp > 0 && double.IsFinite(rp))) metadata = metadata with { ReferencePower = null };
-        if (metadata is not null && metadata.NMels > h)
-        {
-            warnings.Add($"metadata says n_mels={metadata.NMels} but the picture is only {h} px tall; bins share rows");
-        }
         int nMels = metadata?.NMels ?? options.NMels;
         float vmin = metadata?.VMin ?? options.VMin, vmax = metadata?.VMax ?? options.VMax;
         if (!(vmax > vmin)) { vmax = vmin + 1e-6f; }

@@ -280,7 +280,7 @@ public class MelImageMetadataTests
     [Fact]
     public void The_frame_limit_is_the_inversions()
     {
-        Assert.Equal(SpecLora.Inversion.MelInverter.MaxCoefficients, MelImageMetadata.MaxCoefficients);
+        Assert.Equal(SpecLora.Spectrograms.FrameAxis.MaxFrames(2048), MelImageMetadata.MaxFrames(2048));
         Assert.Equal(97_560, MelImageMetadata.MaxFrames(2048));
         Assert.Equal(3_051, MelImageMetadata.MaxFrames(65536));
     }
@@ -292,6 +292,7 @@ public class MelImageMetadataTests
         var decoded = SpectrogramImageDecoder.Decode(png, null, "forged.png");
         Assert.Null(decoded.Metadata);
         Assert.Equal(128, decoded.Db.Bins);
-        Assert.Null(decoded.ColumnFrames);
+        Assert.Null(decoded.Axis);
+        Assert.Contains(decoded.Warnings, w => w.Contains("metadata was ignored"));
     }
 }
