@@ -37,12 +37,16 @@ internal static class ReferenceCommand
             var result = CommandSupport.Progress().Start(ctx =>
             {
                 ProgressTask? task = null;
+                var gate = new object();
                 return MusicReference.Build(r.GetValue(folder)!, path, options, new InlineProgress<MusicReferenceProgress>(p =>
                 {
-                    task ??= ctx.AddTask("reference: measuring pieces", maxValue: p.PieceCount);
-                    task.Value = p.PiecesDone;
-                    task.Description = Markup.Escape(p.Stage == "measured" ? $"reference: {p.PiecesDone}/{p.PieceCount} pieces measured" : $"reference: {p.Stage}");
-                    CommandSupport.PlainProgress(p.PiecesDone, p.PieceCount, p.Stage == "measured" ? p.Piece : p.Stage);
+                    lock (gate)   // pieces are measured in parallel: one report at a time
+                    {
+                        task ??= ctx.AddTask("reference: measuring pieces", maxValue: p.PieceCount);
+                        task.Value = Math.Max(task.Value, p.PiecesDone);
+                        task.Description = Markup.Escape(p.Stage == "measured" ? $"reference: {task.Value}/{p.PieceCount} pieces measured" : $"reference: {p.Stage}");
+                        CommandSupport.PlainProgress(p.PiecesDone, p.PieceCount, p.Stage == "measured" ? p.Piece : p.Stage);
+                    }
                 }), ct);
             });
             AnsiConsole.Write(Table(result.Model));
