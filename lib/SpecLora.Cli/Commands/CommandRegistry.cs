@@ -17,5 +17,6 @@ internal static class CommandRegistry
         yield return NotebooksCommand.Create();
         yield return BenchCommand.Create();
         yield return AnalyzeCommand.Create();
+        yield return ReferenceCommand.Create();
     }
 }

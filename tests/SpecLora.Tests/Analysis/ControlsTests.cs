@@ -1,5 +1,7 @@
 using SpecLora.Analysis;
+using SpecLora.Imaging;
 using SpecLora.Spectrograms;
+using SpecLora.Tests.TestSupport;
 
 namespace SpecLora.Tests.Analysis;
 
@@ -56,5 +58,97 @@ public class ControlsTests
         var c = Controls.For(s, Enumerable.Repeat(0.0, 128).ToArray(), seed: 3);
         Assert.Equal(["columns shuffled", "rows shuffled within octaves", "time-reversed", "coloured noise"], c.Select(x => x.Name).ToArray());
         Assert.All(c, x => Assert.Equal((s.Bins, s.Frames), (x.Db.Bins, x.Db.Frames)));
+    }
+
+    private static readonly Lazy<Spectrogram> Piece = new(() => SyntheticPieces.Mel640(9, 20));
+
+    [Fact]
+    public void Every_kind_keeps_the_shape_is_seeded_and_leaves_the_input_alone()
+    {
+        var s = Piece.Value;
+        var before = (float[])s.Data.Clone();
+        foreach (var kind in Enum.GetValues<ControlKind>())
+        {
+            var a = Controls.Make(s, kind, seed: 1);
+            Assert.Equal((s.Bins, s.Frames), (a.Bins, a.Frames));
+            Assert.Equal(a.Data, Controls.Make(s, kind, seed: 1).Data);
+            Assert.NotEqual(s.Data, a.Data);
+            Assert.Equal(SpectrogramScale.Db, a.Scale);
+        }
+        Assert.Equal(before, s.Data);
+        Assert.NotEqual(Controls.Make(s, ControlKind.MatchedNoise, 1).Data, Controls.Make(s, ControlKind.MatchedNoise, 2).Data);
+        Assert.Equal(["cols", "rows", "noise", "smear", "rot"], Controls.ScoreKinds.Select(Controls.ShortName));
+        Assert.Equal(6, Enum.GetValues<ControlKind>().Select(Controls.ShortName).Distinct().Count());
+        Assert.Throws<ArgumentOutOfRangeException>(() => Controls.Make(s, (ControlKind)99));
+    }
+
+    [Fact]
+    public void Rotation_moves_every_octave_circularly_and_keeps_neighbours()
+    {
+        var s = Ramp();
+        var a = Controls.RotateRowsWithinOctaves(s, 4);
+        foreach (var g in Controls.OctaveGroups(128, new MelOptions()).Where(g => g.Length >= 2))
+        {
+            // row g[i] of the control is row g[(i + shift) % n] of the input, shift ≥ 1, the same for every row of the octave
+            int n = g.Length;
+            int shift = Enumerable.Range(1, n - 1).Single(k => Enumerable.Range(0, n).All(i => a[g[i], 0] == s[g[(i + k) % n], 0]));
+            Assert.InRange(shift, 1, n - 1);
+            for (int t = 0; t < s.Frames; t += 7) Assert.Equal(s[g[shift % n], t], a[g[0], t]);
+        }
+    }
+
+    [Fact]
+    public void Matched_noise_has_the_picture_s_own_mean_spectrum()
+    {
+        var s = Piece.Value;
+        var noise = Controls.MatchedNoise(s, seed: 3);
+        var want = Controls.MeanSpectrumDb([s]);
+        var got = Controls.MeanSpectrumDb([noise]);
+        // where the spectrum is within 40 dB of its top (the rest sits near the 80 dB floor): the noise follows it, with
+        // the piano's partials (peaks a band wide) smoothed by the interpolation to STFT bins and the mel filters
+        var diffs = Enumerable.Range(10, 110).Where(b => want[b] > -40).Select(b => Math.Abs(got[b] - want[b])).Order().ToList();
+        Assert.True(diffs.Count > 50, $"{diffs.Count} bands");
+        Assert.True(diffs[diffs.Count / 2] < 1.5 && diffs[^1] < 6, $"|Δ| median {diffs[diffs.Count / 2]:F2} dB, max {diffs[^1]:F2} dB");
+        Assert.Equal((s.SampleRate, s.HopLength), (noise.SampleRate, noise.HopLength));
+    }
+
+    [Fact]
+    public void Smear_blurs_both_axes_and_checks_its_widths()
+    {
+        var s = Piece.Value;
+        Assert.Equal(s.Data, Controls.Smear(s, 0, 0).Data);
+        var flat = Spectrogram.Create(Enumerable.Repeat(-30f, 128 * 50).ToArray(), 128, 50, SpectrogramScale.Db, FrequencyAxis.Mel);
+        Assert.All(Controls.Smear(flat, 2, 2).Data, v => Assert.Equal(-30f, v, 4));
+        var before = PictureMeasures.Compute(s);
+        var smeared = PictureMeasures.Compute(Controls.Make(s, ControlKind.Smeared));
+        Assert.True(smeared.SpectralSharpness < before.SpectralSharpness, $"{smeared.SpectralSharpness:F3} vs {before.SpectralSharpness:F3}");
+        Assert.True(smeared.TemporalSharpness < before.TemporalSharpness, $"{smeared.TemporalSharpness:F3} vs {before.TemporalSharpness:F3}");
+        var e = Assert.Throws<ArgumentException>(() => Controls.Smear(s, -1, double.NaN));
+        Assert.Contains("sigmaColumns=-1 must be a number ≥ 0", e.Message);
+        Assert.Contains("sigmaBands=NaN must be a number ≥ 0", e.Message);
+    }
+
+    [Fact]
+    public void Through_the_picture_keeps_the_layout_at_640_columns()
+    {
+        var s = Piece.Value;
+        var drawn = Controls.ThroughPicture(s);
+        Assert.Equal((128, 640), (drawn.Bins, drawn.Frames));
+        // the JPEG and the colour decoding change the cells a little, not the picture
+        double r = MusicMeasures.Pearson(s.Data.Select(v => (double)v).ToArray(), drawn.Data.Select(v => (double)v).ToArray());
+        Assert.True(r > 0.97, $"correlation {r:F3}");
+    }
+
+    [Fact]
+    public void The_pixel_blur_keeps_a_flat_picture_and_checks_its_width()
+    {
+        var flat = new RgbaImage(20, 10, Enumerable.Range(0, 800).Select(i => (byte)(i % 4 == 3 ? 255 : 90)).ToArray());
+        Assert.Equal(flat.Pixels, Controls.BlurPixels(flat, 2).Pixels);
+        var dot = new byte[800];
+        for (int i = 3; i < 800; i += 4) dot[i] = 255;
+        dot[4 * (5 * 20 + 10)] = 255;
+        var blurred = Controls.BlurPixels(new RgbaImage(20, 10, dot), 1).Pixels;
+        Assert.True(blurred[4 * (5 * 20 + 10)] is > 0 and < 255 && blurred[4 * (5 * 20 + 11)] > 0);
+        Assert.Throws<ArgumentOutOfRangeException>(() => Controls.BlurPixels(flat, 0));
     }
 }
