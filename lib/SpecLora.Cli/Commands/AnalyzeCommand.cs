@@ -21,7 +21,7 @@ internal static class AnalyzeCommand
         var duration = new Option<double?>("--duration") { Description = "Pictures: reconstruct this many seconds instead of -k (audio files are analysed whole)" };
         var json = new Option<string?>("--json") { Description = "Also write a JSON array with one object per input to FILE (atomically; an existing FILE only with --overwrite)" };
         var overwrite = CommandSupport.OverwriteOption();
-        var command = new Command("analyze", "Is it music? Tempo, beats, onsets, key and key clarity, pulse clarity, harmonic ratio, flatness and chroma of audio or pictures (pictures: rhythm from the decoded mel, harmony from the reconstruction)");
+        var command = new Command("analyze", "Is it music? Pictures: a verdict (music / not music / undecided) and music score from measures of the picture at its own scale, each placed among real pieces and controls; key, harmonic ratio and flatness from the reconstruction; rhythm only where the picture's scale shows it. Audio: tempo, beats, onsets, key, pulse clarity, harmonic ratio, flatness and chroma");
         command.Arguments.Add(inputs);
         foreach (var o in new Option[] { k, duration, json, overwrite }) command.Options.Add(o);
         command.Validators.Add(r =>
@@ -50,21 +50,39 @@ internal static class AnalyzeCommand
         return command;
     }
 
-    /// <summary>One input's numbers as a two-column table.</summary>
+    /// <summary>One input's numbers as a table: for a picture first its verdict and the measures at its own scale with
+    /// their percentiles among the real reference pieces and among the controls, then what the reconstruction adds;
+    /// rhythm only where the picture's scale shows it.</summary>
     internal static Table Table(MusicAnalysis a)
     {
-        static string F(double v, string f = "F3") => v.ToString(f, CultureInfo.InvariantCulture);
+        static string F(double? v, string f = "F3") => v is { } x && double.IsFinite(x) ? x.ToString(f, CultureInfo.InvariantCulture) : "—";
         var t = new Table().Title(CommandSupport.Cell($"{Path.GetFileName(a.Input)} ({a.Kind}, {a.DurationSeconds:F1} s)")).AddColumns("measure", "value", "from");
         string rhythm = a.Sources.GetValueOrDefault("rhythm", ""), harmony = a.Sources.GetValueOrDefault("harmony", "");
         void Row(string name, string value, string from) => t.AddRow(Markup.Escape(name), Markup.Escape(value), Markup.Escape(from));
-        Row("tempo", $"{F(a.TempoBpm, "F1")} BPM", rhythm);
-        Row("beats", $"{a.BeatFrames.Length}", rhythm);
-        Row("onsets", $"{a.OnsetFrames.Length} ({F(a.OnsetFrames.Length / Math.Max(a.DurationSeconds, 1e-9), "F2")}/s)", rhythm);
-        Row("pulse clarity", F(a.PulseClarity), rhythm);
-        Row("tempo stability", F(a.TempoStability, "F2"), rhythm);
+        if (a.Verdict is { } verdict)
+        {
+            string interval = a.MusicScoreInterval is [var lo, var hi] && double.IsFinite(lo) ? $", 90 % interval {F(lo, "F2")}–{F(hi, "F2")}" : "";
+            t.AddRow(Markup.Escape("verdict"), $"[bold]{Markup.Escape(verdict)}[/]", Markup.Escape($"music score {F(a.MusicScore, "F2")}{interval}"));
+            Row("", CommandSupport.Cell(a.VerdictReason), "");
+            foreach (var p in a.Percentiles ?? [])
+            {
+                string controls = string.Join(", ", p.AmongControls.Select(kv => $"{kv.Key} {F(kv.Value, "F0")}"));
+                Row(p.Name.Replace('_', ' '), F(p.Value), $"percentile among real pieces {F(p.AmongReal, "F0")}; among controls: {controls}");
+            }
+        }
+        if (a.Scale is { RhythmMeasurable: false } scale)
+            Row("tempo, beats, onsets", "—", scale.RhythmNote ?? "not measurable at this scale");
+        else
+        {
+            Row("tempo", $"{F(a.TempoBpm, "F1")} BPM", rhythm);
+            Row("beats", $"{a.BeatFrames.Length}", rhythm);
+            Row("onsets", $"{a.OnsetFrames.Length} ({F(a.OnsetFrames.Length / Math.Max(a.DurationSeconds, 1e-9), "F2")}/s)", rhythm);
+            Row("pulse clarity", F(a.PulseClarity), rhythm);
+            Row("tempo stability", F(a.TempoStability, "F2"), rhythm);
+        }
         Row("key", $"{a.Key} (clarity {F(a.KeyClarity)})", harmony);
         Row("harmonic ratio", F(a.HarmonicRatio), harmony);
-        Row("flatness (mean)", a.FlatnessMean.ToString("E2", CultureInfo.InvariantCulture), harmony);
+        Row("flatness (mean)", double.IsFinite(a.FlatnessMean) ? a.FlatnessMean.ToString("E2", CultureInfo.InvariantCulture) : "—", harmony);
         Row("repetition", F(a.RepetitionScore), harmony);
         Row("tuning", $"{F(a.Tuning, "F2")} semitone", harmony);
         return t;

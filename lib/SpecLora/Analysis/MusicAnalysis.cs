@@ -21,8 +21,9 @@ public sealed record MusicAnalysis
     [JsonPropertyName("sample_rate")] public int SampleRate { get; init; }
     /// <summary>Hop in samples between frames.</summary>
     [JsonPropertyName("hop_length")] public int HopLength { get; init; }
-    /// <summary>Global tempo (librosa <c>feature.rhythm.tempo</c>).</summary>
-    [JsonPropertyName("tempo_bpm")] public double TempoBpm { get; init; }
+    /// <summary>Global tempo (librosa <c>feature.rhythm.tempo</c>); null for a picture whose scale cannot show it
+    /// (<see cref="PictureScale.RhythmNotMeasurable"/>).</summary>
+    [JsonPropertyName("tempo_bpm")] public double? TempoBpm { get; init; }
     /// <summary>Beat frames (librosa <c>beat.beat_track</c>).</summary>
     [JsonPropertyName("beat_frames")] public int[] BeatFrames { get; init; } = [];
     /// <summary>Onset frames (librosa <c>onset.onset_detect</c>).</summary>
@@ -33,10 +34,10 @@ public sealed record MusicAnalysis
     [JsonPropertyName("key")] public string Key { get; init; } = "";
     /// <summary>Correlation of the mean chroma with the key's profile.</summary>
     [JsonPropertyName("key_clarity")] public double KeyClarity { get; init; }
-    /// <summary>Prominence of the tempogram's main peak.</summary>
-    [JsonPropertyName("pulse_clarity")] public double PulseClarity { get; init; }
-    /// <summary>Fraction of frames whose local tempo is within 4 % of the global tempo.</summary>
-    [JsonPropertyName("tempo_stability")] public double TempoStability { get; init; }
+    /// <summary>Prominence of the tempogram's main peak; null where rhythm is not measurable.</summary>
+    [JsonPropertyName("pulse_clarity")] public double? PulseClarity { get; init; }
+    /// <summary>Fraction of frames whose local tempo is within 4 % of the global tempo; null where rhythm is not measurable.</summary>
+    [JsonPropertyName("tempo_stability")] public double? TempoStability { get; init; }
     /// <summary>Best time-lag correlation of chroma minus the median lag's.</summary>
     [JsonPropertyName("repetition_score")] public double RepetitionScore { get; init; }
     /// <summary>ΣH² / (ΣH² + ΣP²) of HPSS.</summary>
@@ -52,6 +53,31 @@ public sealed record MusicAnalysis
     /// "reconstruction …".</summary>
     [JsonPropertyName("sources")] public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>Pictures: <c>music</c>, <c>not music</c> or <c>undecided</c> (<see cref="MusicScoreModel.Judge"/>); null for audio.</summary>
+    [JsonPropertyName("verdict")] public string? Verdict { get; init; }
+    /// <summary>Pictures: the music score, 0–1 (null when it cannot be computed).</summary>
+    [JsonPropertyName("music_score")] public double? MusicScore { get; init; }
+    /// <summary>Pictures: the score's 90 % interval over bootstrap refits on the reference pieces, [low, high].</summary>
+    [JsonPropertyName("music_score_interval")] public double[]? MusicScoreInterval { get; init; }
+    /// <summary>Pictures: the verdict's reason (the weakest measure, or why none can be given).</summary>
+    [JsonPropertyName("verdict_reason")] public string? VerdictReason { get; init; }
+    /// <summary>Pictures: the measures at the picture's own scale (<see cref="SpecLora.Analysis.PictureMeasures"/>).</summary>
+    [JsonIgnore] public PictureMeasureSet? PictureMeasures { get; init; }
+    /// <summary>Pictures: each measure's percentile among the real reference pieces and among each control kind.</summary>
+    [JsonIgnore] public IReadOnlyList<MeasurePercentile>? Percentiles { get; init; }
+    /// <summary>Pictures: the time scale and whether rhythm was measured.</summary>
+    [JsonPropertyName("scale")] public PictureScale? Scale { get; init; }
+
+    /// <summary>The picture measures by name (serialised as <c>picture_measures</c>).</summary>
+    [JsonPropertyName("picture_measures")]
+    public IReadOnlyDictionary<string, double>? PictureMeasureValues => PictureMeasures is { } m ? PictureMeasureSet.Names.Zip(m.ToArray()).ToDictionary(x => x.First, x => x.Second) : null;
+    /// <summary>Percentile (0–100) of each picture measure among the real reference pieces.</summary>
+    [JsonPropertyName("percentile_real")]
+    public IReadOnlyDictionary<string, double>? PercentileReal => Percentiles?.ToDictionary(p => p.Name, p => p.AmongReal);
+    /// <summary>Percentile (0–100) of each picture measure among each control kind (cols, rows, noise, smear, rot).</summary>
+    [JsonPropertyName("percentile_controls")]
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? PercentileControls => Percentiles?.ToDictionary(p => p.Name, p => p.AmongControls);
+
     /// <summary>The autocorrelation tempogram (for plots; not serialised).</summary>
     [JsonIgnore] public Tempogram? Tempogram { get; init; }
     /// <summary>The chromagram (for plots; not serialised).</summary>
@@ -66,8 +92,34 @@ public sealed record MusicAnalysis
     {
         WriteIndented = true,
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new FiniteDoubleConverter(), new FiniteSingleConverter() },
     };
+
+    /// <summary>Writes a number that is not finite as null (JSON has no NaN or infinity; a reader never meets
+    /// "Infinity"), and reads null back as NaN.</summary>
+    private sealed class FiniteDoubleConverter : JsonConverter<double>
+    {
+        public override bool HandleNull => true;
+        public override double Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? double.NaN : reader.GetDouble();
+        public override void Write(Utf8JsonWriter writer, double value, JsonSerializerOptions options)
+        {
+            if (double.IsFinite(value)) writer.WriteNumberValue(value); else writer.WriteNullValue();
+        }
+    }
+
+    /// <summary><see cref="FiniteDoubleConverter"/> for float.</summary>
+    private sealed class FiniteSingleConverter : JsonConverter<float>
+    {
+        public override bool HandleNull => true;
+        public override float Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? float.NaN : reader.GetSingle();
+        public override void Write(Utf8JsonWriter writer, float value, JsonSerializerOptions options)
+        {
+            if (float.IsFinite(value)) writer.WriteNumberValue(value); else writer.WriteNullValue();
+        }
+    }
 
     /// <summary>A JSON array with one object per analysis.</summary>
     public static string ToJson(IEnumerable<MusicAnalysis> analyses) => JsonSerializer.Serialize(analyses.ToArray(), Json);

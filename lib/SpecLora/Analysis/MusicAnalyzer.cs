@@ -60,14 +60,63 @@ public static class MusicAnalyzer
         var audio = reconstruction;
         int hop = o.Inversion.Mel.Stft.EffectiveHopLength;
         var plan = ImageInversion.Plan(decoded, o.Inversion);
-        var melDb = ImageInversion.MelOnFrameAxis(decoded, plan);
-        if (melDb.HopLength != o.Mel.Stft.EffectiveHopLength) melDb = melDb with { HopLength = o.Mel.Stft.EffectiveHopLength, NFft = o.Mel.Stft.NFft };
+        // the picture at its own scale: the measures, the score and the verdict need nothing but the decoded mel
+        var (measures, verdict, percentiles) = JudgePicture(decoded);
         cancellationToken.ThrowIfCancellationRequested();
-        var rhythm = RhythmOf(melDb, o);
+        // rhythm only where the columns resolve onsets and beats (PictureScale); elsewhere it is said why, not guessed
+        string? notMeasurable = PictureScale.RhythmNotMeasurable(plan.Axis);
+        RhythmPart? rhythm = null;
+        if (notMeasurable is null)
+        {
+            var melDb = ImageInversion.MelOnFrameAxis(decoded, plan);
+            if (melDb.HopLength != o.Mel.Stft.EffectiveHopLength) melDb = melDb with { HopLength = o.Mel.Stft.EffectiveHopLength, NFft = o.Mel.Stft.NFft };
+            rhythm = RhythmOf(melDb, o);
+        }
+        cancellationToken.ThrowIfCancellationRequested();
         var harmony = HarmonyOf(SpectralFrames.FromAudio(audio, o.Stft), audio, o, cancellationToken);
         string method = o.Inversion.Method switch { PhaseMethod.PghiFgla => "PGHI + FGLA", PhaseMethod.Fgla => "FGLA", PhaseMethod.GriffinLim => "Griffin-Lim", var m => m.ToString() };
-        return Combine(decoded.Source, "picture", audio.DurationSeconds, audio.SampleRate, hop, rhythm, harmony,
-            new Dictionary<string, string> { ["rhythm"] = $"decoded mel ({AxisDescription(decoded, plan)})", ["harmony"] = $"reconstruction ({method}, {plan.Iterations} iterations)" });
+        var a = Combine(decoded.Source, "picture", audio.DurationSeconds, audio.SampleRate, hop, rhythm, harmony,
+            new Dictionary<string, string>
+            {
+                ["rhythm"] = notMeasurable is null ? $"decoded mel ({AxisDescription(decoded, plan)})" : "not measurable at this scale",
+                ["harmony"] = $"reconstruction ({method}, {plan.Iterations} iterations)",
+                ["verdict"] = "the picture at its own scale (PictureMeasures, MusicScoreModel.Reference)",
+            });
+        return a with
+        {
+            Verdict = verdict.Verdict,
+            MusicScore = verdict.MusicScore,
+            MusicScoreInterval = [verdict.IntervalLow, verdict.IntervalHigh],
+            VerdictReason = verdict.Reason,
+            PictureMeasures = measures,
+            Percentiles = percentiles,
+            Scale = new PictureScale(decoded.SourceWidth, plan.Axis.Source == FrameAxisSource.Assumed ? null : plan.Axis.FramesPerColumn,
+                plan.Axis.Source == FrameAxisSource.Assumed ? null : plan.Axis.SecondsPerColumn, plan.Axis.Source.ToString().ToLowerInvariant(),
+                notMeasurable is null, notMeasurable),
+        };
+    }
+
+    /// <summary>The picture measures at the picture's own scale, the verdict of the shipped reference table
+    /// (<see cref="MusicScoreModel.Reference"/>) and each measure's percentiles among the real pieces and the controls. A
+    /// picture the measures cannot read (too few columns, another band count) is <c>undecided</c>, saying why.</summary>
+    /// <example>
+    /// <code>
+    /// var (measures, verdict, percentiles) = MusicAnalyzer.JudgePicture(SpectrogramImageDecoder.Decode("res5.png"));
+    /// Console.WriteLine($"{verdict.Verdict} ({verdict.MusicScore:F2}): {verdict.Reason}");
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
+    public static (PictureMeasureSet? Measures, MusicVerdict Verdict, IReadOnlyList<MeasurePercentile> Percentiles) JudgePicture(DecodedSpectrogramImage decoded)
+    {
+        ArgumentNullException.ThrowIfNull(decoded);
+        PictureMeasureSet measures;
+        try { measures = PictureMeasures.Compute(decoded.Db); }
+        catch (ArgumentException e)
+        {
+            return (null, new MusicVerdict(MusicVerdict.Undecided, double.NaN, double.NaN, double.NaN, "undecided: " + IO.Messages.WithoutParameter(e)), []);
+        }
+        var model = MusicScoreModel.Reference;
+        return (measures, model.Judge(measures), model.Percentiles(measures));
     }
 
     /// <summary>Where a picture's frame axis came from, as the analysis reports it.</summary>
@@ -109,28 +158,28 @@ public static class MusicAnalyzer
         return new HarmonyPart(chroma, mean, MusicMeasures.Key(mean), Hpss.Ratio(h, p), flat.Average(v => (double)v), MusicMeasures.RepetitionScore(chroma, fps));
     }
 
-    private static MusicAnalysis Combine(string name, string kind, double duration, int sr, int hop, RhythmPart r, HarmonyPart h, Dictionary<string, string> sources) => new()
+    private static MusicAnalysis Combine(string name, string kind, double duration, int sr, int hop, RhythmPart? r, HarmonyPart h, Dictionary<string, string> sources) => new()
     {
         Input = name,
         Kind = kind,
         DurationSeconds = duration,
         SampleRate = sr,
         HopLength = hop,
-        TempoBpm = r.Tempo,
-        BeatFrames = r.Beats,
-        OnsetFrames = r.Onsets,
-        OnsetStrength = r.Envelope,
+        TempoBpm = r?.Tempo,
+        BeatFrames = r?.Beats ?? [],
+        OnsetFrames = r?.Onsets ?? [],
+        OnsetStrength = r?.Envelope ?? [],
         Key = h.Key.Name,
         KeyClarity = h.Key.Clarity,
-        PulseClarity = r.PulseClarity,
-        TempoStability = r.Stability,
+        PulseClarity = r?.PulseClarity,
+        TempoStability = r?.Stability,
         RepetitionScore = h.Repetition,
         HarmonicRatio = h.HarmonicRatio,
         FlatnessMean = h.FlatnessMean,
         ChromaMean = h.ChromaMean,
         Tuning = h.Chroma.TuningBins,
         Sources = sources,
-        Tempogram = r.Tempogram,
+        Tempogram = r?.Tempogram,
         Chroma = h.Chroma,
         KeyEstimate = h.Key,
     };

@@ -286,30 +286,44 @@ public sealed class GuidanceSweep
     }
 
     /// <summary>The scalars of a music analysis a sweep records per point (arrays such as beat frames are left to
-    /// <c>speclora analyze</c>): tempo_bpm, key, key_clarity, pulse_clarity, tempo_stability, repetition_score,
-    /// harmonic_ratio, flatness_mean, onsets and beats (counts), and which source each part was measured on.</summary>
+    /// <c>speclora analyze</c>): the picture's verdict and music_score (with its interval and reason), the picture
+    /// measures, key and key_clarity, harmonic_ratio, flatness_mean, repetition_score, and the rhythm scalars (tempo_bpm,
+    /// pulse_clarity, tempo_stability, onsets, beats) only where the picture's scale lets them be measured; which source each
+    /// part was measured on.</summary>
     public static JsonObject AnalysisMeasures(MusicAnalysis analysis)
     {
         ArgumentNullException.ThrowIfNull(analysis);
-        return new JsonObject
+        static JsonNode? R(double? v, int digits) => v is { } x && double.IsFinite(x) ? Math.Round(x, digits) : null;
+        var o = new JsonObject
         {
-            ["tempo_bpm"] = Math.Round(analysis.TempoBpm, 2),
+            ["verdict"] = analysis.Verdict,
+            ["music_score"] = R(analysis.MusicScore, 3),
+            ["music_score_interval"] = analysis.MusicScoreInterval is { } iv ? new JsonArray(iv.Select(v => R(v, 3)).ToArray()) : null,
+            ["verdict_reason"] = analysis.VerdictReason,
             ["key"] = analysis.Key,
-            ["key_clarity"] = Math.Round(analysis.KeyClarity, 3),
-            ["pulse_clarity"] = Math.Round(analysis.PulseClarity, 3),
-            ["tempo_stability"] = Math.Round(analysis.TempoStability, 3),
-            ["repetition_score"] = Math.Round(analysis.RepetitionScore, 3),
-            ["harmonic_ratio"] = Math.Round(analysis.HarmonicRatio, 3),
-            ["flatness_mean"] = double.Parse(analysis.FlatnessMean.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture), // tiny for tones: 4 significant digits
-            ["onsets"] = analysis.OnsetFrames.Length,
-            ["beats"] = analysis.BeatFrames.Length,
-            ["sources"] = new JsonObject(analysis.Sources.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value))),
+            ["key_clarity"] = R(analysis.KeyClarity, 3),
+            ["harmonic_ratio"] = R(analysis.HarmonicRatio, 3),
+            ["flatness_mean"] = double.IsFinite(analysis.FlatnessMean) ? double.Parse(analysis.FlatnessMean.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) : null, // tiny for tones: 4 significant digits
+            ["repetition_score"] = R(analysis.RepetitionScore, 3),
         };
+        if (analysis.PictureMeasureValues is { } pm)
+            o["picture_measures"] = new JsonObject(pm.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, R(kv.Value, 4))));
+        if (analysis.Scale is not { RhythmMeasurable: false })
+        {
+            o["tempo_bpm"] = R(analysis.TempoBpm, 2);
+            o["pulse_clarity"] = R(analysis.PulseClarity, 3);
+            o["tempo_stability"] = R(analysis.TempoStability, 3);
+            o["onsets"] = analysis.OnsetFrames.Length;
+            o["beats"] = analysis.BeatFrames.Length;
+        }
+        else o["rhythm"] = analysis.Scale.RhythmNote;
+        o["sources"] = new JsonObject(analysis.Sources.Select(kv => new KeyValuePair<string, JsonNode?>(kv.Key, kv.Value)));
+        return o;
     }
 
     /// <summary>The measures a summary table shows, in order (the JSON has them all).</summary>
     public static IReadOnlyList<string> TableMeasures { get; } =
-        ["duration_s", "tempo_bpm", "key", "key_clarity", "pulse_clarity", "harmonic_ratio", "flatness_mean", "image_consistency_db"];
+        ["duration_s", "verdict", "music_score", "key", "key_clarity", "harmonic_ratio", "flatness_mean", "image_consistency_db"];
 
     private JsonObject Summary(ReadmeSetting setting, GuidanceSweepOptions o, IReadOnlyList<SweepPoint> points, string dir)
     {

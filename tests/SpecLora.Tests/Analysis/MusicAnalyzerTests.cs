@@ -18,7 +18,7 @@ public class MusicAnalyzerTests(ITestOutputHelper output)
         var s = AnalysisGolden.Summary(input);
         output.WriteLine($"{input}: {a.TempoBpm:F3} BPM, {a.Key} ({a.KeyClarity:F3}), pulse {a.PulseClarity:F3}, stability {a.TempoStability:F2}, repetition {a.RepetitionScore:F3}, H {a.HarmonicRatio:F4}");
         Assert.Equal("audio", a.Kind);
-        Assert.True(Math.Abs(a.TempoBpm - s.GetProperty("tempo_bpm").GetDouble()) <= 0.01);
+        Assert.True(Math.Abs(a.TempoBpm!.Value - s.GetProperty("tempo_bpm").GetDouble()) <= 0.01);
         Assert.Equal(AnalysisGolden.Frames(input, "beats"), a.BeatFrames);
         Assert.Equal(AnalysisGolden.Frames(input, "onset_frames"), a.OnsetFrames);
         Assert.Equal(s.GetProperty("n_frames").GetInt32(), a.OnsetStrength.Length);
@@ -28,7 +28,7 @@ public class MusicAnalyzerTests(ITestOutputHelper output)
         Assert.True(Math.Abs(a.FlatnessMean - s.GetProperty("flatness_mean").GetDouble()) <= tol * s.GetProperty("flatness_mean").GetDouble());
         if (input != "op10_15s") Assert.True(Math.Abs(a.HarmonicRatio - s.GetProperty("harmonic_ratio").GetDouble()) <= 1e-6);
         Assert.InRange(a.KeyClarity, -1, 1);
-        Assert.InRange(a.TempoStability, 0, 1);
+        Assert.InRange(a.TempoStability!.Value, 0, 1);
     }
 
     [Fact]
@@ -62,7 +62,7 @@ public class MusicAnalyzerTests(ITestOutputHelper output)
             Assert.StartsWith("reconstruction", pic.Sources["harmony"]);
             Assert.Equal(audio.OnsetStrength.Length, pic.OnsetStrength.Length);
             // the PNG's mel is the audio's mel quantised to 256 colours: same tempo, nearly the same onsets, same key
-            Assert.Equal(audio.TempoBpm, pic.TempoBpm, 6);
+            Assert.Equal(audio.TempoBpm!.Value, pic.TempoBpm!.Value, 6);
             Assert.True(pic.OnsetFrames.Intersect(audio.OnsetFrames).Count() >= 0.8 * audio.OnsetFrames.Length);
             Assert.Equal(audio.Key, pic.Key);
         }
