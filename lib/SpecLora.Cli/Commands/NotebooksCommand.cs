@@ -186,7 +186,7 @@ internal static class NotebooksCommand
         if (notice is not null) log.WriteLine(notice);
         log.WriteLine($"pages: {TerminalText.Visible(folder.IndexPath)}");
         if (interrupted)
-            log.WriteLine($"interrupted (Ctrl+C): {finishedPassed + finishedFailed} of {sources.Count} notebooks finished ({finishedPassed} passed, {finishedFailed} failed)" +
+            log.WriteLine($"interrupted (Ctrl+C): {finishedPassed + finishedFailed} of {Words.Count(sources.Count, "notebook")} finished ({finishedPassed} passed, {finishedFailed} failed)" +
                           (stopped?.Error is { } e ? $"; {TerminalText.Visible(e)}" : "") +
                           (notRun.Count > 0 ? $"; not run: {TerminalText.Visible(string.Join(", ", notRun))}" : "") +
                           "; the files written are complete");

@@ -56,16 +56,24 @@ internal static class KernelProcess
     /// <summary>How long the process waits, after its last message, for the runner to end it.</summary>
     private static readonly TimeSpan LingerAfterDone = TimeSpan.FromMinutes(1);
 
-    /// <summary>Runs <paramref name="jobFile"/>; returns the exit code.</summary>
+    /// <summary>Marks the sentence this process writes on stderr when it cannot run its job; the runner quotes it.</summary>
+    internal const string StderrMark = "speclora-kernel: ";
+
+    /// <summary>Runs <paramref name="jobFile"/>; returns the exit code (1 when the kernel could not run the job, with a
+    /// sentence on stderr).</summary>
     public static async Task<int> RunAsync(string jobFile)
     {
-        KernelJob job;
-        try { job = KernelJob.Read(jobFile); }
-        catch (SpecLoraException e)
+        try { return await RunJobAsync(jobFile); }
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
-            Console.Error.WriteLine(TerminalText.Visible(e.Message));
-            return 2;
+            Console.Error.WriteLine(StderrMark + TerminalText.Visible(e is SpecLoraException ? e.Message : $"the kernel stopped: {e.Message}"));
+            return 1;
         }
+    }
+
+    private static async Task<int> RunJobAsync(string jobFile)
+    {
+        var job = KernelJob.Read(jobFile);
         var folder = Path.GetDirectoryName(Path.GetFullPath(jobFile))!;
         // the protocol goes to the real stdout: the kernel redirects Console.Out while a cell runs
         using var protocol = new StreamWriter(Console.OpenStandardOutput(), new UTF8Encoding(false)) { AutoFlush = true, NewLine = "\n" };
@@ -147,6 +155,12 @@ internal static class KernelProcess
 
     /// <summary>"compilation failed: (1,9): error CS0029: …" (first three errors) or "runtime error: Type: message".</summary>
     internal static string FailureLine(CommandFailed failed)
+    {
+        var line = FailureText(failed);
+        return line.Length > 2_000 ? line[..2_000] + "…" : line;
+    }
+
+    private static string FailureText(CommandFailed failed)
     {
         var message = (failed.Message ?? "").Replace("\r\n", "\n");
         if (failed.Exception is { } e && e.GetType().Name != "CodeSubmissionCompilationErrorException")

@@ -208,7 +208,8 @@ public static class NotebookExecutor
                             log?.WriteLine($"{shown}: cell {crashed} ({code}/{codeCells} code) FAILED in {cellSeconds[crashed]:0.00} s");
                             (failure, failedCell) = ($"{name}: {why}", crashed);
                         }
-                        else failure = $"{name}: the kernel process ended ({how}) before " + (code == 0 ? "its first cell" : "the notebook finished");
+                        else failure = $"{name}: the kernel process ended ({how}) before " + (code == 0 ? "its first cell" : "the notebook finished")
+                                       + (lastWords.LastOrDefault(l => l.StartsWith(KernelProcess.StderrMark, StringComparison.Ordinal)) is { } said ? ": " + said[KernelProcess.StderrMark.Length..] : "");
                         break;
                     default:
                         failure = $"{name}: the kernel process sent a message out of order ({message}); its process was ended";

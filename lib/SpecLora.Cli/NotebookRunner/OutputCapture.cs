@@ -213,7 +213,8 @@ internal sealed class OutputCapture
     {
         var ci = CultureInfo.InvariantCulture;
         var lines = _droppedLines == 1 ? "1 line" : _droppedLines.ToString("N0", ci) + " lines";
-        return $"\n[speclora notebooks: {lines} ({_droppedChars.ToString("N0", ci)} characters) of this cell's output dropped here; " +
+        var chars = _droppedChars == 1 ? "1 character" : _droppedChars.ToString("N0", ci) + " characters";
+        return $"\n[speclora notebooks: {lines} ({chars}) of this cell's output dropped here; " +
                $"a cell keeps its first {_limits.HeadLines.ToString("N0", ci)} and last {_limits.TailLines.ToString("N0", ci)} lines]\n";
     }
 

@@ -2,9 +2,11 @@ using SpecLora.Audio;
 using SpecLora.Cli.NotebookRunner;
 using SpecLora.Notebook;
 using SpecLora.Spectrograms;
+using SpecLora.Tests.TestSupport;
 
 namespace SpecLora.Tests.Cli.NotebookRunner;
 
+[Collection(ProcessStateCollection.Name)]
 public class HtmlSanitizerTests
 {
     [Theory]
@@ -67,6 +69,21 @@ public class HtmlSanitizerTests
             var html = view.ToHtml();
             Assert.Equal(html, HtmlSanitizer.Sanitize(html));
         }
+    }
+
+    /// <summary>What a real kernel run produces (the sample notebook: player, spectrogram, chart, grid, and the kernel's
+    /// own formatting of values) goes on the page exactly as the kernel produced it.</summary>
+    [Fact]
+    public async Task Every_html_output_of_a_real_kernel_run_passes_unchanged()
+    {
+        var r = await NotebookExecutor.RunAsync(NotebookFiles.SampleNotebook(), TimeSpan.FromMinutes(2));
+        Assert.True(r.Passed, r.Error);
+        var html = r.Executed["cells"]!.AsArray().SelectMany(c => c!["outputs"]?.AsArray() ?? [])
+            .Select(o => o!["data"]?["text/html"]).Where(h => h is not null).Select(h => NotebookDocument.JoinSource(h)).ToList();
+        Assert.True(html.Count >= 4, $"{html.Count} html outputs");
+        Assert.Contains(html, h => h.Contains("<audio", StringComparison.Ordinal));
+        Assert.Contains(html, h => h.Contains("<svg", StringComparison.Ordinal));
+        foreach (var h in html) Assert.Equal(h, HtmlSanitizer.Sanitize(h));
     }
 
     [Theory]

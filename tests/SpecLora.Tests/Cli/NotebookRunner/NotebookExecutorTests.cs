@@ -222,6 +222,16 @@ public class NotebookExecutorTests
         Assert.True(r.CellSeconds[2] < 30, $"{r.CellSeconds[2]:0.0} s for 50,000 lines (43 s before the cap; the kernel itself needs about 4 s)");
     }
 
+    /// <summary>issue 17: a flooding cell ran 43 s under --cell-timeout 10. The limit now holds whatever the cell prints.</summary>
+    [Fact]
+    public async Task The_time_limit_holds_while_a_cell_floods_its_output()
+    {
+        var clock = Stopwatch.StartNew();
+        var r = await Run(new NotebookRunOptions { CellTimeout = TimeSpan.FromSeconds(5) }, null, "while (true) Console.WriteLine(\"flood\");");
+        Assert.Equal("t.ipynb: cell 2: timed out: the cell ran longer than 5 s (--cell-timeout); its kernel process was ended", r.Error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), $"{clock.Elapsed.TotalSeconds:0} s");
+    }
+
     [Fact]
     public async Task A_cell_printing_more_than_it_may_fails_in_a_sentence()
     {
@@ -276,5 +286,24 @@ public class NotebookExecutorTests
         Assert.True(r.Passed, r.Error);
         Assert.Equal("last\n", Shown(Outputs(r, 6)[0]));
         Assert.True(log.ToString().Contains("t.ipynb: note: the kernel process printed 3 lines outside the kernel's capture (e.g. from a program a cell started), not kept in the notebook", StringComparison.Ordinal), log.ToString());
+    }
+
+    /// <summary>A kernel process that cannot start, never answers, or cannot be found: a sentence each, bounded in time.</summary>
+    [SkippableFact]
+    public async Task A_kernel_process_that_fails_to_start_or_never_answers_is_a_sentence_within_its_bound()
+    {
+        Skip.If(OperatingSystem.IsWindows(), "uses sh");
+        var fails = new NotebookRunOptions { Host = new KernelHost("sh", ["-c", "echo 'speclora-kernel: no kernel here' >&2; exit 3", "sh"]) };
+        var r = await Run(fails, null, "1");
+        Assert.Equal("t.ipynb: the kernel process ended (exit code 3) before its first cell: no kernel here", r.Error);
+
+        var silent = new NotebookRunOptions { Host = new KernelHost("sh", ["-c", "sleep 60", "sh"]), StartupTimeout = TimeSpan.FromSeconds(1) };
+        var clock = Stopwatch.StartNew();
+        r = await Run(silent, null, "1");
+        Assert.Equal("t.ipynb: the kernel process did not start within 1 s; its process was ended", r.Error);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(50), "the runner waited for sleep 60");
+
+        r = await Run(new NotebookRunOptions { Host = new KernelHost("/nonexistent/speclora", []) }, null, "1");
+        Assert.StartsWith("t.ipynb: the kernel process could not start (/nonexistent/speclora: ", r.Error);
     }
 }
