@@ -99,6 +99,12 @@ internal static class NotebooksCommand
                 foreach (var p in e.Problems) Console.Error.WriteLine(p);
                 return CommandSupport.BadInput;
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // the kernel processes are ended already; what was written is complete (atomic writes)
+                Console.Error.WriteLine(TerminalText.Visible(Batch.Describe(e)));
+                return CommandSupport.Failed;
+            }
         });
         return command;
     }
