@@ -66,9 +66,15 @@ public static partial class HtmlChecker
         return null;
     }
 
-    /// <summary>The page with the checker script injected (exposed for tests).</summary>
+    /// <summary>"2 images, 1 audio element, ok" or "… 1 problem".</summary>
+    public static string Summary(HtmlCheckResult check)
+        => $"{Words.Count(check.Images, "image")}, {Words.Count(check.Audio, "audio element")}, {(check.Ok ? "ok" : Words.Count(check.Problems.Count, "problem"))}";
+
+    /// <summary>The page with the checker script injected (exposed for tests); our pages' policy against scripts is taken
+    /// out of the copy, or it would stop the checker too.</summary>
     public static string Instrument(string html)
     {
+        html = html.Replace("<meta http-equiv=\"Content-Security-Policy\" content=\"" + NotebookHtmlWriter.ContentSecurityPolicy + "\"/>", "", StringComparison.Ordinal);
         var head = html.IndexOf("<head>", StringComparison.OrdinalIgnoreCase);
         html = head >= 0 ? html.Insert(head + "<head>".Length, HeadScript) : HeadScript + html;
         var body = html.LastIndexOf("</body>", StringComparison.OrdinalIgnoreCase);

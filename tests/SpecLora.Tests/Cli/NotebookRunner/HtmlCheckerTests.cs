@@ -21,6 +21,22 @@ public class HtmlCheckerTests
         Assert.True(page.IndexOf("loadedmetadata", StringComparison.Ordinal) < page.IndexOf("</body>", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void The_copy_drops_our_pages_policy_against_scripts_so_the_checker_can_run()
+    {
+        var page = NotebookHtmlWriter.RenderIndex([]);
+        Assert.Contains("Content-Security-Policy", page);
+        Assert.DoesNotContain("Content-Security-Policy", HtmlChecker.Instrument(page));
+    }
+
+    [Fact]
+    public void The_summary_counts_in_words_that_agree()
+    {
+        Assert.Equal("1 image, 1 audio element, ok", HtmlChecker.Summary(new HtmlCheckResult("p", 1, 1, [])));
+        Assert.Equal("2 images, 0 audio elements, 1 problem", HtmlChecker.Summary(new HtmlCheckResult("p", 2, 0, ["x"])));
+        Assert.Equal("0 images, 3 audio elements, 2 problems", HtmlChecker.Summary(new HtmlCheckResult("p", 0, 3, ["x", "y"])));
+    }
+
     [SkippableFact]
     public async Task Generated_page_of_the_sample_notebook_has_decoded_images_playable_audio_and_no_errors()
     {

@@ -1,4 +1,4 @@
-using Microsoft.DotNet.Interactive.Documents;
+using System.Text.Json.Nodes;
 using SpecLora.Cli.NotebookRunner;
 using SpecLora.Tests.TestSupport;
 
@@ -31,15 +31,30 @@ public class SecretScrubberTests
     {
         WithToken("r8_secret123456", () =>
         {
-            var display = (DisplayElement)SecretScrubber.Scrub(new DisplayElement(new Dictionary<string, object> { ["text/html"] = "<b>r8_secret123456</b>" }));
-            Assert.Equal("<b>***</b>", display.Data["text/html"]);
-            var value = new ReturnValueElement { ExecutionOrder = 3 };
-            value.Data["text/plain"] = "t=r8_secret123456";
-            var scrubbed = (ReturnValueElement)SecretScrubber.Scrub(value);
-            Assert.Equal(("t=***", 3), ((string)scrubbed.Data["text/plain"], scrubbed.ExecutionOrder));
-            Assert.Equal("***\n", ((TextElement)SecretScrubber.Scrub(new TextElement("r8_secret123456\n", "stderr"))).Text);
-            var error = (ErrorElement)SecretScrubber.Scrub(new ErrorElement("is r8_secret123456", "E", ["at r8_secret123456"]));
-            Assert.Equal(("is ***", "at ***"), (error.ErrorValue, error.StackTrace[0]));
+            var outputs = JsonNode.Parse("""
+                [{"output_type":"display_data","data":{"text/html":"<b>r8_secret123456</b>","application/json":{"k":["r8_secret123456"]}},"metadata":{}},
+                 {"output_type":"execute_result","execution_count":3,"data":{"text/plain":"t=r8_secret123456"},"metadata":{}},
+                 {"output_type":"stream","name":"stderr","text":"r8_secret123456\n"},
+                 {"output_type":"error","ename":"E","evalue":"is r8_secret123456","traceback":["at r8_secret123456"]}]
+                """);
+            var scrubbed = SecretScrubber.Scrub(outputs)!.ToJsonString();
+            Assert.DoesNotContain("r8_secret123456", scrubbed);
+            Assert.Contains("\"execution_count\":3", scrubbed);
+            Assert.Equal(7, scrubbed.Split("***").Length);
+            Assert.Contains("r8_secret123456", outputs!.ToJsonString()); // a copy: the original is untouched
+        });
+    }
+
+    [Fact]
+    public void A_piece_of_the_token_at_a_cut_is_masked_and_short_pieces_are_not()
+    {
+        WithToken("r8_secret123456", () =>
+        {
+            Assert.Equal("end ***", SecretScrubber.ScrubCut("end r8_secr", cutBefore: false, cutAfter: true));
+            Assert.Equal("*** next", SecretScrubber.ScrubCut("123456 next", cutBefore: true, cutAfter: false));
+            Assert.Equal("end r8_", SecretScrubber.ScrubCut("end r8_", cutBefore: false, cutAfter: true)); // 3 characters say nothing
+            Assert.Equal("end r8_secr", SecretScrubber.ScrubCut("end r8_secr", cutBefore: false, cutAfter: false));
+            Assert.Equal("a *** b", SecretScrubber.ScrubCut("a r8_secret123456 b", cutBefore: true, cutAfter: true));
         });
     }
 }
