@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using SpecLora.Jobs;
 using SpecLora.Cli.NotebookRunner;
 using SpecLora.IO;
 

@@ -1,3 +1,4 @@
+using SpecLora.IO;
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;

@@ -68,19 +68,3 @@ internal static partial class SeedNotice
         return LeadingNumber().Match(name) is { Success: true } m ? m.Value : TerminalText.Visible(name);
     }
 }
-
-/// <summary>Counted nouns and lists in messages: "1 image", "2 images", "a, b and c".</summary>
-internal static class Words
-{
-    /// <summary>"1 image", "0 images", "2 audio elements".</summary>
-    public static string Count(long n, string singular, string? plural = null)
-        => n.ToString(CultureInfo.InvariantCulture) + " " + (n == 1 ? singular : plural ?? singular + "s");
-
-    /// <summary>"a", "a and b", "a, b and c".</summary>
-    public static string List(IReadOnlyList<string> items) => items.Count switch
-    {
-        0 => "",
-        1 => items[0],
-        _ => string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1],
-    };
-}

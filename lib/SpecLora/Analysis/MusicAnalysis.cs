@@ -53,7 +53,7 @@ public sealed record MusicAnalysis
     /// "reconstruction …".</summary>
     [JsonPropertyName("sources")] public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
 
-    /// <summary>Pictures: <c>music</c>, <c>not music</c> or <c>undecided</c> (<see cref="MusicScoreModel.Judge"/>); null for audio.</summary>
+    /// <summary>Pictures: <c>music</c>, <c>not music</c> or <c>undecided</c> (<see cref="MusicScoreModel.Judge(PictureMeasureSet)"/>); null for audio.</summary>
     [JsonPropertyName("verdict")] public string? Verdict { get; init; }
     /// <summary>Pictures: the music score, 0–1 (null when it cannot be computed).</summary>
     [JsonPropertyName("music_score")] public double? MusicScore { get; init; }

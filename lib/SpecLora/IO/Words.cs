@@ -8,5 +8,19 @@ public static class Words
     /// <param name="n">The count.</param>
     /// <param name="singular">The noun for one ("picture", "file").</param>
     /// <param name="plural">The noun for other counts; null = <paramref name="singular"/> + "s".</param>
-    public static string Count(long n, string singular, string? plural = null) => $"{n} {(n == 1 ? singular : plural ?? singular + "s")}";
+    public static string Count(long n, string singular, string? plural = null) =>
+        n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (n == 1 ? singular : plural ?? singular + "s");
+
+    /// <summary>"a", "a and b", "a, b and c".</summary>
+    /// <param name="items">The items, in order.</param>
+    public static string List(IReadOnlyList<string> items)
+    {
+        ArgumentNullException.ThrowIfNull(items);
+        return items.Count switch
+        {
+            0 => "",
+            1 => items[0],
+            _ => string.Join(", ", items.Take(items.Count - 1)) + " and " + items[^1],
+        };
+    }
 }

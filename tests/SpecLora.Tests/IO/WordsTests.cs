@@ -12,4 +12,8 @@ public class WordsTests
 
     [Fact]
     public void An_irregular_plural_is_given() => Assert.Equal("3 analyses", Words.Count(3, "analysis", "analyses"));
+
+    [Fact]
+    public void Lists_join_with_and() => Assert.Equal(["", "a", "a and b", "a, b and c"],
+        new[] { new string[0], ["a"], ["a", "b"], ["a", "b", "c"] }.Select(l => Words.List(l)));
 }
