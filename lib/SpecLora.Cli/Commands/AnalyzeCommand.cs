@@ -80,7 +80,7 @@ internal static class AnalyzeCommand
             Row("pulse clarity", F(a.PulseClarity), rhythm);
             Row("tempo stability", F(a.TempoStability, "F2"), rhythm);
         }
-        Row("key", $"{a.Key} (clarity {F(a.KeyClarity)})", harmony);
+        Row("key", $"{a.Key} (clarity {F(a.KeyClarity)})", a.Sources.GetValueOrDefault("key", harmony));
         Row("harmonic ratio", F(a.HarmonicRatio), harmony);
         Row("flatness (mean)", double.IsFinite(a.FlatnessMean) ? a.FlatnessMean.ToString("E2", CultureInfo.InvariantCulture) : "—", harmony);
         Row("repetition", F(a.RepetitionScore), harmony);

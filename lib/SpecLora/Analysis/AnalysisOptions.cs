@@ -27,6 +27,9 @@ public sealed record AnalysisOptions
     public FlatnessOptions Flatness { get; init; } = new();
     /// <summary><c>hpss</c> settings.</summary>
     public HpssOptions Hpss { get; init; } = new();
+    /// <summary>How the key is read from the dB mel (<see cref="PictureKey"/>); its <c>Mel</c> is replaced by the mel
+    /// the analysis reads (<see cref="Mel"/> at the audio's rate, or the picture's <see cref="Inversion"/> mel).</summary>
+    public PictureKeyOptions Key { get; init; } = new();
     /// <summary>How a picture without our metadata becomes audio (frames per column or duration, phase method) —
     /// its reconstruction gives chroma, flatness and HPSS, and its frame count the rhythm's time axis.</summary>
     public InversionOptions Inversion { get; init; } = new();
@@ -35,7 +38,7 @@ public sealed record AnalysisOptions
     public AnalysisOptions Validate()
     {
         Mel.Validate(); Stft.Validate(); OnsetStrength.Validate(); OnsetDetect.Resolve(Mel.SampleRate, Mel.Stft.EffectiveHopLength);
-        Tempogram.Validate(); Tempo.Validate(); BeatTrack.Validate(); Chroma.Validate(); Flatness.Validate(); Hpss.Validate(); Inversion.Validate();
+        Tempogram.Validate(); Tempo.Validate(); BeatTrack.Validate(); Chroma.Validate(); Flatness.Validate(); Hpss.Validate(); Key.Validate(); Inversion.Validate();
         if (Mel.Stft.EffectiveHopLength != Stft.EffectiveHopLength)
             throw new ArgumentException($"the mel hop ({Mel.Stft.EffectiveHopLength}) and the STFT hop ({Stft.EffectiveHopLength}) must be equal so that rhythm and harmony share frames");
         return this;

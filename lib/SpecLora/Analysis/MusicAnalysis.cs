@@ -30,9 +30,10 @@ public sealed record MusicAnalysis
     [JsonPropertyName("onset_frames")] public int[] OnsetFrames { get; init; } = [];
     /// <summary>Onset strength, one value per frame (librosa <c>onset.onset_strength</c> of the dB mel).</summary>
     [JsonPropertyName("onset_strength")] public float[] OnsetStrength { get; init; } = [];
-    /// <summary>Estimated key, e.g. "A minor" (Krumhansl–Kessler).</summary>
+    /// <summary>Estimated key as musicians spell it, e.g. "A minor", "E♭ major" (<see cref="PictureKey"/> on the dB
+    /// mel, Albrecht–Shanahan profiles).</summary>
     [JsonPropertyName("key")] public string Key { get; init; } = "";
-    /// <summary>Correlation of the mean chroma with the key's profile.</summary>
+    /// <summary>Key clarity: correlation of the pitch-class distribution with the key's profile, in [−1, 1].</summary>
     [JsonPropertyName("key_clarity")] public double KeyClarity { get; init; }
     /// <summary>Prominence of the tempogram's main peak; null where rhythm is not measurable.</summary>
     [JsonPropertyName("pulse_clarity")] public double? PulseClarity { get; init; }
@@ -49,7 +50,8 @@ public sealed record MusicAnalysis
     /// <summary>The tuning chroma used, in fractions of a semitone.</summary>
     [JsonPropertyName("tuning")] public double Tuning { get; init; }
     /// <summary>Where each group of fields came from: "rhythm" (tempo, beats, onsets, onset_strength, pulse and tempo
-    /// stability) and "harmony" (key, chroma, flatness, HPSS, repetition): "audio", "decoded mel …" or
+    /// stability), "key" (key, key clarity), "harmony" (chroma, flatness, HPSS, repetition) and, for a picture, "verdict":
+    /// "audio", "decoded mel …" or
     /// "reconstruction …".</summary>
     [JsonPropertyName("sources")] public IReadOnlyDictionary<string, string> Sources { get; init; } = new Dictionary<string, string>();
 

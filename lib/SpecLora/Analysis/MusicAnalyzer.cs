@@ -8,9 +8,11 @@ namespace SpecLora.Analysis;
 /// <summary>
 /// "Is it music?" in numbers: audio, or a decoded spectrogram picture, in; tempo, beats, onsets, key, pulse,
 /// harmonicity and flatness out (<see cref="MusicAnalysis"/>). Rhythm comes from the onset envelope of a dB mel
-/// (for a picture: its decoded mel on the reconstruction's frame axis — what the picture itself shows); harmony
-/// (chroma, key, HPSS, flatness, repetition) from a linear STFT (for a picture: of its reconstruction, since a
-/// 128-band mel cannot resolve semitones at low pitch). Every librosa step is the parity-tested one of this namespace.
+/// (for a picture: its decoded mel on the reconstruction's frame axis, where its scale shows rhythm); the key from the
+/// dB mel too (<see cref="PictureKey"/>: the audio's makeMels mel, or the picture's own columns), so that a clip and its
+/// picture are read by one measure; the rest of the harmony (chroma, HPSS, flatness, repetition) from a linear STFT
+/// (for a picture: of its reconstruction). For a picture also the verdict at its own scale (<see cref="JudgePicture"/>).
+/// Every librosa step is the parity-tested one of this namespace.
 /// </summary>
 /// <remarks>Notebook: <c>notebooks/07-is-it-music.ipynb</c>.</remarks>
 public static class MusicAnalyzer
@@ -33,9 +35,11 @@ public static class MusicAnalyzer
         cancellationToken.ThrowIfCancellationRequested();
         var rhythm = RhythmOf(melDb, o);
         cancellationToken.ThrowIfCancellationRequested();
+        // the key from the dB mel makeMels would draw of this audio: a clip and its picture are read by one measure
+        var key = PictureKey.Estimate(melDb, o.Key with { Mel = mel }, cancellationToken);
         var harmony = HarmonyOf(frames, audio, o, cancellationToken);
-        return Combine(name, "audio", audio.DurationSeconds, audio.SampleRate, mel.Stft.EffectiveHopLength, rhythm, harmony,
-            new Dictionary<string, string> { ["rhythm"] = "audio (dB mel)", ["harmony"] = "audio (STFT)" });
+        return Combine(name, "audio", audio.DurationSeconds, audio.SampleRate, mel.Stft.EffectiveHopLength, rhythm, harmony, key,
+            new Dictionary<string, string> { ["rhythm"] = "audio (dB mel)", ["key"] = "audio (dB mel, note transcription)", ["harmony"] = "audio (STFT)" });
     }
 
     /// <summary>Analyses a decoded picture: rhythm from its dB mel placed on the frame axis of its reconstruction
@@ -73,12 +77,15 @@ public static class MusicAnalyzer
             rhythm = RhythmOf(melDb, o);
         }
         cancellationToken.ThrowIfCancellationRequested();
+        // the key from the picture's own columns (PictureKey): no reconstruction needed
+        var key = PictureKey.Estimate(decoded.Db, o.Key with { Mel = o.Inversion.Mel with { NMels = decoded.Db.Bins } }, cancellationToken);
         var harmony = HarmonyOf(SpectralFrames.FromAudio(audio, o.Stft), audio, o, cancellationToken);
         string method = o.Inversion.Method switch { PhaseMethod.PghiFgla => "PGHI + FGLA", PhaseMethod.Fgla => "FGLA", PhaseMethod.GriffinLim => "Griffin-Lim", var m => m.ToString() };
-        var a = Combine(decoded.Source, "picture", audio.DurationSeconds, audio.SampleRate, hop, rhythm, harmony,
+        var a = Combine(decoded.Source, "picture", audio.DurationSeconds, audio.SampleRate, hop, rhythm, harmony, key,
             new Dictionary<string, string>
             {
                 ["rhythm"] = notMeasurable is null ? $"decoded mel ({AxisDescription(decoded, plan)})" : "not measurable at this scale",
+                ["key"] = $"decoded mel ({decoded.Db.Frames} columns, note transcription)",
                 ["harmony"] = $"reconstruction ({method}, {plan.Iterations} iterations)",
                 ["verdict"] = "the picture at its own scale (PictureMeasures, MusicScoreModel.Reference)",
             });
@@ -130,7 +137,7 @@ public static class MusicAnalyzer
 
     private sealed record RhythmPart(float[] Envelope, int[] Onsets, double Tempo, int[] Beats, Tempogram Tempogram, double PulseClarity, double Stability);
 
-    private sealed record HarmonyPart(Chromagram Chroma, double[] ChromaMean, KeyEstimate Key, double HarmonicRatio, double FlatnessMean, double Repetition);
+    private sealed record HarmonyPart(Chromagram Chroma, double[] ChromaMean, double HarmonicRatio, double FlatnessMean, double Repetition);
 
     private static RhythmPart RhythmOf(Spectrogram melDb, AnalysisOptions o)
     {
@@ -155,10 +162,10 @@ public static class MusicAnalyzer
         var (h, p) = Hpss.SeparateFrameMajor(frames.Magnitude, frames.Bins, frames.Frames, o.Hpss);
         var mean = chroma.Mean();
         double fps = (double)audio.SampleRate / frames.HopLength;
-        return new HarmonyPart(chroma, mean, MusicMeasures.Key(mean), Hpss.Ratio(h, p), flat.Average(v => (double)v), MusicMeasures.RepetitionScore(chroma, fps));
+        return new HarmonyPart(chroma, mean, Hpss.Ratio(h, p), flat.Average(v => (double)v), MusicMeasures.RepetitionScore(chroma, fps));
     }
 
-    private static MusicAnalysis Combine(string name, string kind, double duration, int sr, int hop, RhythmPart? r, HarmonyPart h, Dictionary<string, string> sources) => new()
+    private static MusicAnalysis Combine(string name, string kind, double duration, int sr, int hop, RhythmPart? r, HarmonyPart h, PictureKeyResult key, Dictionary<string, string> sources) => new()
     {
         Input = name,
         Kind = kind,
@@ -169,8 +176,8 @@ public static class MusicAnalyzer
         BeatFrames = r?.Beats ?? [],
         OnsetFrames = r?.Onsets ?? [],
         OnsetStrength = r?.Envelope ?? [],
-        Key = h.Key.Name,
-        KeyClarity = h.Key.Clarity,
+        Key = key.Name,
+        KeyClarity = key.Clarity,
         PulseClarity = r?.PulseClarity,
         TempoStability = r?.Stability,
         RepetitionScore = h.Repetition,
@@ -181,6 +188,6 @@ public static class MusicAnalyzer
         Sources = sources,
         Tempogram = r?.Tempogram,
         Chroma = h.Chroma,
-        KeyEstimate = h.Key,
+        KeyEstimate = key.Key,
     };
 }

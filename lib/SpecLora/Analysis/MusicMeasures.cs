@@ -3,25 +3,29 @@ namespace SpecLora.Analysis;
 /// <summary>A key estimate: the best of the 24 major/minor keys and how clearly it wins.</summary>
 /// <param name="Tonic">Pitch class of the tonic, 0 = C … 11 = B.</param>
 /// <param name="IsMajor">Major (true) or minor.</param>
-/// <param name="Clarity">Pearson correlation of the mean chroma with the best key's profile, in [−1, 1]
+/// <param name="Clarity">Pearson correlation of the pitch-class distribution with the best key's profile, in [−1, 1]
 /// (MIRtoolbox's "key clarity").</param>
 /// <param name="Correlations">All 24 correlations: majors C…B, then minors C…B.</param>
 public sealed record KeyEstimate(int Tonic, bool IsMajor, double Clarity, double[] Correlations)
 {
-    /// <summary>Pitch-class names, C first (sharps).</summary>
+    /// <summary>Pitch-class names, C first (sharps; for labelling chroma rows, not keys).</summary>
     public static IReadOnlyList<string> PitchClasses { get; } = ["C", "C#", "D", "D#", "E", "F", "F#", "G", "G#", "A", "A#", "B"];
 
-    /// <summary>"A minor", "C major", …</summary>
-    public string Name => $"{PitchClasses[Tonic]} {(IsMajor ? "major" : "minor")}";
+    /// <summary>The key as musicians spell it: "A minor", "E♭ major", "C♯ minor" (<see cref="KeyFinder.Spell"/>).</summary>
+    public string Name => KeyFinder.Spell(Tonic, IsMajor);
+
+    /// <summary>The winning correlation minus the runner-up's (<see cref="KeyFinder.Margin"/>).</summary>
+    public double Margin => KeyFinder.Margin(this);
 }
 
 /// <summary>
 /// Measures librosa does not provide, defined here with their sources (see <c>lib/SpecLora/Analysis/README.md</c>):
 /// <list type="bullet">
-/// <item><b>Key and key clarity</b> — Krumhansl &amp; Kessler (1982) probe-tone profiles, correlated (Pearson) with
-/// the mean chroma in all 24 rotations (Krumhansl 1990, <i>Cognitive Foundations of Musical Pitch</i>, ch. 4, the
-/// Krumhansl–Schmuckler algorithm); the key is the best correlation and the key clarity its value (Lartillot &amp;
-/// Toiviainen, MIRtoolbox <c>mirkey</c>: "key clarity").</item>
+/// <item><b>Key and key clarity</b> — key profiles (<see cref="KeyProfile"/>; Albrecht &amp; Shanahan 2013 by
+/// default) correlated (Pearson) with a pitch-class distribution in all 24 rotations (Krumhansl 1990, <i>Cognitive
+/// Foundations of Musical Pitch</i>, ch. 4, the Krumhansl–Schmuckler algorithm); the key is the best correlation and
+/// the key clarity its value (Lartillot &amp; Toiviainen, MIRtoolbox <c>mirkey</c>: "key clarity"). The analyser reads
+/// the distribution from the dB mel with <see cref="PictureKey"/>, for audio and pictures alike.</item>
 /// <item><b>Pulse clarity</b> — the prominence (scipy <c>signal.peak_prominences</c>) of the most prominent peak of
 /// the frame-averaged, max-normalised autocorrelation tempogram between 30 and 300 BPM: how far the strongest
 /// periodicity stands above its surroundings (Lartillot, Eerola, Toiviainen &amp; Fornari 2008, "Multi-feature
@@ -38,42 +42,23 @@ public sealed record KeyEstimate(int Tonic, bool IsMajor, double Clarity, double
 /// </summary>
 public static class MusicMeasures
 {
-    /// <summary>Krumhansl–Kessler major profile, tonic first (Krumhansl &amp; Kessler 1982).</summary>
+    /// <summary>Krumhansl–Kessler major profile, tonic first (Krumhansl &amp; Kessler 1982); also
+    /// <see cref="KeyProfile.KrumhanslKessler"/>.</summary>
     public static IReadOnlyList<double> MajorProfile { get; } = [6.35, 2.23, 3.48, 2.33, 4.38, 4.09, 2.52, 5.19, 2.39, 3.66, 2.29, 2.88];
     /// <summary>Krumhansl–Kessler minor profile, tonic first.</summary>
     public static IReadOnlyList<double> MinorProfile { get; } = [6.33, 2.68, 3.52, 5.38, 2.60, 3.53, 2.54, 4.75, 3.98, 2.69, 3.34, 3.17];
 
-    /// <summary>The key of a 12-bin mean chroma (C first). A flat or empty chroma has clarity 0 and key C major.</summary>
-    public static KeyEstimate Key(ReadOnlySpan<double> chromaMean)
+    /// <summary>The key of a 12-bin pitch-class distribution (C first), e.g. a mean chroma: <see cref="KeyFinder.Find"/>
+    /// with <paramref name="profile"/> (Albrecht–Shanahan when null). A flat or empty distribution has clarity 0 and
+    /// key C major.</summary>
+    public static KeyEstimate Key(ReadOnlySpan<double> chromaMean, KeyProfile? profile = null)
     {
         if (chromaMean.Length != 12) throw new ArgumentException($"the mean chroma has {chromaMean.Length} bins; key estimation needs 12 (C first)", nameof(chromaMean));
-        var r = new double[24];
-        var rotated = new double[12];
-        for (int mode = 0; mode < 2; mode++)
-        {
-            var profile = mode == 0 ? MajorProfile : MinorProfile;
-            for (int tonic = 0; tonic < 12; tonic++)
-            {
-                for (int pc = 0; pc < 12; pc++) rotated[pc] = profile[((pc - tonic) % 12 + 12) % 12];
-                r[mode * 12 + tonic] = Pearson(chromaMean, rotated);
-            }
-        }
-        int best = 0;
-        for (int i = 1; i < 24; i++) if (r[i] > r[best]) best = i;
-        return new KeyEstimate(best % 12, best < 12, r[best], r);
+        return KeyFinder.Find(chromaMean, profile);
     }
 
-    /// <summary>Pearson correlation; 0 when either vector is constant.</summary>
-    public static double Pearson(ReadOnlySpan<double> a, ReadOnlySpan<double> b)
-    {
-        int n = a.Length;
-        double ma = 0, mb = 0;
-        for (int i = 0; i < n; i++) { ma += a[i]; mb += b[i]; }
-        ma /= n; mb /= n;
-        double sab = 0, saa = 0, sbb = 0;
-        for (int i = 0; i < n; i++) { double x = a[i] - ma, y = b[i] - mb; sab += x * y; saa += x * x; sbb += y * y; }
-        return saa > 0 && sbb > 0 ? sab / Math.Sqrt(saa * sbb) : 0;
-    }
+    /// <summary>Pearson correlation; 0 when either vector is constant (<see cref="KeyFinder.Pearson"/>).</summary>
+    public static double Pearson(ReadOnlySpan<double> a, ReadOnlySpan<double> b) => KeyFinder.Pearson(a, b);
 
     /// <summary>Pulse clarity of a tempogram: prominence of the most prominent peak of its frame mean between
     /// <paramref name="minBpm"/> and <paramref name="maxBpm"/> (lags in that range; the range ends are not peaks).

@@ -60,6 +60,7 @@ public class MusicAnalyzerTests(ITestOutputHelper output)
             Assert.Equal("picture", pic.Kind);
             Assert.StartsWith("decoded mel (87 frames", pic.Sources["rhythm"]);
             Assert.StartsWith("reconstruction", pic.Sources["harmony"]);
+            Assert.StartsWith("decoded mel", pic.Sources["key"]);
             Assert.Equal(audio.OnsetStrength.Length, pic.OnsetStrength.Length);
             // the PNG's mel is the audio's mel quantised to 256 colours: same tempo, nearly the same onsets, same key
             Assert.Equal(audio.TempoBpm!.Value, pic.TempoBpm!.Value, 6);

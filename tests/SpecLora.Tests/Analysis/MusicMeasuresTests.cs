@@ -8,13 +8,13 @@ public class MusicMeasuresTests
     public void The_profiles_themselves_are_their_keys_with_clarity_one()
     {
         var cMajor = MusicMeasures.MajorProfile.ToArray();
-        var k = MusicMeasures.Key(cMajor);
+        var k = MusicMeasures.Key(cMajor, KeyProfile.KrumhanslKessler);
         Assert.Equal("C major", k.Name);
         Assert.Equal(1.0, k.Clarity, 12);
         // A minor = the minor profile rotated to start at A (index 9)
         var aMinor = new double[12];
         for (int pc = 0; pc < 12; pc++) aMinor[pc] = MusicMeasures.MinorProfile[((pc - 9) % 12 + 12) % 12];
-        Assert.Equal("A minor", MusicMeasures.Key(aMinor).Name);
+        Assert.Equal("A minor", MusicMeasures.Key(aMinor, KeyProfile.KrumhanslKessler).Name);
         Assert.Equal(0, MusicMeasures.Key(Enumerable.Repeat(0.5, 12).ToArray()).Clarity);
         Assert.Throws<ArgumentException>(() => MusicMeasures.Key(new double[11]));
     }

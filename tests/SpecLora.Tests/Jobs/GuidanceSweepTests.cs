@@ -100,7 +100,7 @@ public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<Fa
             Assert.Contains("decoded mel", p.Measures["sources"]!["rhythm"]!.GetValue<string>());
             Assert.Contains("reconstruction", p.Measures["sources"]!["harmony"]!.GetValue<string>());
             Assert.InRange(p.Measures["harmonic_ratio"]!.GetValue<double>(), 0.5, 1.0); // a steady chord is harmonic
-            Assert.Matches("^[A-G]#? (major|minor)$", p.Measures["key"]!.GetValue<string>());
+            Assert.Matches("^[A-G][♭♯]? (major|minor)$", p.Measures["key"]!.GetValue<string>());
         }
 
         var summary = JsonNode.Parse(File.ReadAllText(result.SummaryPath))!;
