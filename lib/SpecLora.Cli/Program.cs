@@ -6,10 +6,17 @@ namespace SpecLora.Cli;
 /// <summary>Entry point of the <c>speclora</c> command.</summary>
 public static class Program
 {
-    /// <summary>Builds the root command with every verb.</summary>
-    public static RootCommand BuildRoot()
+    /// <summary>The program's name in every help text, usage line and message.</summary>
+    public const string Name = "speclora";
+
+    /// <summary>Builds the root command with every verb. A plain command named <see cref="Name"/> (System.CommandLine's
+    /// RootCommand takes the name of the file it runs from, which would be the assembly's, SpecLora.Cli), with the
+    /// options RootCommand would add: --help and --version.</summary>
+    public static Command BuildRoot()
     {
-        var root = new RootCommand("speclora: mel spectrogram images of music, and back to audio (SpecLora.Notebooks)");
+        var root = new Command(Name, "speclora: mel spectrogram pictures of music and back to audio; is it music? (SpecLora.Notebooks)");
+        root.Options.Add(new System.CommandLine.Help.HelpOption());
+        root.Options.Add(new VersionOption());
         foreach (var command in CommandRegistry.All())
             root.Subcommands.Add(command);
         return root;

@@ -41,7 +41,7 @@ internal static partial class CommandSupport
 
     /// <summary>Parses and runs <paramref name="args"/> against <paramref name="root"/>: parse errors become one line
     /// and exit 2 (see <see cref="UsageError"/>); anything unexpected escaping a verb becomes one sentence and exit 1.</summary>
-    public static async Task<int> RunAsync(RootCommand root, string[] args, InvocationConfiguration? configuration = null)
+    public static async Task<int> RunAsync(Command root, string[] args, InvocationConfiguration? configuration = null)
     {
         // Our own Ctrl+C handler, installed before any verb starts: System.CommandLine's is installed only once the
         // action has returned its Task, so a verb that works synchronously would be killed by the signal (exit 130,
@@ -59,7 +59,7 @@ internal static partial class CommandSupport
             if (parse.Action is System.CommandLine.Invocation.ParseErrorAction)
                 return Error(UsageError(parse), BadInput);
             if (UnknownOption(parse) is { } unknown)
-                return Error($"unknown option {TerminalText.Visible(unknown)} (see: speclora{(parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name)} --help; a file whose name starts with '-' is given as ./{TerminalText.Visible(unknown)} or after --)", BadInput);
+                return Error($"unknown option {TerminalText.Visible(unknown)} (see: speclora{Verb(parse)} --help; a file whose name starts with '-' is given as ./{TerminalText.Visible(unknown)} or after --)", BadInput);
             configuration ??= new InvocationConfiguration();
             configuration.EnableDefaultExceptionHandler = false;
             configuration.ProcessTerminationTimeout = null;
@@ -113,11 +113,15 @@ internal static partial class CommandSupport
         catch (IOException) { }
     }
 
+    /// <summary>" invert" for a verb's parse result, "" for the program itself.</summary>
+    private static string Verb(ParseResult parse) =>
+        parse.CommandResult.Command == parse.RootCommandResult.Command ? "" : " " + parse.CommandResult.Command.Name;
+
     /// <summary>One line for a parse result's errors, with .NET type names replaced by words, and where to look.</summary>
     public static string UsageError(ParseResult parse)
     {
         var messages = parse.Errors.Select(e => Sentence(e.Message).TrimEnd('.')).Distinct().ToList();
-        var verb = parse.CommandResult.Command is RootCommand ? "" : " " + parse.CommandResult.Command.Name;
+        var verb = Verb(parse);
         return string.Join("; ", messages) + $" (see: speclora{verb} --help)";
     }
 
