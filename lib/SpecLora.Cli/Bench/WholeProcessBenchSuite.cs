@@ -5,7 +5,7 @@ using SpecLora.Spectrograms;
 namespace SpecLora.Cli.Bench;
 
 /// <summary>
-/// <c>speclora invert PICTURE -o DIR --duration 30</c> as users run it: a new process (<c>dotnet speclora.dll …</c>,
+/// <c>speclora invert PICTURE -o DIR --duration 30</c> as users run it: a new process (<c>dotnet SpecLora.Cli.dll …</c>,
 /// the DLL of this very build), timed from start to exit, so start-up, JIT and the summary table count (issue 8). The
 /// picture is the makeMels JPEG of 30 s of a real recording (<c>../shared/corpus/real/ref/nutcracker_30s.jpg</c>) when
 /// the developers' corpus is there, else a makeMels JPEG of 30 s of our embedded piano clip, drawn here; a second row
@@ -63,7 +63,7 @@ internal sealed class WholeProcessBenchSuite : IBenchSuite
         }
         samples.Sort();
         return new BenchRow(what, samples[samples.Count / 2], reference, LibrosaFastestSeconds, TargetSeconds,
-            $"`{Path.GetFileName(dotnet)} speclora.dll invert {Path.GetFileName(picture)} -o DIR --duration 30`, {Environment.ProcessorCount} cores; " +
+            $"`{Path.GetFileName(dotnet)} SpecLora.Cli.dll invert {Path.GetFileName(picture)} -o DIR --duration 30`, {Environment.ProcessorCount} cores; " +
             $"wall from start to exit, median of {samples.Count} after {runs.WarmUps} warm-up; max {BenchTimer.Format(samples[^1])}",
             samples[0]);
     }

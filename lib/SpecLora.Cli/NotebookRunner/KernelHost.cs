@@ -20,7 +20,7 @@ public sealed record KernelHost(string FileName, IReadOnlyList<string> Arguments
     /// <list type="bullet">
     /// <item>run as an executable (the app host <c>bin/…/SpecLora.Cli</c>, which <c>dotnet run</c> starts, or the
     /// <c>speclora</c> shim of a .NET tool): that executable;</item>
-    /// <item>run by the <c>dotnet</c> host (<c>dotnet speclora.dll</c>, <c>dotnet tool run speclora</c>), or when the
+    /// <item>run by the <c>dotnet</c> host (<c>dotnet SpecLora.Cli.dll</c>, <c>dotnet tool run speclora</c>), or when the
     /// CLI is a library inside another program (the tests): <c>dotnet exec</c> with this program's own
     /// <c>.runtimeconfig.json</c> and <c>.deps.json</c> on the CLI's assembly, so the child resolves the same packages.</item>
     /// </list>

@@ -96,7 +96,7 @@ public partial class CommandSupportTests(ITestOutputHelper log)
         var outDir = dir.Sub("out");
 
         var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet";
-        var psi = new ProcessStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "speclora.dll"), "invert", input, "-o", outDir, "-k", "1", "--iterations", "100"])
+        var psi = new ProcessStartInfo(dotnet, [Path.Combine(AppContext.BaseDirectory, "SpecLora.Cli.dll"), "invert", input, "-o", outDir, "-k", "1", "--iterations", "100"])
         {
             RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false,
         };

@@ -61,13 +61,13 @@ public static partial class RunnerTestKit
     {
         get
         {
-            var cli = Path.Combine(Golden.RepoRoot, "lib", "SpecLora.Cli", "bin", "Release", "net10.0", "speclora.dll");
+            var cli = Path.Combine(Golden.RepoRoot, "lib", "SpecLora.Cli", "bin", "Release", "net10.0", "SpecLora.Cli.dll");
             Assert.True(File.Exists(cli), $"{cli} not built (dotnet build -c Release)");
             return cli;
         }
     }
 
-    /// <summary>Starts <c>dotnet speclora.dll ARGS</c> in <paramref name="dir"/> with stdout and stderr piped (so not a terminal).</summary>
+    /// <summary>Starts <c>dotnet SpecLora.Cli.dll ARGS</c> in <paramref name="dir"/> with stdout and stderr piped (so not a terminal).</summary>
     public static Process StartCli(string dir, IDictionary<string, string?>? env, params string[] args)
     {
         var psi = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, RedirectStandardInput = true, WorkingDirectory = dir, UseShellExecute = false };
