@@ -29,6 +29,9 @@ internal sealed record BenchRow(
 /// <param name="Quick">Fewer repetitions (a rough table in a few seconds).</param>
 internal sealed record BenchOptions(bool Quick)
 {
+    /// <summary>Another build's <c>SpecLora.Cli.dll</c> (e.g. the previous commit's): whole-process rows run it
+    /// alternately with this build, as their reference. Null = no paired build.</summary>
+    public string? BaselineCli { get; init; }
     /// <summary>Timed samples per measurement (the median is reported).</summary>
     public int Samples { get; init; } = Quick ? 5 : 15;
     /// <summary>Untimed runs before sampling.</summary>

@@ -46,6 +46,11 @@ internal sealed class WholeProcessBenchSuite : IBenchSuite
             var seed = root is null ? null : Path.Combine(root, "data", "seed", "mels", "mel0.jpg");
             if (seed is not null && File.Exists(seed))
                 yield return Measure("invert, whole process: training mel0.jpg (640×480) as 30 s", seed, dir.FullName, runs);
+
+            // `speclora analyze PICTURE`: one 640×480 picture (a training mel, else the picture above), beside the same
+            // command of another build when --baseline-cli is given (runs alternate, so both see the same machine)
+            var analyzed = seed is not null && File.Exists(seed) ? seed : picture;
+            yield return MeasureAnalyze(analyzed, runs);
         }
         finally { dir.Delete(true); }
     }
@@ -68,13 +73,36 @@ internal sealed class WholeProcessBenchSuite : IBenchSuite
             samples[0]);
     }
 
+    private static BenchRow MeasureAnalyze(string picture, BenchOptions runs)
+    {
+        string what = $"analyze, whole process: one 640×480 picture ({Path.GetFileName(picture)})";
+        var (dotnet, args) = Command(picture, null, "analyze");
+        string[]? baseArgs = runs.BaselineCli is { } b ? [b, "analyze", picture] : null;
+        var ours = new List<double>(); var theirs = new List<double>();
+        for (int i = 0; i < runs.WarmUps + runs.Samples; i++)
+        {
+            var (seconds, error) = Run(dotnet, args);
+            if (error is not null) return new BenchRow(what, double.NaN, "—", null, null, error);
+            if (i >= runs.WarmUps) ours.Add(seconds);
+            if (baseArgs is null) continue;
+            var (bs, berror) = Run(dotnet, baseArgs);
+            if (berror is not null) return new BenchRow(what, double.NaN, "the baseline build", null, null, "the baseline build failed: " + berror);
+            if (i >= runs.WarmUps) theirs.Add(bs);
+        }
+        ours.Sort(); theirs.Sort();
+        string note = $"`SpecLora.Cli.dll analyze {Path.GetFileName(picture)}` (decode, picture measures and verdict, key, a reconstruction for the harmonic ratio and flatness), wall from start to exit, median of {ours.Count}; no target";
+        return baseArgs is null
+            ? new BenchRow(what, ours[ours.Count / 2], "no paired build (give --baseline-cli)", null, null, note, ours[0])
+            : new BenchRow(what, ours[ours.Count / 2], $"the same command, build in {Path.GetFileName(Commands.CommandSupport.FindRepoRoot(Path.GetDirectoryName(runs.BaselineCli!)!) ?? runs.BaselineCli!)}, alternating", theirs[theirs.Count / 2], null, note, ours[0]);
+    }
+
     /// <summary>How users start the CLI: the dotnet host with this build's DLL.</summary>
-    private static (string Dotnet, string[] Args) Command(string picture, string outDir)
+    private static (string Dotnet, string[] Args) Command(string picture, string? outDir, string verb = "invert")
     {
         var host = Environment.ProcessPath;
         string dotnet = host is not null && Path.GetFileNameWithoutExtension(host).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? host : "dotnet";
         var dll = typeof(Program).Assembly.Location;
-        return (dotnet, [dll, "invert", picture, "-o", outDir, "--duration", "30"]);
+        return (dotnet, verb == "invert" ? [dll, "invert", picture, "-o", outDir!, "--duration", "30", "--overwrite"] : [dll, verb, picture]);
     }
 
     private static (double Seconds, string? Error) Run(string dotnet, string[] args)
