@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Spectre.Console;
+using SpecLora.Jobs;
 using SpecLora.IO;
 using SpecLora.Replicate;
 

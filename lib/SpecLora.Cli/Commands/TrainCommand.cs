@@ -44,7 +44,7 @@ internal static class TrainCommand
             options.Validate();
             var outDir = GenerateCommand.OutputFolder(r.GetValue(output));
             var zip = r.GetValue(dataset)!;
-            var report = TrainingDataset.Inspect(zip);
+            var report = TrainingZip.Inspect(zip);
             AnsiConsole.MarkupLine(Markup.Escape($"dataset {report}"));
             var clientOptions = ReplicateClientOptions.FromEnvironment();
             clientOptions.Validate(); // https or loopback http only, no credentials: nothing is sent otherwise

@@ -124,7 +124,7 @@ public sealed class LoraTrainer
     public LoraTrainer(ReplicateClient client) => _client = client ?? throw new ArgumentNullException(nameof(client));
 
     /// <summary>Runs the whole training. Every check (zip size, options, trainer schema, destination) happens before anything billable.</summary>
-    /// <param name="zipPath">Training zip (see <see cref="TrainingDataset"/>), ≤ 100 MiB.</param>
+    /// <param name="zipPath">Training zip (see <c>Jobs.TrainingDataset</c>), ≤ 100 MiB.</param>
     /// <param name="outputDirectory">Where the weights and manifest go.</param>
     /// <param name="options">Trainer settings.</param>
     /// <param name="progress">Status ("uploading", "starting", "processing" …) and percentage.</param>
@@ -135,7 +135,7 @@ public sealed class LoraTrainer
     {
         options ??= new LoraTrainingOptions();
         options.Validate();
-        var dataset = TrainingDataset.Inspect(zipPath);
+        var dataset = TrainingZip.Inspect(zipPath);
 
         var version = await _client.ResolveVersionAsync(options.TrainerRef, cancellationToken).ConfigureAwait(false);
         if (version.InputSchema?["properties"] is JsonObject props && !props.ContainsKey("input_images"))

@@ -1,4 +1,6 @@
+using SpecLora.Tests.Jobs;
 using System.Text.Json.Nodes;
+using SpecLora.Jobs;
 using SpecLora.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 

@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using SpecLora.Jobs;
 using SpecLora.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json.Nodes;
+using SpecLora.Jobs;
 using SpecLora.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 

@@ -1,3 +1,4 @@
+using SpecLora.Tests.Jobs;
 using SpecLora.Tests.TestSupport;
 using System.IO.Compression;
 using SpecLora.Tests.Replicate;

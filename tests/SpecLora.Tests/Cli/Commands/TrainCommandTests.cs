@@ -1,3 +1,5 @@
+using SpecLora.Tests.Jobs;
+using SpecLora.Jobs;
 using SpecLora.Tests.TestSupport;
 using SpecLora.Tests.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
@@ -45,7 +47,7 @@ public class TrainCommandTests
         Assert.Contains("destination", output);
 
         TrainingDatasetTests.WriteImages(dir.Sub("mels"), 1);
-        SpecLora.Replicate.TrainingDataset.Create(dir.Sub("mels"), dir.Sub("ok.zip"));
+        SpecLora.Jobs.TrainingDataset.Create(dir.Sub("mels"), dir.Sub("ok.zip"));
         (code, output) = await CliHarness.RunAsync(CliHarness.NoToken(), "train", "--dataset", dir.Sub("ok.zip"));
         Assert.Equal(2, code);
         Assert.Contains("export REPLICATE_API_TOKEN=r8_", output);
@@ -65,7 +67,7 @@ public class TrainCommandTests
         fake.Tamper = o => { if (o["output"] is System.Text.Json.Nodes.JsonValue) o["output"] = $"{fake.Root}hostile/htmltar/trained_model.tar"; return o; };
         using var dir = new TempDir();
         TrainingDatasetTests.WriteImages(dir.Sub("mels"), 2);
-        SpecLora.Replicate.TrainingDataset.Create(dir.Sub("mels"), dir.Sub("data.zip"));
+        SpecLora.Jobs.TrainingDataset.Create(dir.Sub("mels"), dir.Sub("data.zip"));
         var env = new Dictionary<string, string?> { ["REPLICATE_API_TOKEN"] = FakeReplicateServer.Token, ["REPLICATE_BASE_URL"] = fake.BaseAddress.ToString() };
         var (code, output) = await CliHarness.RunAsync(env, "train", "--dataset", dir.Sub("data.zip"), "--trainer-version", FakeReplicateServer.TrainerVersion, "-o", dir.Sub("lora"));
         Assert.Equal(1, code);

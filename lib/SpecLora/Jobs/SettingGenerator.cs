@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
+using SpecLora.Replicate;
 
-namespace SpecLora.Replicate;
+namespace SpecLora.Jobs;
 
 /// <summary>Generates the README settings with a backend and saves images + manifests (<c>setting{N}_{id}.png</c>).</summary>
 public sealed class SettingGenerator

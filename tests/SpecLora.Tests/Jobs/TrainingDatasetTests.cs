@@ -1,9 +1,11 @@
 using System.IO.Compression;
 using SkiaSharp;
+using SpecLora.Jobs;
 using SpecLora.Replicate;
+using SpecLora.Tests.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 
-namespace SpecLora.Tests.Replicate;
+namespace SpecLora.Tests.Jobs;
 
 public class TrainingDatasetTests
 {
@@ -39,7 +41,7 @@ public class TrainingDatasetTests
             Assert.Equal((128, 128), (bmp.Width, bmp.Height));
         using (var r = new StreamReader(zip.GetEntry("mel1.txt")!.Open()))
             Assert.Contains("SPECTROGRAM", r.ReadToEnd());
-        Assert.Equal(3, TrainingDataset.Inspect(dir.Sub("out/data.zip")).ImageCount);
+        Assert.Equal(3, TrainingZip.Inspect(dir.Sub("out/data.zip")).ImageCount);
     }
 
     [Fact]
@@ -64,7 +66,7 @@ public class TrainingDatasetTests
         Assert.False(File.Exists(dir.Sub("big.zip")));
         Assert.Empty(Directory.GetFiles(dir.Path));
         TrainingDataset.Create(dir.Sub("mels"), dir.Sub("ok.zip"));
-        Assert.Throws<TrainingDatasetException>(() => TrainingDataset.Inspect(dir.Sub("ok.zip"), maxBytes: 100));
+        Assert.Throws<TrainingDatasetException>(() => TrainingZip.Inspect(dir.Sub("ok.zip"), maxBytes: 100));
     }
 
     [Fact]
@@ -76,9 +78,9 @@ public class TrainingDatasetTests
         Assert.Throws<TrainingDatasetException>(() => TrainingDataset.Create(dir.Sub("missing"), dir.Sub("x.zip")));
         Assert.Throws<ArgumentOutOfRangeException>(() => TrainingDataset.Create(dir.Sub("empty"), dir.Sub("x.zip"), size: 10));
         Assert.Throws<ArgumentException>(() => TrainingDataset.Create(dir.Sub("empty"), dir.Sub("x.zip"), captions: true, caption: "no trigger"));
-        Assert.Contains("speclora dataset", Assert.Throws<TrainingDatasetException>(() => TrainingDataset.Inspect(dir.Sub("nope.zip"))).Message);
+        Assert.Contains("speclora dataset", Assert.Throws<TrainingDatasetException>(() => TrainingZip.Inspect(dir.Sub("nope.zip"))).Message);
         File.WriteAllText(dir.Sub("fake.zip"), "not a zip");
-        Assert.Throws<TrainingDatasetException>(() => TrainingDataset.Inspect(dir.Sub("fake.zip")));
+        Assert.Throws<TrainingDatasetException>(() => TrainingZip.Inspect(dir.Sub("fake.zip")));
     }
 
     /// <summary>Issue 8: a truncated picture (its first 1000 bytes) was zipped without a word. Now the dataset is refused
@@ -179,7 +181,7 @@ public class TrainingDatasetTests
         Assert.Equal(original, File.ReadAllBytes(song));
         var r = TrainingDataset.Create(dir.Sub("mels"), song, overwrite: true);
         Assert.True(r.Replaced);
-        Assert.Equal(2, TrainingDataset.Inspect(song).ImageCount);
+        Assert.Equal(2, TrainingZip.Inspect(song).ImageCount);
 
         var input = System.IO.Path.Combine(dir.Sub("mels"), "mel1.png");
         var before = File.ReadAllBytes(input);

@@ -2,32 +2,9 @@ using System.IO.Compression;
 using System.Text;
 using SpecLora.Imaging;
 using SpecLora.IO;
+using SpecLora.Replicate;
 
-namespace SpecLora.Replicate;
-
-/// <summary>One entry of a training zip.</summary>
-/// <param name="Name">Entry name.</param>
-/// <param name="Bytes">Uncompressed size.</param>
-public sealed record DatasetEntry(string Name, long Bytes);
-
-/// <summary>What <see cref="TrainingDataset.Create(string, string, TrainingDatasetOptions, CancellationToken)"/> wrote.</summary>
-/// <param name="ZipPath">The zip.</param>
-/// <param name="ZipBytes">Its size in bytes (≤ 100 MiB).</param>
-/// <param name="ImageCount">Images in it (counted from its entries).</param>
-/// <param name="CaptionCount">Caption files in it (counted from its entries).</param>
-/// <param name="Size">Side of the square images when resized, else null (copied as-is).</param>
-/// <param name="Entries">Every entry.</param>
-public sealed record TrainingDatasetReport(string ZipPath, long ZipBytes, int ImageCount, int CaptionCount, int? Size, IReadOnlyList<DatasetEntry> Entries)
-{
-    /// <summary>True when <see cref="ZipPath"/> existed and was replaced (<see cref="TrainingDatasetOptions.Overwrite"/>).</summary>
-    public bool Replaced { get; init; }
-
-    /// <summary>One-line summary: path, size, counts ("1 image", "3 images").</summary>
-    public override string ToString() =>
-        $"{TerminalText.Visible(ZipPath)}: {ZipBytes / 1048576.0:F2} MiB, {Count(ImageCount, "image")}{(Size is { } s ? $" at {s}×{s}" : "")}, {Count(CaptionCount, "caption")}";
-
-    private static string Count(int n, string noun) => n == 1 ? $"1 {noun}" : $"{n} {noun}s";
-}
+namespace SpecLora.Jobs;
 
 /// <summary>Settings of a training zip (<see cref="TrainingDataset"/>).</summary>
 public sealed record TrainingDatasetOptions
@@ -84,11 +61,11 @@ public sealed record TrainingDatasetOptions
 /// </remarks>
 public static class TrainingDataset
 {
-    /// <summary>Image extensions picked up.</summary>
-    public static readonly IReadOnlyList<string> ImageExtensions = [".png", ".jpg", ".jpeg", ".webp"];
+    /// <summary>Image extensions picked up (<see cref="TrainingZip.ImageExtensions"/>).</summary>
+    public static IReadOnlyList<string> ImageExtensions => TrainingZip.ImageExtensions;
 
-    /// <summary>Default caption, with the trigger word.</summary>
-    public const string DefaultCaption = "a SPECTROGRAM image, a mel spectrogram of Beethoven piano music";
+    /// <summary>Default caption, with the trigger word (<see cref="TrainingZip.DefaultCaption"/>).</summary>
+    public const string DefaultCaption = TrainingZip.DefaultCaption;
 
     /// <summary>Largest picture read from the folder: 100 MiB (no picture larger than the zip's limit can go in it).</summary>
     public const long MaxPictureBytes = ReplicateClient.MaxFileBytes;
@@ -195,35 +172,7 @@ public static class TrainingDataset
         { Replaced = replaced };
     }
 
-    /// <summary>Checks an existing zip against the 100 MiB limit and reads its entries.</summary>
-    /// <exception cref="TrainingDatasetException">Missing, not a regular file, not a zip, empty, or too large.</exception>
-    public static TrainingDatasetReport Inspect(string zipPath, long maxBytes = ReplicateClient.MaxFileBytes)
-    {
-        ArgumentException.ThrowIfNullOrEmpty(zipPath);
-        if (RegularFile.NonRegularKind(zipPath) is { } kind)
-            throw new TrainingDatasetException($"Training zip {Show(zipPath)} is {kind}, not a zip file; build one with: speclora dataset <mels folder> -o data.zip");
-        var info = new FileInfo(zipPath);
-        if (!info.Exists) throw new TrainingDatasetException($"Training zip {Show(zipPath)} does not exist; build it with: speclora dataset <mels folder> -o {Show(zipPath)}");
-        if (info.Length > maxBytes) throw Oversize(info.Length, maxBytes, zipPath);
-        try
-        {
-            using var zip = ZipFile.OpenRead(zipPath);
-            var entries = zip.Entries.Where(e => e.Name.Length > 0).Select(e => new DatasetEntry(e.FullName, e.Length)).ToArray();
-            var imgs = entries.Count(e => IsImage(e.Name));
-            if (imgs == 0) throw new TrainingDatasetException($"Training zip {Show(zipPath)} holds no images; build it with: speclora dataset <mels folder> -o {Show(zipPath)}");
-            return new TrainingDatasetReport(info.FullName, info.Length, imgs, entries.Count(e => e.Name.EndsWith(".txt", StringComparison.OrdinalIgnoreCase)), null, entries);
-        }
-        catch (InvalidDataException)
-        {
-            throw new TrainingDatasetException($"{Show(zipPath)} is not a valid zip (damaged or another kind of file); build it again with: speclora dataset <mels folder> -o {Show(zipPath)}");
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException && e is not FileNotFoundException)
-        {
-            throw new TrainingDatasetException($"Training zip {Show(zipPath)} cannot be read ({e.Message.TrimEnd('.')}); check the path and its permissions.");
-        }
-    }
-
-    private static bool IsImage(string name) => ImageExtensions.Contains(Path.GetExtension(name).ToLowerInvariant());
+    private static bool IsImage(string name) => TrainingZip.IsImage(name);
 
     /// <summary>Refuses an output that is a folder, not a regular file, one of the pictures (even with overwrite), or an
     /// existing file without overwrite. Returns whether an existing file will be replaced.</summary>
@@ -316,8 +265,7 @@ public static class TrainingDataset
         }
     }
 
-    private static TrainingDatasetException Oversize(long bytes, long max, string what) =>
-        new($"The training zip from {Show(what)} is {bytes / 1048576.0:F1} MiB (over {max / 1048576.0:F0} MiB so far), above the Replicate Files API limit; use fewer images or --size 1024. Nothing was uploaded.");
+    private static TrainingDatasetException Oversize(long bytes, long max, string what) => TrainingZip.Oversize(bytes, max, what);
 
     private static string Show(string path) => TerminalText.Visible(path);
 }

@@ -1,8 +1,10 @@
 using System.Text.Json.Nodes;
+using SpecLora.Jobs;
 using SpecLora.Replicate;
+using SpecLora.Tests.Replicate;
 using SpecLora.Tests.Replicate.Fakes;
 
-namespace SpecLora.Tests.Replicate;
+namespace SpecLora.Tests.Jobs;
 
 public class SettingGeneratorTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
