@@ -39,25 +39,34 @@ internal static class BenchCommand
             AnsiConsole.Write(ToTable(rows, options, load));
             if (r.GetValue(json) is { } file)
             {
-                var payload = new
-                {
-                    machine = new { processors = Environment.ProcessorCount, os = Environment.OSVersion.VersionString, runtime = Environment.Version.ToString() },
-                    quick = options.Quick,
-                    samples = options.Samples,
-                    load,
-                    rows = rows.Select(x => new
-                    {
-                        what = x.What, ours_s = x.OursSeconds, ours_min_s = x.OursMinSeconds, reference = x.ReferenceName, reference_s = x.ReferenceSeconds,
-                        speedup = x.Speedup, target_s = x.TargetSeconds, pass = x.Pass, note = x.Note,
-                    }),
-                };
-                AtomicFile.WriteAllText(file.FullName, JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
+                AtomicFile.WriteAllText(file.FullName, Json(rows, options, load));
                 AnsiConsole.MarkupLine($"rows written to [blue]{Markup.Escape(file.FullName)}[/]");
             }
             return Task.FromResult(rows.Any(x => x.Pass == false) ? 1 : 0);
         }, ct));
         return command;
     }
+
+    /// <summary>The rows as the <c>--json</c> file holds them.</summary>
+    internal static string Json(IReadOnlyList<BenchRow> rows, BenchOptions options, string load)
+    {
+        var payload = new
+        {
+            machine = new { processors = Environment.ProcessorCount, os = Environment.OSVersion.VersionString, runtime = Environment.Version.ToString() },
+            quick = options.Quick,
+            samples = options.Samples,
+            load,
+            rows = rows.Select(x => new
+            {
+                what = x.What, ours_s = Finite(x.OursSeconds), ours_min_s = Finite(x.OursMinSeconds), reference = x.ReferenceName, reference_s = Finite(x.ReferenceSeconds),
+                speedup = Finite(x.Speedup), target_s = Finite(x.TargetSeconds), pass = x.Pass, note = x.Note,
+            }),
+        };
+        return JsonSerializer.Serialize(payload, new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping });
+    }
+
+    /// <summary>A number for JSON, or null where it is not finite (a row not measured): JSON has no NaN or infinity.</summary>
+    private static double? Finite(double? v) => v is { } x && double.IsFinite(x) ? x : null;
 
     /// <summary>1-minute load average (Linux), so a table measured on a busy machine says so; "?" elsewhere.</summary>
     private static string LoadAverage()

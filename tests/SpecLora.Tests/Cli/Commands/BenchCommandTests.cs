@@ -22,4 +22,19 @@ public class BenchCommandTests(ITestOutputHelper log)
             MelsCommandTests.AssertSentence(output);
         }
     }
+
+    [Fact]
+    public void A_row_that_was_not_measured_is_null_in_the_json_never_a_serializer_error()
+    {
+        var rows = new List<SpecLora.Cli.Bench.BenchRow>
+        {
+            new("not measured", double.NaN, "same clip as WAV", 0.37, 1.5, "ffmpeg not installed"),
+            new("measured", 0.25, "reference", 0.5, null, "ok", 0.2),
+        };
+        var json = System.Text.Json.JsonDocument.Parse(SpecLora.Cli.Commands.BenchCommand.Json(rows, new SpecLora.Cli.Bench.BenchOptions(true), "load ?")).RootElement;
+        var first = json.GetProperty("rows")[0];
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, first.GetProperty("ours_s").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, first.GetProperty("speedup").ValueKind);
+        Assert.Equal(2.0, json.GetProperty("rows")[1].GetProperty("speedup").GetDouble(), 9);
+    }
 }
