@@ -28,7 +28,8 @@ public sealed class SideBySide : IHtmlView
         Title = title;
     }
 
-    /// <summary>The widest a metric's value may be, in em; longer text wraps (numbers are right-aligned, text left).</summary>
+    /// <summary>The widest a metric's value may be, in em; longer text wraps (numbers and short values like "0.7 %" are
+    /// right-aligned, longer text left-aligned).</summary>
     public const int MetricMaxWidthEm = 22;
 
     /// <summary>Formats a metric value: numbers with 4 significant digits, invariant culture.</summary>
@@ -63,7 +64,7 @@ public sealed class SideBySide : IHtmlView
                 sb.Append("<table style=\"border-collapse:collapse\">");
                 foreach (var (name, value) in row.Metrics)
                     sb.Append("<tr><td style=\"padding:1px 8px 1px 0;color:#555;vertical-align:top\">").Append(Html.Escape(name))
-                      .Append("</td><td style=\"text-align:").Append(value is string ? "left" : "right")
+                      .Append("</td><td style=\"text-align:").Append(value is string { Length: > 16 } ? "left" : "right")
                       .Append(";font-variant-numeric:tabular-nums;max-width:").Append(MetricMaxWidthEm).Append("em;overflow-wrap:anywhere\">")
                       .Append(Html.Escape(FormatValue(value))).Append("</td></tr>");
                 sb.Append("</table>");

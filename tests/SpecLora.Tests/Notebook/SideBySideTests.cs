@@ -63,8 +63,10 @@ public class SideBySideTests
         {
             ["time axis"] = "419 frames (9.71 s) in 640 columns, 0.65 per column, from the picture's metadata",
             ["length (s)"] = 9.706,
+            ["off-colormap"] = "0.7 %",
         })]).ToHtml();
         Assert.Contains($"text-align:left;font-variant-numeric:tabular-nums;max-width:{SideBySide.MetricMaxWidthEm}em;overflow-wrap:anywhere\">419 frames", html);
         Assert.Contains("text-align:right;font-variant-numeric:tabular-nums;max-width:22em;overflow-wrap:anywhere\">9.706<", html);
+        Assert.Contains("text-align:right;font-variant-numeric:tabular-nums;max-width:22em;overflow-wrap:anywhere\">0.7 %<", html);
     }
 }

@@ -394,7 +394,7 @@ internal static partial class ReaderChecks
     [GeneratedRegex(@"\]\([^)\s]*\)")] private static partial Regex LinkTarget();
     [GeneratedRegex(@"(?<![\d.,])\b1 ([a-z]+ )?([a-z]+s)\b")] private static partial Regex OneThings();
     [GeneratedRegex(@"<figcaption[^>]*>(.*?)</figcaption>", RegexOptions.Singleline)] private static partial Regex Caption();
-    [GeneratedRegex(@"<td style=""text-align:left[^>]*>(.*?)</td>", RegexOptions.Singleline)] private static partial Regex MetricCell();
+    [GeneratedRegex(@"<td style=""text-align:(?:left|right)[^>]*>(.*?)</td>", RegexOptions.Singleline)] private static partial Regex MetricCell();
     [GeneratedRegex(@"(\d+) frames \(([\d.]+) s\) in (\d+) columns, [\d.]+ per column, (from the picture's metadata|from the frame count given|from the duration given|at the frames per column given|assumed)")] private static partial Regex Describe();
     [GeneratedRegex(@"ImageInversion\.From(Image|File)\(")] private static partial Regex Inverts();
 }
