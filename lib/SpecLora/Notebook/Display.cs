@@ -48,6 +48,7 @@ public static class Display
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<SpectrogramView>((v, w) => w.Write(v.ToHtml()), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<SideBySide>((v, w) => w.Write(v.ToHtml()), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<HtmlRow>((v, w) => w.Write(v.ToHtml()), html);
+        Microsoft.DotNet.Interactive.Formatting.Formatter.Register<NoticeView>((v, w) => w.Write(v.ToHtml()), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<LineChart>((v, w) => w.Write(v.ToHtml()), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<FilterbankChart>((v, w) => w.Write(v.ToHtml()), html);
         Microsoft.DotNet.Interactive.Formatting.Formatter.Register<ProgressView>((v, w) => w.Write(v.ToHtml()), html);

@@ -61,11 +61,9 @@ public sealed class LineChart : IHtmlView
         int pw = Math.Max(40, Width - left - right), ph = Math.Max(40, Height - top - bottom);
         var (xmin, xmax, ymin, ymax) = Bounds();
         var sb = new StringBuilder();
-        sb.Append("<figure class=\"speclora-chart\" style=\"margin:4px;display:inline-block;vertical-align:top;").Append(Html.Font).Append("\">");
-        sb.Append("<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"").Append(Width).Append("\" height=\"").Append(Height)
-          .Append("\" role=\"img\" aria-label=\"").Append(Html.Escape(Title ?? "chart")).Append("\">");
-        sb.Append("<rect width=\"100%\" height=\"100%\" fill=\"white\"/>");
-        if (!string.IsNullOrWhiteSpace(Title)) Html.Text(sb, left + pw / 2.0, 15, Title!, "middle", " font-weight=\"600\"");
+        var names = _series.Any(x => !string.IsNullOrEmpty(x.Name)) && _series.Count <= 12 ? _series.Select(x => x.Name).ToList() : [];
+        var (legend, legendHeight) = ChartFrame.LegendLayout(names, Width, Height);
+        ChartFrame.Open(sb, Width, Height, Title, "chart", legendHeight);
         double X(double v) => left + (v - xmin) / (xmax - xmin) * pw;
         double Y(double v) => top + ph - (v - ymin) / (ymax - ymin) * ph;
         foreach (var t in Html.NiceTicks(xmin, xmax, Math.Max(2, pw / 80)))
@@ -78,7 +76,7 @@ public sealed class LineChart : IHtmlView
             Html.Line(sb, left, Y(t), left + pw, Y(t), "#eee");
             Html.Text(sb, left - 5, Y(t) + 4, Html.TickLabel(t, kilo: ymax >= 10000), "end");
         }
-        sb.Append("<rect x=\"").Append(left).Append("\" y=\"").Append(top).Append("\" width=\"").Append(pw).Append("\" height=\"").Append(ph).Append("\" fill=\"none\" stroke=\"#444\"/>");
+        sb.Append("<rect class=\"plot-area\" x=\"").Append(left).Append("\" y=\"").Append(top).Append("\" width=\"").Append(pw).Append("\" height=\"").Append(ph).Append("\" fill=\"none\" stroke=\"#444\"/>");
         if (!string.IsNullOrWhiteSpace(XLabel)) Html.Text(sb, left + pw / 2.0, Height - 6, XLabel!);
         if (!string.IsNullOrWhiteSpace(YLabel)) Html.Text(sb, 12, top + ph / 2.0, YLabel!, "middle", $" transform=\"rotate(-90 12 {Html.N(top + ph / 2.0)})\"");
         for (var s = 0; s < _series.Count; s++)
@@ -87,13 +85,7 @@ public sealed class LineChart : IHtmlView
             AppendPath(sb, _series[s], X, Y, pw, ymin, ymax);
             sb.Append("\"/>");
         }
-        if (_series.Any(x => !string.IsNullOrEmpty(x.Name)) && _series.Count <= 12)
-            for (var s = 0; s < _series.Count; s++)
-            {
-                var ly = top + 12 + s * 14;
-                Html.Line(sb, left + pw - 110, ly - 4, left + pw - 92, ly - 4, Palette[s % Palette.Length], 2);
-                Html.Text(sb, left + pw - 88, ly, _series[s].Name, "start");
-            }
+        ChartFrame.Legend(sb, names, legend, (b, s, x, y) => Html.Line(b, x - 9, y, x + 9, y, Palette[s % Palette.Length], 2));
         sb.Append("</svg></figure>");
         return sb.ToString();
     }

@@ -53,7 +53,9 @@ public sealed class ScatterChart : IHtmlView
         double X(double v) => left + (v - xmin) / (xmax - xmin) * pw;
         double Y(double v) => top + ph - (v - ymin) / (ymax - ymin) * ph;
         var sb = new StringBuilder();
-        ChartFrame.Open(sb, Width, Height, Title, "scatter chart");
+        var names = _groups.Any(g => !string.IsNullOrEmpty(g.Name)) ? _groups.Take(12).Select(g => g.Name).ToList() : [];
+        var (legend, legendHeight) = ChartFrame.LegendLayout(names, Width, Height);
+        ChartFrame.Open(sb, Width, Height, Title, "scatter chart", legendHeight);
         foreach (var t in Html.NiceTicks(xmin, xmax, Math.Max(2, pw / 80)))
         {
             Html.Line(sb, X(t), top, X(t), top + ph, "#eee");
@@ -77,12 +79,7 @@ public sealed class ScatterChart : IHtmlView
                     Html.Text(sb, cx + 6, cy - 5, labels[i], "start", " font-size=\"9\" fill=\"#555\"");
             }
         }
-        for (int g = 0; g < _groups.Count && g < 12; g++)
-        {
-            double ly = top + 12 + g * 14, lx = left + pw - 150;
-            Marker(sb, g, lx, ly - 4, LineChart.Palette[g % LineChart.Palette.Length]);
-            Html.Text(sb, lx + 8, ly, _groups[g].Name, "start");
-        }
+        ChartFrame.Legend(sb, names, legend, (b, g, x, y) => Marker(b, g, x, y, LineChart.Palette[g % LineChart.Palette.Length]));
         ChartFrame.Close(sb, Width, Height, XLabel, YLabel);
         return sb.ToString();
     }

@@ -34,7 +34,8 @@ public static class Show
     /// <summary>Rows of image | player | metrics.</summary>
     public static SideBySide Grid(params GridRow[] rows) => new(rows);
 
-    /// <summary>Views side by side, wrapping on narrow pages.</summary>
+    /// <summary>Views side by side on one line (they wrap only on a page too narrow for them); text in a row wraps
+    /// within its own column.</summary>
     public static HtmlRow Row(params IHtmlView[] items) => new(items);
 
     /// <summary>A line chart of y against x.</summary>
@@ -65,7 +66,7 @@ public static class Show
     public static ImageView Image(SpecLora.Imaging.RgbaImage image, string? caption = null, int? maxWidth = null) => ImageView.FromRgba(image, caption, maxWidth);
 
     /// <summary>Several views that wrap over lines (a gallery of pictures).</summary>
-    public static HtmlRow Gallery(IEnumerable<IHtmlView> items) => new(items);
+    public static HtmlRow Gallery(IEnumerable<IHtmlView> items) => new(items, gallery: true);
 
     /// <summary>A table with one row per item and one column per public property.</summary>
     public static TableView Table<T>(IEnumerable<T> items) => TableView.From(items);
@@ -75,4 +76,14 @@ public static class Show
 
     /// <summary>A paragraph of text.</summary>
     public static TextView Text(string text) => new(text);
+
+    /// <summary>A boxed sentence for the reader (e.g. why the original images are missing); long words wrap in the box.</summary>
+    public static NoticeView Notice(string text) => new(text);
+
+    /// <summary>What a section would show with the original project's images, in one boxed sentence: "Without the
+    /// original project's images this section would show <paramref name="wouldShow"/>."</summary>
+    /// <example><code>
+    /// if (available.Count == 0) display(Show.WithoutOriginalImages("the seven recorded results, one per setting"));
+    /// </code></example>
+    public static NoticeView WithoutOriginalImages(string wouldShow) => NoticeView.WithoutOriginalImages(wouldShow);
 }

@@ -28,6 +28,10 @@ public sealed class SideBySide : IHtmlView
         Title = title;
     }
 
+    /// <summary>The widest a metric's value may be, in em; longer text wraps (numbers and short values like "0.7 %" are
+    /// right-aligned, longer text left-aligned).</summary>
+    public const int MetricMaxWidthEm = 22;
+
     /// <summary>Formats a metric value: numbers with 4 significant digits, invariant culture.</summary>
     internal static string FormatValue(object? value) => value switch
     {
@@ -59,8 +63,10 @@ public sealed class SideBySide : IHtmlView
             {
                 sb.Append("<table style=\"border-collapse:collapse\">");
                 foreach (var (name, value) in row.Metrics)
-                    sb.Append("<tr><td style=\"padding:1px 8px 1px 0;color:#555\">").Append(Html.Escape(name))
-                      .Append("</td><td style=\"text-align:right;font-variant-numeric:tabular-nums\">").Append(Html.Escape(FormatValue(value))).Append("</td></tr>");
+                    sb.Append("<tr><td style=\"padding:1px 8px 1px 0;color:#555;vertical-align:top\">").Append(Html.Escape(name))
+                      .Append("</td><td style=\"text-align:").Append(value is string { Length: > 16 } ? "left" : "right")
+                      .Append(";font-variant-numeric:tabular-nums;max-width:").Append(MetricMaxWidthEm).Append("em;overflow-wrap:anywhere\">")
+                      .Append(Html.Escape(FormatValue(value))).Append("</td></tr>");
                 sb.Append("</table>");
             }
             sb.Append("</td></tr>");
@@ -85,24 +91,34 @@ public sealed class SideBySide : IHtmlView
     }
 }
 
-/// <summary>Views laid out left to right, wrapping when the page is narrow (e.g. a spectrogram beside its player).</summary>
+/// <summary>Views laid out left to right: a row (<see cref="Show.Row"/>) keeps its views on one line unless the page is
+/// too narrow for them, a gallery (<see cref="Show.Gallery"/>) fills lines and wraps. Text in a row or gallery wraps
+/// within a column of at most <see cref="TextMaxWidthEm"/> em, so a long label never pushes its neighbours onto a line
+/// of their own.</summary>
 [TypeFormatterSource(typeof(HtmlViewFormatterSource))]
 public sealed class HtmlRow : IHtmlView
 {
+    /// <summary>The widest a text item of a row may be, in em (24 em: about 45 characters a line).</summary>
+    public const int TextMaxWidthEm = 24;
+
     /// <summary>The views in order.</summary>
     public IReadOnlyList<IHtmlView> Items { get; }
 
-    /// <summary>Creates the row.</summary>
-    public HtmlRow(IEnumerable<IHtmlView> items)
+    /// <summary>True for a gallery (many views filling lines), false for a row of views side by side.</summary>
+    public bool IsGallery { get; }
+
+    /// <summary>Creates the row (<paramref name="gallery"/>: a gallery that wraps over lines).</summary>
+    public HtmlRow(IEnumerable<IHtmlView> items, bool gallery = false)
     {
         ArgumentNullException.ThrowIfNull(items);
         Items = items.ToArray();
+        IsGallery = gallery;
     }
 
     /// <inheritdoc/>
     public string ToHtml()
-        => "<div class=\"speclora-row\" style=\"display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start\">"
-           + string.Concat(Items.Select(i => "<div>" + i.ToHtml() + "</div>")) + "</div>";
+        => "<div class=\"" + (IsGallery ? "speclora-gallery" : "speclora-row") + "\" style=\"display:flex;flex-wrap:wrap;gap:8px;align-items:flex-start\">"
+           + string.Concat(Items.Select(i => (i is TextView or NoticeView ? $"<div style=\"max-width:{TextMaxWidthEm}em\">" : "<div>") + i.ToHtml() + "</div>")) + "</div>";
 
     /// <summary>The items' text forms, one a line.</summary>
     public override string ToString() => string.Join(Environment.NewLine, Items.Select(i => i.ToString()));

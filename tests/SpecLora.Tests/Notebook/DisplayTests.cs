@@ -54,7 +54,9 @@ public class DisplayTests
     [Fact]
     public void Views_carry_the_name_matched_formatter_source_attribute()
     {
-        foreach (var type in new[] { typeof(AudioView), typeof(SpectrogramView), typeof(SideBySide), typeof(LineChart), typeof(FilterbankChart), typeof(ProgressView), typeof(HtmlRow) })
+        var views = typeof(IHtmlView).Assembly.GetTypes().Where(t => t.IsPublic && !t.IsAbstract && typeof(IHtmlView).IsAssignableFrom(t)).ToList();
+        Assert.Contains(typeof(NoticeView), views);
+        foreach (var type in views)
         {
             var attr = type.GetCustomAttributes(false).Single(a => a.GetType().Name == "TypeFormatterSourceAttribute");
             var source = Activator.CreateInstance((Type)attr.GetType().GetProperty("FormatterSourceType")!.GetValue(attr)!, nonPublic: true)!;

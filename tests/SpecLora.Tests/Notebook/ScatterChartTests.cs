@@ -28,4 +28,20 @@ public class ScatterChartTests
         var e = Assert.Throws<ArgumentException>(() => new ScatterChart().Add("x", [1, 2], [1]));
         Assert.Contains("x has 2 values but y has 1", e.Message);
     }
+
+    [Fact]
+    public void The_legend_sits_below_the_plot_area_never_on_the_points()
+    {
+        // 07's scatter: the legend, drawn in the plot's top-right corner, covered points there
+        var chart = new ScatterChart { Width = 420, Height = 320 }
+            .Add("real music", [0.9, 1.0], [0.9, 1.0])
+            .Add("controls", [0.1], [0.95])
+            .Add("README results", [0.5], [0.5]);
+        var html = chart.ToHtml();
+        var plot = LineChartTests.PlotArea(html);
+        var legend = Regex.Match(html, "<g class=\"legend\">(.*?)</g>").Groups[1].Value;
+        Assert.Equal(3, Regex.Matches(legend, "<text ").Count);
+        foreach (Match m in Regex.Matches(legend, " (?:cy|y)=\"([0-9.]+)\""))
+            Assert.True(double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) > plot.Bottom + 20, $"legend at y={m.Groups[1].Value}, plot ends at {plot.Bottom}");
+    }
 }
