@@ -5,7 +5,7 @@ namespace SpecLora;
 /// (<c>AudioLoadOptions</c>, <c>MelOptions</c>, <c>StftOptions</c>, <c>Spectrogram</c>, <c>MelImageMetadata</c>, …).
 /// In the root namespace because the lowest stage (Audio) needs the sample rate too.
 /// </summary>
-public static class LibrosaDefaults
+internal static class LibrosaDefaults
 {
     /// <summary>Sample rate in Hz that <c>librosa.load</c> resamples to (<c>sr=22050</c>).</summary>
     public const int SampleRate = 22050;

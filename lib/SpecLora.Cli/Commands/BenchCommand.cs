@@ -17,7 +17,7 @@ internal static class BenchCommand
             .Check(f => f is null ? null
                 : Directory.Exists(f.FullName) ? $"--json {f} is a folder; give a file name"
                 : CommandSupport.FolderProblem(f.DirectoryName!) is { } why ? $"--json {f}: its folder {why}" : null);
-        var baseline = new Option<FileInfo?>("--baseline-cli") { Description = "Another build's SpecLora.Cli.dll (e.g. the previous commit's): the whole-process rows run it alternately with this build, as their reference" }
+        var baseline = new Option<FileInfo?>("--baseline-cli") { Description = "The program file (.dll) of another speclora build, e.g. the previous commit's: the whole-process rows run it alternately with this build, as their reference" }
             .Check(f => f is null || f.Exists ? null : $"--baseline-cli {f}: no such file; give the path of another build's SpecLora.Cli.dll");
         var command = new Command("bench", "Speed table: FFT, STFT, melspectrogram, inversion and mels end to end, each beside a reference measured in the same run, with the targets");
         command.Options.Add(quick);

@@ -23,7 +23,7 @@ namespace SpecLora.Audio;
 /// overflows float32 (1e30² is infinite), so such samples mean a corrupt file.</item>
 /// </list>
 /// </remarks>
-public static class AudioLimits
+internal static class AudioLimits
 {
     /// <summary>Lowest sample rate read, in Hz (1 kHz).</summary>
     public const int MinSampleRate = 1_000;

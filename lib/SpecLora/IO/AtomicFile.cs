@@ -8,7 +8,7 @@ namespace SpecLora.IO;
 /// write and the OS's own flush this is no guarantee, and an fsync cost 112 ms per 2.6 MB WAV on the development
 /// machine, a tenth of a whole <c>speclora invert</c>.
 /// </summary>
-public static class AtomicFile
+internal static class AtomicFile
 {
     /// <summary>Writes <paramref name="path"/> through <paramref name="write"/>, atomically.</summary>
     /// <param name="path">Destination file; its folder is created if missing.</param>

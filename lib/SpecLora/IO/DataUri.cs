@@ -5,7 +5,7 @@ namespace SpecLora.IO;
 
 /// <summary><c>data:[mime][;base64],…</c> URIs (RFC 2397): what Cog returns for file outputs (and Replicate's sync
 /// mode briefly did), and what HTML pages embed pictures and sounds with.</summary>
-public static class DataUri
+internal static class DataUri
 {
     /// <summary>True when <paramref name="uri"/> is a data URI; gives its bytes and MIME type (<c>text/plain</c> when absent).</summary>
     /// <exception cref="FormatException">A data URI without a comma, or a <c>;base64</c> payload that is not valid base64;

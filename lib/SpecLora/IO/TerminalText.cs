@@ -7,7 +7,7 @@ namespace SpecLora.IO;
 /// control character is shown as an escape instead of being sent to the terminal, so a name holding
 /// <c>ESC ]0;…BEL</c> cannot retitle the window, recolour the screen or hide text.
 /// </summary>
-public static class TerminalText
+internal static class TerminalText
 {
     /// <summary>
     /// <paramref name="text"/> with each C0 control (U+0000–U+001F), DEL, C1 control (U+0080–U+009F) and Unicode

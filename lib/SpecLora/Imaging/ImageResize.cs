@@ -7,7 +7,7 @@ namespace SpecLora.Imaging;
 /// the renderer that resizes with SkiaSharp (training zips stretch mels to a square; notebooks embed thumbnails).
 /// Resampling is Mitchell–Netravali cubic (B = C = 1/3), which neither rings much nor blurs much.
 /// </summary>
-public static class ImageResize
+internal static class ImageResize
 {
     /// <summary>JPEG quality used when none is given (90).</summary>
     public const int DefaultJpegQuality = 90;

@@ -54,7 +54,7 @@ public sealed class BatchInterruptedException(IReadOnlyList<IBatchItem> finished
 /// What every file batch shares: folder expansion by extension, unique output names, the output-folder check,
 /// failure isolation (a bad file becomes one sentence, the others go on) and cancellation that says what was done.
 /// </summary>
-public static class Batch
+internal static class Batch
 {
     /// <summary>Expands files and folders (a folder's files whose extension is in <paramref name="extensions"/>,
     /// not recursive, sorted by name) into the list of inputs. Missing paths are kept so that they are reported.</summary>

@@ -9,7 +9,7 @@ using SpecLora.Spectrograms;
 namespace SpecLora.Jobs;
 
 /// <summary>Settings of <see cref="MusicReference.Build"/>. Defaults are those of the shipped table. Immutable.</summary>
-public sealed record MusicReferenceOptions
+internal sealed record MusicReferenceOptions
 {
     /// <summary>Refits on bootstrap resamples of the pieces, for the score's interval (default 200).</summary>
     public int BootstrapRounds { get; init; } = 200;
@@ -40,7 +40,7 @@ public sealed record MusicReferenceOptions
 /// <param name="Piece">The piece just measured (its key), or empty for the later stages.</param>
 /// <param name="Stage"><c>measured</c> (one piece and its controls), <c>cross-validating</c>, <c>fitting</c> (the model
 /// and its bootstrap refits) or <c>written</c>.</param>
-public sealed record MusicReferenceProgress(int PiecesDone, int PieceCount, string Piece, string Stage);
+internal sealed record MusicReferenceProgress(int PiecesDone, int PieceCount, string Piece, string Stage);
 
 /// <summary>A reference table written by <see cref="MusicReference.Build"/>.</summary>
 /// <param name="Path">The table written.</param>
@@ -49,7 +49,7 @@ public sealed record MusicReferenceProgress(int PiecesDone, int PieceCount, stri
 /// <param name="Pictures">Pictures measured (pieces, resized copies and every control construction).</param>
 /// <param name="Replaced">The existing file replaced (<c>--overwrite</c>), or empty.</param>
 /// <param name="Elapsed">Wall time.</param>
-public sealed record MusicReferenceResult(string Path, MusicScoreModel Model, int Pieces, int Pictures, IReadOnlyList<string> Replaced, TimeSpan Elapsed);
+internal sealed record MusicReferenceResult(string Path, MusicScoreModel Model, int Pieces, int Pictures, IReadOnlyList<string> Replaced, TimeSpan Elapsed);
 
 /// <summary>One measured picture of the reference build: its piece, its set (<see cref="ReferenceValidation"/> names
 /// the sets) and its measures.</summary>
@@ -68,7 +68,7 @@ internal sealed record ReferencePicture(string Piece, string Set, PictureMeasure
 /// </summary>
 /// <remarks>CLI: <c>speclora reference ../shared/corpus/pieces -o data/picture-music-reference.json</c> (about 20 min on
 /// 2 cores: ≈ 500 decodes). The README of the Analysis stage documents the command and the numbers it gave.</remarks>
-public static class MusicReference
+internal static class MusicReference
 {
     /// <summary>The file listing the pieces' keys.</summary>
     public const string IndexFile = "index.json";

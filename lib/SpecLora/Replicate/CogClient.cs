@@ -7,7 +7,7 @@ using SpecLora.IO;
 namespace SpecLora.Replicate;
 
 /// <summary>Settings of <see cref="CogClient"/>.</summary>
-public sealed record CogClientOptions
+internal sealed record CogClientOptions
 {
     /// <summary>Server root; default <c>http://localhost:5000</c> (<c>docker run -p 5000:5000 r8.im/…</c>).</summary>
     public Uri BaseAddress { get; init; } = new("http://localhost:5000");
@@ -68,7 +68,7 @@ public sealed record CogClientOptions
 /// <c>PUT /predictions/{id}</c> synchronously (idempotent by id); outputs are <c>data:</c> URIs. Same
 /// <see cref="Prediction"/> and manifest types as Replicate.
 /// </summary>
-public sealed class CogClient : IPredictionBackend, IDisposable
+internal sealed class CogClient : IPredictionBackend, IDisposable
 {
     private readonly HttpClient _http;
     private readonly bool _owns;

@@ -9,7 +9,7 @@ namespace SpecLora.Replicate;
 /// against the known ranges of the SDXL LoRA models (outWidth/outHeight 128–4096, guidanceScale 0–50,
 /// num_outputs 1–4, num_inference_steps 1–500, lora_scale 0–1, high_noise_frac 0–1).
 /// </summary>
-public static class InputValidator
+internal static class InputValidator
 {
     /// <summary>Known ranges (inclusive) of the georgedavila / zylim0702 SDXL LoRA inputs.</summary>
     public static readonly IReadOnlyDictionary<string, (double Min, double Max)> KnownRanges = new Dictionary<string, (double, double)>

@@ -191,7 +191,7 @@ public sealed record Prediction
 public sealed record PredictionProgress(string PredictionId, string Status, double? Percent, string? LastLogLine);
 
 /// <summary>Parses progress from model logs (tqdm lines such as <c> 45%|████▌     | 23/50 [00:05&lt;00:06]</c>).</summary>
-public static partial class LogProgress
+internal static partial class LogProgress
 {
     [GeneratedRegex(@"(\d{1,3}(?:\.\d+)?)%\|")]
     private static partial Regex PercentBar();

@@ -27,7 +27,7 @@ public sealed record PredictionResult(Prediction Prediction, IReadOnlyList<Saved
 /// 300-character id never becomes a path. A picture is named after the format it turned out to be (<c>.png</c>,
 /// <c>.jpg</c>, <c>.webp</c>), whatever the server's URL says; another file keeps <c>.tar</c>, <c>.zip</c>,
 /// <c>.safetensors</c> or <c>.json</c>, else <c>.bin</c>.</remarks>
-public static class PredictionManifest
+internal static class PredictionManifest
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 

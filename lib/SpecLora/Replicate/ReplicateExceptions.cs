@@ -151,7 +151,7 @@ public sealed class ReplicateOutputExpiredException : SpecLoraException
 }
 
 /// <summary>A local Cog server could not be used: unreachable, setup failed, busy or not ready.</summary>
-public sealed class CogServerException : SpecLoraException
+internal sealed class CogServerException : SpecLoraException
 {
     /// <summary>Creates the exception.</summary>
     public CogServerException(string message, HttpStatusCode? statusCode = null, Exception? inner = null) : base(message, inner) => StatusCode = statusCode;

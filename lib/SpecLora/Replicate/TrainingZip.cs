@@ -34,7 +34,7 @@ public sealed record TrainingDatasetReport(string ZipPath, long ZipBytes, int Im
 /// API's limit): what a zip must hold, and the check of an existing one before it is uploaded. Making one from a folder
 /// is the job <c>Jobs.TrainingDataset</c>.
 /// </summary>
-public static class TrainingZip
+internal static class TrainingZip
 {
     /// <summary>Image extensions a zip's pictures have.</summary>
     public static readonly IReadOnlyList<string> ImageExtensions = [".png", ".jpg", ".jpeg", ".webp"];

@@ -6,7 +6,7 @@ namespace SpecLora.Spectrograms;
 
 /// <summary>Reads 2-D float32 <c>.npy</c> files (version 1.0/2.0, little-endian <c>'&lt;f4'</c>, C order), as
 /// <see cref="NpyWriter"/> and <c>np.save</c> write them.</summary>
-public static partial class NpyReader
+internal static partial class NpyReader
 {
     /// <summary>Reads <paramref name="path"/> as a [rows × cols] matrix.</summary>
     /// <exception cref="SpecLoraException">Not a 2-D little-endian float32 C-order .npy; the message names the file.</exception>

@@ -9,7 +9,7 @@ namespace SpecLora.Spectrograms;
 /// C order, shape (bins, frames), exactly what <c>np.save</c> writes for librosa's arrays, so
 /// <c>np.load(path)</c> gives the matrix back.
 /// </summary>
-public static class NpyWriter
+internal static class NpyWriter
 {
     /// <summary>The complete file contents for <paramref name="spectrogram"/>.</summary>
     public static byte[] ToBytes(Spectrogram spectrogram)

@@ -52,7 +52,7 @@ public sealed class FakeCogServer : IAsyncDisposable
 
     /// <summary>A client of <paramref name="root"/> (default: this server) on <see cref="Clock"/>, with the default intervals
     /// (health poll 1 s, unreachable after 10 s); request and prediction timeouts lie beyond the clock's horizon.</summary>
-    public CogClient NewClient(Uri? root = null) =>
+    internal CogClient NewClient(Uri? root = null) =>
         new(new HttpClient(Clock.Wrap(new SocketsHttpHandler())) { Timeout = Timeout.InfiniteTimeSpan }, new CogClientOptions
         {
             BaseAddress = root ?? Root,
