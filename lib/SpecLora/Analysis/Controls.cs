@@ -83,7 +83,7 @@ public static class Controls
     /// <code>
     /// var db = SpectrogramImageDecoder.Decode("mel0.jpg").Db;
     /// foreach (var kind in Controls.ScoreKinds)
-    ///     Console.WriteLine($"{kind}: {MusicScoreModel.Reference.Judge(PictureMeasures.Compute(Controls.Make(db, kind, seed: 1))).Verdict}");
+    ///     MelImage.Save($"control-{Controls.ShortName(kind)}.jpg", Controls.Make(db, kind, seed: 1));   // judged like any picture
     /// </code>
     /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
     /// </example>
@@ -347,7 +347,8 @@ public static class Controls
     /// <summary>The four controls of notebook 07 today, seeded: columns shuffled, rows shuffled within octaves,
     /// time-reversed, and coloured noise with <paramref name="meanSpectrumDb"/> as mean spectrum and
     /// <paramref name="db"/>'s shape.</summary>
-    /// <example><code>var controls = Controls.For(ourPicture.Db, meanSpectrum, seed: 7);</code> Notebook: <c>notebooks/07-is-it-music.ipynb</c>.</example>
+    /// <example><code>var db = SpectrogramImageDecoder.Decode("mel0.jpg").Db;
+    /// var controls = Controls.For(db, Controls.MeanSpectrumDb([db]), seed: 7);</code> Notebook: <c>notebooks/07-is-it-music.ipynb</c>.</example>
     public static IReadOnlyList<ControlPicture> For(Spectrogram db, ReadOnlySpan<double> meanSpectrumDb, int seed = 0)
     {
         ArgumentNullException.ThrowIfNull(db);
@@ -363,7 +364,8 @@ public static class Controls
 
     /// <summary>A decoded picture whose dB mel is the control's (same geometry and metadata, so it is inverted
     /// on the same time axis), named after the control.</summary>
-    /// <example><code>var picture = Controls.AsPicture(decoded, Controls.For(decoded.Db, mean, seed: 7)[0]);</code>
+    /// <example><code>var decoded = SpectrogramImageDecoder.Decode("mel0.jpg");
+    /// var picture = Controls.AsPicture(decoded, Controls.For(decoded.Db, Controls.MeanSpectrumDb([decoded.Db]), seed: 7)[0]);</code>
     /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.</example>
     public static DecodedSpectrogramImage AsPicture(DecodedSpectrogramImage original, ControlPicture control)
     {

@@ -74,7 +74,7 @@ public sealed record KeyProfile(string Name, string Source, IReadOnlyList<double
 /// <remarks>The default profiles are Albrecht &amp; Shanahan's (2013): of those in <see cref="KeyProfile"/>, the most recent
 /// ones counted from common-practice music, made to treat the minor mode better than the earlier profiles (the
 /// paper's subtitle).</remarks>
-internal static class KeyFinder
+public static class KeyFinder
 {
     private static readonly string[] MajorNames = ["C", "D♭", "D", "E♭", "E", "F", "F♯", "G", "A♭", "A", "B♭", "B"];
     private static readonly string[] MinorNames = ["C", "C♯", "D", "E♭", "E", "F", "F♯", "G", "G♯", "A", "B♭", "B"];

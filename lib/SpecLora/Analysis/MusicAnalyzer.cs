@@ -22,6 +22,13 @@ public static class MusicAnalyzer
     /// <param name="options">librosa defaults when null.</param>
     /// <param name="name">The <see cref="MusicAnalysis.Input"/> to report.</param>
     /// <param name="cancellationToken">Checked between stages.</param>
+    /// <example>
+    /// <code>
+    /// var a = MusicAnalyzer.Analyze(AudioLoader.Load("../data/audio/fur-elise-theme.wav"), name: "fur-elise-theme.wav");
+    /// Console.WriteLine($"{a.OnsetFrames.Length} onsets, {a.BeatFrames.Length} beats at {a.TempoBpm:F1} BPM, key {a.Key}");
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static MusicAnalysis Analyze(AudioClip audio, AnalysisOptions? options = null, string name = "audio", CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(audio);

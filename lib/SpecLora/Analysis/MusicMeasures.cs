@@ -40,7 +40,7 @@ public sealed record KeyEstimate(int Tonic, bool IsMajor, double Clarity, double
 /// raise their lag only.</item>
 /// </list>
 /// </summary>
-internal static class MusicMeasures
+public static class MusicMeasures
 {
     /// <summary>Krumhansl–Kessler major profile, tonic first (Krumhansl &amp; Kessler 1982); also
     /// <see cref="KeyProfile.KrumhanslKessler"/>.</summary>

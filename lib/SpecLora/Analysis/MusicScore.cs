@@ -168,7 +168,7 @@ public sealed record MusicScoreModel
     /// <example>
     /// <code>
     /// var model = MusicScoreModel.Reference;
-    /// var m = PictureMeasures.Compute(SpectrogramImageDecoder.Decode("res5.png").Db);
+    /// var m = MusicAnalyzer.JudgePicture(SpectrogramImageDecoder.Decode("res5.png")).Measures!;   // null: too few columns
     /// MusicVerdict v = model.Judge(m);
     /// Console.WriteLine($"{v.Verdict} ({v.MusicScore:F2} [{v.IntervalLow:F2}, {v.IntervalHigh:F2}]): {v.Reason}");
     /// </code>
@@ -214,7 +214,7 @@ public sealed record MusicScoreModel
     /// <c>undecided</c> (between; a scored measure NaN; or the table cannot tell: <see cref="CanTell"/>), with the reason.</returns>
     /// <example>
     /// <code>
-    /// MusicVerdict v = MusicScoreModel.Reference.Judge(PictureMeasures.Compute(decoded.Db));
+    /// MusicVerdict v = MusicScoreModel.Reference.Judge(MusicAnalyzer.JudgePicture(decoded).Measures!);
     /// if (v.Verdict == MusicVerdict.Music) Console.WriteLine(v.Reason);
     /// </code>
     /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
@@ -506,7 +506,7 @@ public sealed record MusicScoreModel
     /// <example>
     /// <code>
     /// var mine = MusicScoreModel.FromJson(File.ReadAllText("my-reference.json"));
-    /// Console.WriteLine(mine.Judge(PictureMeasures.Compute(db)).Verdict);
+    /// Console.WriteLine(mine.Judge(MusicAnalyzer.JudgePicture(decoded).Measures!).Verdict);
     /// </code>
     /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
     /// </example>

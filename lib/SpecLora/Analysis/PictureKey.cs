@@ -119,6 +119,13 @@ public static class PictureKey
     /// <param name="cancellationToken">Checked between blocks of columns.</param>
     /// <exception cref="ArgumentException">The band count differs from the options' (the message says both), or an
     /// option is invalid.</exception>
+    /// <example>
+    /// <code>
+    /// var key = PictureKey.Estimate(SpectrogramImageDecoder.Decode("fur-elise-theme.png").Db);
+    /// Console.WriteLine($"{key.Name} (clarity {key.Clarity:F2}, {key.Margin:F2} ahead of the next key)");
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static PictureKeyResult Estimate(Spectrogram melDb, PictureKeyOptions? options = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(melDb);

@@ -74,7 +74,7 @@ public sealed record PictureMeasureSet(
 /// Pentland (1984) for roughness from the variogram's slope.</para>
 /// <para>Notebook: <c>notebooks/07-is-it-music.ipynb</c>.</para>
 /// </remarks>
-internal static class PictureMeasures
+public static class PictureMeasures
 {
     /// <summary>Columns of the canonical time grid (makeMels' picture width).</summary>
     public const int CanonicalColumns = 640;

@@ -35,6 +35,13 @@ public sealed record PictureScale(
 
     /// <summary>Null when rhythm can be measured on <paramref name="axis"/>, else the sentence saying why not, with the
     /// threshold.</summary>
+    /// <example>
+    /// <code>
+    /// var axis = SpectrogramImageDecoder.Decode("fur-elise-theme.png").Axis!;   // our PNG: its own time axis
+    /// Console.WriteLine(PictureScale.RhythmNotMeasurable(axis) ?? "rhythm measurable");
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static string? RhythmNotMeasurable(FrameAxis axis)
     {
         ArgumentNullException.ThrowIfNull(axis);

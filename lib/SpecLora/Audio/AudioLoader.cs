@@ -17,13 +17,15 @@ namespace SpecLora.Audio;
 /// and within ±10⁶), and no buffer is sized from a length a header merely declares.</para>
 /// <para>Resampling: <see cref="Resampler"/> (polyphase Kaiser sinc designed like soxr HQ, librosa's default
 /// <c>res_type</c>), output length <c>ceil(n·sr/sr_native)</c>.</para>
-/// <para>Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.</para>
 /// </remarks>
-/// <example><code>
-/// var clip = AudioLoader.Load("data/audio/fur-elise-theme.wav");                       // 22050 Hz mono
+/// <example>
+/// <code>
+/// var clip = AudioLoader.Load("../data/audio/fur-elise-theme.wav");                    // 22050 Hz mono
 /// var first5 = AudioLoader.Load("song.mp3", new AudioLoadOptions { DurationSeconds = 5 });
 /// var native = AudioLoader.Load("song.flac", new AudioLoadOptions { SampleRate = null });
-/// </code></example>
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public static class AudioLoader
 {
     /// <summary>File extensions (lower case, with dot) that <c>speclora mels</c> and folder scans treat as audio.</summary>

@@ -42,6 +42,13 @@ public static class PianoSynth
     /// <param name="sampleRate">Output rate in Hz. Default 22050.</param>
     /// <param name="tailSeconds">Silence-bound ringing kept after the last release, in seconds. Default 1.</param>
     /// <returns>Samples scaled to a peak of 0.5, length ceil((last release + tail)·sr).</returns>
+    /// <example>
+    /// <code>
+    /// var higher = PianoSynth.FurEliseOpening.Select(n =&gt; n with { MidiNote = n.MidiNote + 5 }).ToList();   // a fourth up
+    /// AudioClip clip = PianoSynth.Render(higher);
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static AudioClip Render(IReadOnlyList<PianoNote> notes, int sampleRate = LibrosaDefaults.SampleRate, double tailSeconds = 1.0)
     {
         ArgumentNullException.ThrowIfNull(notes);

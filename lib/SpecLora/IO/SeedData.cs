@@ -37,11 +37,25 @@ public static class SeedData
     public static IReadOnlyList<string> AllFiles { get; } = MelFiles.Concat(ResultFiles).ToArray();
 
     /// <summary>True when every seed file is present under <paramref name="seedDir"/>.</summary>
+    /// <example>
+    /// <code>
+    /// bool haveSeed = SeedData.IsComplete("../data/seed");   // all eight training mels and seven results on disk
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static bool IsComplete(string seedDir) => AllFiles.All(f => File.Exists(Path.Combine(seedDir, f)));
 
     /// <summary>Makes sure every seed file is in <paramref name="seedDir"/>, downloading the missing ones (atomically).</summary>
     /// <exception cref="SeedDataUnavailableException">A file could not be fetched (offline, or <c>SPECLORA_OFFLINE=1</c>):
     /// the message says how to put the files there by hand.</exception>
+    /// <example>
+    /// <code>
+    /// try { await SeedData.EnsureAsync("../data/seed"); }
+    /// catch (SeedDataUnavailableException e) { Console.WriteLine(e.Message); }   // offline: says how to add them by hand
+    /// var mels = SeedData.MelFiles.Select(f =&gt; Path.Combine("../data/seed", f)).Where(File.Exists).ToList();
+    /// </code>
+    /// Notebook: <c>notebooks/02-make-spectrograms.ipynb</c>.
+    /// </example>
     public static async Task EnsureAsync(string seedDir, HttpClient? http = null, IProgress<string>? progress = null, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(seedDir);

@@ -8,6 +8,13 @@ public static class Words
     /// <param name="n">The count.</param>
     /// <param name="singular">The noun for one ("picture", "file").</param>
     /// <param name="plural">The noun for other counts; null = <paramref name="singular"/> + "s".</param>
+    /// <example>
+    /// <code>
+    /// Console.WriteLine(Words.Count(1, "training image"));   // 1 training image
+    /// Console.WriteLine(Words.Count(8, "training image"));   // 8 training images
+    /// </code>
+    /// Notebook: <c>notebooks/03-prepare-training.ipynb</c>.
+    /// </example>
     public static string Count(long n, string singular, string? plural = null) =>
         n.ToString(System.Globalization.CultureInfo.InvariantCulture) + " " + (n == 1 ? singular : plural ?? singular + "s");
 

@@ -52,6 +52,13 @@ public sealed class Colormap
 
     /// <summary>The colormap called <paramref name="name"/> (case-insensitive; "grey" is accepted for "gray").</summary>
     /// <exception cref="ArgumentException">The name is unknown; the message lists the known names.</exception>
+    /// <example>
+    /// <code>
+    /// var magma = Colormap.ByName("magma");
+    /// Console.WriteLine($"first colour {magma[0]}, last colour {magma[255]}");   // (0, 0, 4) … (252, 253, 191)
+    /// </code>
+    /// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+    /// </example>
     public static Colormap ByName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);

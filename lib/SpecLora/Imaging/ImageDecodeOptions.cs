@@ -37,6 +37,13 @@ public enum ImageKind
 /// How <see cref="SpectrogramImageDecoder"/> reads a picture back into a dB mel matrix. Values from a picture's
 /// metadata (our PNGs) override <see cref="NMels"/>, <see cref="VMin"/>, <see cref="VMax"/> and an <c>auto</c> colormap.
 /// </summary>
+/// <example>
+/// <code>
+/// var byLuma = SpectrogramImageDecoder.Decode("elise.jpg");   // a makeMels JPEG: luma, by default
+/// var nearest = SpectrogramImageDecoder.Decode("elise.jpg", new ImageDecodeOptions { Method = ColorDecodeMethod.Lab });
+/// </code>
+/// Notebook: <c>notebooks/05-spectrogram-to-audio.ipynb</c>.
+/// </example>
 public sealed record ImageDecodeOptions
 {
     /// <summary>Smallest accepted width or height in pixels.</summary>

@@ -77,6 +77,13 @@ public static class MelImage
     /// what was actually rendered), otherwise <see cref="MelImageMetadata.From"/> with librosa's defaults.
     /// </summary>
     /// <returns>The metadata describing the picture (also for JPEG, which does not store it).</returns>
+    /// <example>
+    /// <code>
+    /// MelImage.Save("../results/02-make-spectrograms/fur-elise-theme.jpg", melDb);   // 640×480 magma, as makeMels
+    /// MelImage.Save("fur-elise-theme.png", melDb);   // a PNG also carries its metadata
+    /// </code>
+    /// Notebook: <c>notebooks/02-make-spectrograms.ipynb</c>.
+    /// </example>
     public static MelImageMetadata Save(string path, Spectrogram db, RenderOptions? options = null, MelImageMetadata? metadata = null)
     {
         ArgumentNullException.ThrowIfNull(db);

@@ -102,6 +102,13 @@ public sealed record MelImageMetadata
     /// their rate must be the spectrogram's.</param>
     /// <param name="referencePower">The reference power of <c>power_to_db</c>, when known.</param>
     /// <param name="durationSeconds">The audio duration; null = hop·(T−1)/sr.</param>
+    /// <example>
+    /// <code>
+    /// var db = Decibels.PowerToDb(MelSpectrogram.Compute(clip), DbOptions.MakeMels, out float refPower);
+    /// MelImage.Save("elise.png", db, metadata: MelImageMetadata.From(db, referencePower: refPower, durationSeconds: clip.DurationSeconds));
+    /// </code>
+    /// Notebook: <c>notebooks/05-spectrogram-to-audio.ipynb</c>.
+    /// </example>
     public static MelImageMetadata From(Spectrogram db, RenderOptions? render = null, MelOptions? mel = null,
         double? referencePower = null, double? durationSeconds = null)
     {

@@ -4,6 +4,12 @@ namespace SpecLora.Imaging;
 /// How <see cref="SpectrogramRenderer"/> draws a dB matrix. The defaults reproduce makeMels.py: a 6.4×4.8 in figure at
 /// 100 dpi (640×480), <c>specshow</c> with matplotlib's autoscaled <c>Normalize</c> and the 'magma' colormap.
 /// </summary>
+/// <example>
+/// <code>
+/// RgbaImage strip = SpectrogramRenderer.Render(melDb, new RenderOptions { Width = 512, Height = 24 });
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public sealed record RenderOptions
 {
     /// <summary>Largest accepted width or height in pixels.</summary>

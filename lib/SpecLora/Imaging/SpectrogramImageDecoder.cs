@@ -14,6 +14,13 @@ namespace SpecLora.Imaging;
 /// The result has one column per pixel column. Dimensions are checked from the header (SKCodec) before any pixel is
 /// decoded: each side must be 8…16384 px.
 /// </remarks>
+/// <example>
+/// <code>
+/// var decoded = SpectrogramImageDecoder.Decode("../results/02-make-spectrograms/fur-elise-theme.jpg");
+/// Console.WriteLine($"{decoded.Kind}: {decoded.Db.Bins}×{decoded.Db.Frames}, off-colormap {decoded.OffColormapFraction:P1}");
+/// </code>
+/// Notebook: <c>notebooks/02-make-spectrograms.ipynb</c>.
+/// </example>
 public static class SpectrogramImageDecoder
 {
     private const double InpaintDeltaE = 25;

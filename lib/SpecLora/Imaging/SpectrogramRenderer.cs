@@ -19,6 +19,13 @@ namespace SpecLora.Imaging;
 /// NaN values (matplotlib's "bad" colour) are drawn with entry 0 and are ignored by the autoscale.
 /// When vmax == vmin every value maps to entry 0, as matplotlib's Normalize does.
 /// </remarks>
+/// <example>
+/// <code>
+/// RgbaImage picture = SpectrogramRenderer.Render(melDb);   // 640×480, magma, low frequencies at the bottom
+/// Console.WriteLine($"{melDb.Frames} frames in {picture.Width} columns");
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public static class SpectrogramRenderer
 {
     /// <summary>The vmin/vmax a render with <paramref name="options"/> uses: the given values, or the data range.</summary>

@@ -89,6 +89,13 @@ public static class ImageInversion
     /// <param name="progress">Stage progress.</param>
     /// <param name="cancellationToken">Cancels between stages and iterations.</param>
     /// <exception cref="InversionException">The job is too large (the message says what to lower), or it diverged.</exception>
+    /// <example>
+    /// <code>
+    /// var decoded = SpectrogramImageDecoder.Decode("res5.png");
+    /// AudioClip audio = ImageInversion.FromImage(decoded);   // Plan, then FromPlan; no metadata: 4 frames per column assumed
+    /// </code>
+    /// Notebook: <c>notebooks/05-spectrogram-to-audio.ipynb</c>.
+    /// </example>
     public static AudioClip FromImage(DecodedSpectrogramImage decoded, InversionOptions? options = null, bool useMetadata = true,
         IProgress<InversionProgress>? progress = null, CancellationToken cancellationToken = default)
         => FromPlan(decoded, Plan(decoded, options, useMetadata), progress, cancellationToken);

@@ -27,6 +27,14 @@ public static class QualityMetrics
 {
     /// <summary>All figures for two signals at the same sample rate, trimmed to the shorter length.</summary>
     /// <exception cref="ArgumentException">Different sample rates or an empty signal.</exception>
+    /// <example>
+    /// <code>
+    /// var ours = new MelInverter(new InversionOptions { FramesPerColumn = 1, PeakDbfs = null }).FromMelPower(MelSpectrogram.Compute(clip));
+    /// var m = QualityMetrics.Compare(clip, ours);
+    /// Console.WriteLine($"SC {m.Sc:F3}, mel-SC {m.MelSc:F3}, LSD {m.LsdDb:F2} dB");
+    /// </code>
+    /// Notebook: <c>notebooks/05-spectrogram-to-audio.ipynb</c>.
+    /// </example>
     public static InversionMetrics Compare(AudioClip reference, AudioClip estimate, MelOptions? mel = null)
     {
         ArgumentNullException.ThrowIfNull(reference); ArgumentNullException.ThrowIfNull(estimate);
@@ -156,6 +164,13 @@ public static class QualityMetrics
     }
 
     /// <summary>Image consistency of an audio reconstruction against the decoded image mel (dB).</summary>
+    /// <example>
+    /// <code>
+    /// var decoded = SpectrogramImageDecoder.Decode("res5.png");
+    /// double consistencyDb = QualityMetrics.ImageConsistency(decoded.Db, ImageInversion.FromImage(decoded));
+    /// </code>
+    /// Notebook: <c>notebooks/06-listen-side-by-side.ipynb</c>.
+    /// </example>
     public static double ImageConsistency(Spectrogram decodedMelDb, AudioClip reconstruction, MelOptions? mel = null)
     {
         ArgumentNullException.ThrowIfNull(reconstruction);

@@ -111,6 +111,15 @@ public sealed record SweepProgress(int Index, int Count, double GuidanceScale, s
 /// finished (<c>"cancelled": true</c>) and says which were not run.
 /// </summary>
 /// <remarks>CLI: <c>speclora sweep</c>. Measures come from <see cref="BasicMeasures"/> unless another analysis is given.</remarks>
+/// <example>
+/// <code>
+/// using var client = ReplicateClient.Create(ReplicateClientOptions.FromEnvironment());
+/// var sweep = new GuidanceSweep(new ReplicateBackend(client), client.Redact);
+/// await sweep.PrepareAsync(ReadmeSettings.Get(5));   // every input checked before anything billable
+/// Console.WriteLine((await sweep.RunAsync(ReadmeSettings.Get(5), "../results/07-sweep")).SummaryPath);
+/// </code>
+/// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+/// </example>
 public sealed class GuidanceSweep
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };

@@ -8,6 +8,13 @@ namespace SpecLora.Jobs;
 
 /// <summary>Settings of a makeMels.py-style batch (<c>speclora mels</c>). Defaults reproduce makeMels.py:
 /// 22050 Hz mono, librosa's mel defaults, <c>power_to_db(ref=np.max)</c>, magma, 640×480 JPEG.</summary>
+/// <example>
+/// <code>
+/// var options = new MelBatchOptions { Format = MelImageFormat.Png, Numbered = true, SaveNpy = true, Overwrite = true };
+/// var batch = MelBatch.Run(new[] { "../data/audio" }, "../results/02-make-spectrograms/mels", options);
+/// </code>
+/// Notebook: <c>notebooks/02-make-spectrograms.ipynb</c>.
+/// </example>
 public sealed record MelBatchOptions
 {
     /// <summary>Output picture format. Default JPEG (what makeMels.py writes); PNG carries metadata for exact inversion.</summary>
@@ -89,6 +96,14 @@ public static class MelBatch
 
     /// <summary>Makes one picture (and .npy) from one audio file. Throws on bad input.</summary>
     /// <returns>The mel dB matrix drawn.</returns>
+    /// <example>
+    /// <code>
+    /// var png = "../results/06-listen/fur-elise-theme.png";
+    /// MelBatch.ProcessFile("../data/audio/fur-elise-theme.wav", png, new MelBatchOptions { Format = MelImageFormat.Png });
+    /// var decoded = SpectrogramImageDecoder.Decode(png);   // the PNG carries its time axis
+    /// </code>
+    /// Notebook: <c>notebooks/06-listen-side-by-side.ipynb</c>.
+    /// </example>
     public static Spectrogram ProcessFile(string input, string outputPath, MelBatchOptions? options = null)
         => ProcessValidated(input, outputPath, (options ?? new MelBatchOptions()).Validate());
 
@@ -102,6 +117,13 @@ public static class MelBatch
     /// <summary>Draws <paramref name="clip"/> as makeMels.py does and writes the picture (and .npy when asked) to
     /// <paramref name="outputPath"/>, JPEG or PNG by its extension; the folder is created now.</summary>
     /// <exception cref="OutputFolderException">The picture's folder cannot be created or written to.</exception>
+    /// <example>
+    /// <code>
+    /// MelPicture picture = MelBatch.Draw(PianoSynth.Render(PianoSynth.FurEliseOpening), "stand-in.jpg");   // as makeMels writes it
+    /// Console.WriteLine($"{picture.Metadata.Frames} frames drawn into {picture.Path}");
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static MelPicture Draw(AudioClip clip, string outputPath, MelBatchOptions? options = null)
         => DrawValidated(clip, outputPath, (options ?? new MelBatchOptions()).Validate());
 
@@ -128,6 +150,14 @@ public static class MelBatch
     /// <exception cref="OutputConflictException">A picture would be written over an input or an existing file (without
     /// <see cref="MelBatchOptions.Overwrite"/>): checked before any audio is read.</exception>
     /// <exception cref="BatchInterruptedException">Cancelled: says which files were written and which were not.</exception>
+    /// <example>
+    /// <code>
+    /// var batch = MelBatch.Run(new[] { "../data/audio" }, "../results/mels", new MelBatchOptions { Numbered = true });
+    /// foreach (var item in batch.Items)
+    ///     Console.WriteLine($"{Path.GetFileName(item.Input)} → {item.Output ?? item.Error}");
+    /// </code>
+    /// Notebook: <c>notebooks/02-make-spectrograms.ipynb</c>.
+    /// </example>
     public static BatchResult<MelBatchItem> Run(IEnumerable<string> inputs, string outputDirectory, MelBatchOptions? options = null,
         IProgress<MelBatchItem>? progress = null, CancellationToken cancellationToken = default)
     {

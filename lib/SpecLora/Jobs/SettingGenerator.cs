@@ -4,6 +4,15 @@ using SpecLora.Replicate;
 namespace SpecLora.Jobs;
 
 /// <summary>Generates the README settings with a backend and saves images + manifests (<c>setting{N}_{id}.png</c>).</summary>
+/// <example>
+/// <code>
+/// using var client = ReplicateClient.Create(ReplicateClientOptions.FromEnvironment());
+/// var generator = new SettingGenerator(new ReplicateBackend(client), client.Redact);
+/// var result = await generator.GenerateAsync(ReadmeSettings.Get(1), "../results/04-generate", seed: 42);
+/// Console.WriteLine(result.Files[0].Path);   // setting1_&lt;id&gt;.png, with its manifest beside it
+/// </code>
+/// Notebook: <c>notebooks/04-generate-at-readme-settings.ipynb</c>.
+/// </example>
 public sealed class SettingGenerator
 {
     private readonly IPredictionBackend _backend;

@@ -59,6 +59,14 @@ public sealed record TrainingDatasetOptions
 /// copy) are zipped: a file swapped on disk meanwhile cannot slip in. The zip is written only after every picture was read,
 /// through a temporary file moved into place, so a cancellation or a failure leaves nothing behind.
 /// </remarks>
+/// <example>
+/// <code>
+/// var report = TrainingDataset.Create("../results/03-prepare-training/images", "../results/03-prepare-training/mels.zip",
+///     size: 1024, captions: true, overwrite: true);
+/// Console.WriteLine(report);
+/// </code>
+/// Notebook: <c>notebooks/03-prepare-training.ipynb</c>.
+/// </example>
 public static class TrainingDataset
 {
     /// <summary>Image extensions picked up (<see cref="TrainingZip.ImageExtensions"/>).</summary>

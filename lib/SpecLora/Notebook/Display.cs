@@ -26,6 +26,12 @@ public static class Display
     /// (the views also carry the name-matched <c>TypeFormatterSource</c> attribute the kernel understands, so they show
     /// as HTML even before <see cref="Register"/>).
     /// </summary>
+    /// <example>
+    /// <code>
+    /// Display.Register();   // once, in the notebook's first cell: views, clips and spectrograms then show as HTML
+    /// </code>
+    /// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+    /// </example>
     public static void Register()
     {
         if (Interlocked.Exchange(ref _registered, 1) == 1) return;

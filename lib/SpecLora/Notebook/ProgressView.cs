@@ -9,10 +9,13 @@ namespace SpecLora.Notebook;
 /// <see cref="Console.Out"/> or to the writer given. No process-wide setting: the host decides by being a kernel or not.
 /// Dispose (or <see cref="Complete"/>) at the end.
 /// </summary>
-/// <example><code>
+/// <example>
+/// <code>
 /// using (var p = Show.Progress("Griffin-Lim", 32))
 ///     for (var i = 0; i &lt; 32; i++) { Step(); p.Increment(); }
-/// </code></example>
+/// </code>
+/// Notebook: <c>notebooks/06-listen-side-by-side.ipynb</c>.
+/// </example>
 [TypeFormatterSource(typeof(HtmlViewFormatterSource))]
 public sealed class ProgressView : IHtmlView, IDisposable
 {

@@ -8,6 +8,14 @@ namespace SpecLora.Notebook;
 /// <param name="Image">Picture cell (usually a <see cref="SpectrogramView"/>); null leaves it empty.</param>
 /// <param name="Audio">Player cell; null leaves it empty.</param>
 /// <param name="Metrics">Named values, shown in insertion order (numbers formatted with 4 significant digits).</param>
+/// <example>
+/// <code>
+/// var row = new GridRow("our clip", Show.Image(path, null, maxWidth: 240), Show.Audio(audio, "reconstruction"),
+///     new Dictionary&lt;string, object&gt; { ["length (s)"] = audio.DurationSeconds });
+/// Show.Grid(new[] { row }, "Image | reconstruction | numbers");
+/// </code>
+/// Notebook: <c>notebooks/06-listen-side-by-side.ipynb</c>.
+/// </example>
 public sealed record GridRow(string Label, IHtmlView? Image = null, IHtmlView? Audio = null, IReadOnlyDictionary<string, object>? Metrics = null);
 
 /// <summary>A table whose rows show image | player | metrics side by side, for comparing by eye, by ear and by number.</summary>

@@ -116,6 +116,15 @@ public sealed record LoraTrainingResult(TrainingDatasetReport Dataset, Replicate
 /// Zip → Files API upload → trainer (as a prediction or via the trainings API) → progress from the logs →
 /// the trained <c>.tar</c> downloaded at once (outputs expire about 1 h later) with a manifest.
 /// </summary>
+/// <example>
+/// <code>
+/// using var client = ReplicateClient.Create(ReplicateClientOptions.FromEnvironment());
+/// var progress = new Progress&lt;PredictionProgress&gt;(p =&gt; Console.WriteLine(p));
+/// var result = await new LoraTrainer(client).TrainAsync("mels.zip", "weights", progress: progress);
+/// Console.WriteLine($"weights: {result.WeightsPath}");
+/// </code>
+/// Notebook: <c>notebooks/03-prepare-training.ipynb</c>.
+/// </example>
 public sealed class LoraTrainer
 {
     private readonly ReplicateClient _client;

@@ -64,6 +64,13 @@ public static class ReadmeSettings
 
     /// <summary>Setting <paramref name="number"/> (1–7).</summary>
     /// <exception cref="ArgumentOutOfRangeException">Not 1–7.</exception>
+    /// <example>
+    /// <code>
+    /// ReadmeSetting s = ReadmeSettings.Get(5);
+    /// Console.WriteLine($"“{s.Prompt}”, guidance {s.GuidanceScale}, {s.NumInferenceSteps} steps");
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static ReadmeSetting Get(int number) =>
         number is >= 1 and <= 7 ? All[number - 1]
         : throw new ArgumentOutOfRangeException(nameof(number), number, $"setting={number} is not a README setting: use 1–7 (or 'all')");
@@ -80,6 +87,13 @@ public static class ReadmeSettings
     }
 
     /// <summary>Path of a setting's original image under a seed folder (<paramref name="seedFolder"/>/<see cref="ReadmeSetting.OriginalImage"/>).</summary>
+    /// <example>
+    /// <code>
+    /// foreach (var s in ReadmeSettings.All)
+    ///     Console.WriteLine($"setting {s.Number}: {ReadmeSettings.OriginalImagePath(s, "../data/seed")}");
+    /// </code>
+    /// Notebook: <c>notebooks/04-generate-at-readme-settings.ipynb</c>.
+    /// </example>
     public static string OriginalImagePath(ReadmeSetting setting, string seedFolder)
     {
         ArgumentNullException.ThrowIfNull(setting);

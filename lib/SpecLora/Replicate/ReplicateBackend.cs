@@ -3,6 +3,14 @@ using System.Text.Json.Nodes;
 namespace SpecLora.Replicate;
 
 /// <summary>Runs one model on Replicate: resolves its version once (schema for validation), then create → poll → succeed.</summary>
+/// <example>
+/// <code>
+/// using var client = ReplicateClient.Create(ReplicateClientOptions.FromEnvironment());
+/// var generator = new SettingGenerator(new ReplicateBackend(client));   // the README's model
+/// var result = await generator.GenerateAsync(ReadmeSettings.Get(1), "../results/04-generate", seed: 42);
+/// </code>
+/// Notebook: <c>notebooks/04-generate-at-readme-settings.ipynb</c>.
+/// </example>
 public sealed class ReplicateBackend : IPredictionBackend
 {
     private readonly ReplicateClient _client;

@@ -63,6 +63,15 @@ public sealed partial class ReplicateClient : IDisposable
     /// <param name="timeProvider">Clock for polling, backoff, <c>Retry-After</c> and every timeout (default <see cref="TimeProvider.System"/>).</param>
     /// <exception cref="ReplicateTokenMissingException">No or malformed token; nothing is sent.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A bad setting, e.g. a plain-http API root that is not loopback; nothing is sent.</exception>
+    /// <example>
+    /// <code>
+    /// var options = ReplicateClientOptions.FromEnvironment();
+    /// if (options.HasToken)
+    ///     using (var client = ReplicateClient.Create(options))   // disposed when the weights are downloaded
+    ///         await new LoraTrainer(client).TrainAsync("mels.zip", "weights");
+    /// </code>
+    /// Notebook: <c>notebooks/03-prepare-training.ipynb</c>.
+    /// </example>
     public static ReplicateClient Create(ReplicateClientOptions? options = null, TimeProvider? timeProvider = null)
     {
         options ??= ReplicateClientOptions.FromEnvironment();

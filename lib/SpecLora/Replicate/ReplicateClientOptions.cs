@@ -79,6 +79,13 @@ public sealed record ReplicateClientOptions
     public bool HasToken => !string.IsNullOrWhiteSpace(ApiToken);
 
     /// <summary>Options from the environment (<c>REPLICATE_API_TOKEN</c>, <c>REPLICATE_BASE_URL</c>).</summary>
+    /// <example>
+    /// <code>
+    /// var options = ReplicateClientOptions.FromEnvironment();   // REPLICATE_API_TOKEN, REPLICATE_BASE_URL
+    /// Console.WriteLine(options.HasToken ? "token found" : "export REPLICATE_API_TOKEN=r8_… to run billed jobs");
+    /// </code>
+    /// Notebook: <c>notebooks/03-prepare-training.ipynb</c>.
+    /// </example>
     public static ReplicateClientOptions FromEnvironment() => new();
 
     /// <summary>Checks the token is present and well formed, without any network call.</summary>

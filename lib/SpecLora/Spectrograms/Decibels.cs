@@ -1,6 +1,13 @@
 namespace SpecLora.Spectrograms;
 
 /// <summary>Power ↔ decibels (librosa <c>power_to_db</c> / <c>db_to_power</c>), in float32 as librosa.</summary>
+/// <example>
+/// <code>
+/// var melDb = Decibels.PowerToDb(MelSpectrogram.Compute(clip), DbOptions.MakeMels, out float refPower);   // ref = max
+/// var power = Decibels.DbToPower(melDb, refPower);   // back to power, floored 80 dB below the peak
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public static class Decibels
 {
     /// <summary>10·log10(max(S, amin)) − 10·log10(max(ref, amin)), clipped below at max − top_db.

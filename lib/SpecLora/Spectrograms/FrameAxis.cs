@@ -72,6 +72,13 @@ public sealed record FrameAxis
     /// <param name="samples">The audio length when known exactly.</param>
     /// <param name="source">Where the count came from (default <see cref="FrameAxisSource.Frames"/>).</param>
     /// <exception cref="ArgumentOutOfRangeException">A count ≤ 0 (every bad value is quoted).</exception>
+    /// <example>
+    /// <code>
+    /// var axis = FrameAxis.ForFrames(columns: 640, frames: 420);   // 420 frames (9.73 s) in 640 columns, 0.66 per column
+    /// int[] shows = axis.ColumnFrames();                            // column c shows frame ⌊(c + 0.5)·420/640⌋
+    /// </code>
+    /// Notebook: <c>notebooks/05-spectrogram-to-audio.ipynb</c>.
+    /// </example>
     public static FrameAxis ForFrames(int columns, int frames, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength,
         int? samples = null, FrameAxisSource source = FrameAxisSource.Frames) => new(columns, frames, samples, sampleRate, hopLength, source);
 
@@ -87,6 +94,13 @@ public sealed record FrameAxis
     /// <summary>The axis of <paramref name="framesPerColumn"/> frames per column (k·W frames); <paramref name="assumed"/>
     /// marks a default chosen because nothing was known.</summary>
     /// <exception cref="ArgumentOutOfRangeException">k ≤ 0, W ≤ 0, or more than <see cref="int.MaxValue"/> frames.</exception>
+    /// <example>
+    /// <code>
+    /// var unknown = FrameAxis.ForFramesPerColumn(640, InversionOptions.DefaultFramesPerColumn, assumed: true);   // a makeMels JPEG
+    /// Console.WriteLine(unknown.Describe());   // 2560 frames (59.42 s) in 640 columns, 4 per column, assumed: …
+    /// </code>
+    /// Notebook: <c>notebooks/07-is-it-music.ipynb</c>.
+    /// </example>
     public static FrameAxis ForFramesPerColumn(int columns, int framesPerColumn, int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength,
         bool assumed = false)
     {

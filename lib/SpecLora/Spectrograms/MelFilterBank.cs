@@ -57,6 +57,13 @@ public sealed class MelFilterBank
     }
 
     /// <summary>The filterbank for <paramref name="options"/> (cached; options compare by value).</summary>
+    /// <example>
+    /// <code>
+    /// var fb = MelFilterBank.Get(new MelOptions());   // 128 × 1025, Slaney scale and area norm
+    /// Console.WriteLine($"band 0 covers {fb.Count[0]} bins, band 127 covers {fb.Count[127]} bins");
+    /// </code>
+    /// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+    /// </example>
     public static MelFilterBank Get(MelOptions? options = null)
     {
         var o = (options ?? new MelOptions()).Validate();
@@ -100,6 +107,13 @@ public sealed class MelFilterBank
     }
 
     /// <summary>Hz → mel (librosa <c>hz_to_mel</c>): Slaney (linear below 1 kHz, log above) or HTK.</summary>
+    /// <example>
+    /// <code>
+    /// double m = MelFilterBank.HzToMel(1000);                        // 15 (to rounding): linear below 1 kHz
+    /// double above = MelFilterBank.HzToMel(6400) - MelFilterBank.HzToMel(1000);   // log above: 6.4× adds ≈ 27 mels
+    /// </code>
+    /// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+    /// </example>
     public static double HzToMel(double hz, bool htk = false)
     {
         if (htk) return 2595.0 * Math.Log10(1.0 + hz / 700.0);

@@ -2,6 +2,13 @@ namespace SpecLora.Spectrograms;
 
 /// <summary>Mel spectrogram settings; defaults match librosa 0.10 <c>feature.melspectrogram</c> and
 /// <c>filters.mel</c>: 22050 Hz, 128 Slaney mels with Slaney (area) normalisation, fmin 0, fmax sr/2, power 2.</summary>
+/// <example>
+/// <code>
+/// var centres = MelFilterBank.Get(new MelOptions()).CentersHz;   // librosa's defaults: 128 bands up to 11025 Hz
+/// var mel64 = MelSpectrogram.Compute(clip, new MelOptions { NMels = 64, FMaxHz = 8000 });
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public sealed record MelOptions
 {
     /// <summary>Sample rate in Hz (librosa <c>sr</c>). Default 22050.</summary>

@@ -6,6 +6,14 @@ using System.Runtime.Intrinsics.X86;
 namespace SpecLora.Spectrograms;
 
 /// <summary>Mel power spectrogram (librosa <c>feature.melspectrogram</c>): M = A·|STFT|^power.</summary>
+/// <example>
+/// <code>
+/// var clip = AudioLoader.Load("../data/audio/fur-elise-theme.wav");
+/// var melPower = MelSpectrogram.Compute(clip);                    // librosa.feature.melspectrogram(y=y, sr=22050)
+/// var melDb = Decibels.PowerToDb(melPower, DbOptions.MakeMels);   // power_to_db(S, ref=np.max)
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public static class MelSpectrogram
 {
     /// <summary>Computes the mel spectrogram [NMels × Frames] of <paramref name="clip"/> (librosa

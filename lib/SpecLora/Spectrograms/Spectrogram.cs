@@ -65,6 +65,14 @@ public sealed record Spectrogram
     public double DurationSeconds => (double)HopLength * Math.Max(0, Frames - 1) / SampleRate;
 
     /// <summary>Creates a spectrogram after checking that <paramref name="data"/> has bins·frames values.</summary>
+    /// <example>
+    /// <code>
+    /// var ramp = new float[256];
+    /// for (int i = 0; i &lt; 256; i++) ramp[i] = -80f + 80f * i / 255f;
+    /// var bar = Spectrogram.Create(ramp, 1, 256, SpectrogramScale.Db, FrequencyAxis.Mel);   // 1 band × 256 frames, −80 … 0 dB
+    /// </code>
+    /// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+    /// </example>
     public static Spectrogram Create(float[] data, int bins, int frames, SpectrogramScale scale, FrequencyAxis axis,
         int sampleRate = LibrosaDefaults.SampleRate, int hopLength = LibrosaDefaults.HopLength, int nFft = LibrosaDefaults.NFft)
     {

@@ -12,6 +12,14 @@ namespace SpecLora.Spectrograms;
 /// phase-iteration loops of <c>SpecLora.Inversion</c> its internal padded-buffer API (<c>ForwardPadded</c>,
 /// <c>InversePadded</c>).
 /// </summary>
+/// <example>
+/// <code>
+/// var stft = new Stft(new StftOptions()).Forward(clip);   // librosa.stft(y): n_fft 2048, hop 512
+/// var magnitude = stft.ToMagnitude();                     // |X|, 1025 bins × frames
+/// var linearDb = Decibels.PowerToDb(stft.ToMagnitude(2.0), DbOptions.MakeMels);
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public sealed class Stft
 {
     /// <summary>Frames per parallel work item (spec §6: single-frame parallelism is slower than serial).</summary>

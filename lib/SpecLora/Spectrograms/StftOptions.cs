@@ -11,6 +11,13 @@ public enum PadMode
 
 /// <summary>STFT settings; defaults match librosa 0.10 <c>stft</c>: n_fft 2048, hop win_length/4, periodic Hann,
 /// centred with zero padding.</summary>
+/// <example>
+/// <code>
+/// var options = new StftOptions();   // n_fft 2048, hop 512, centred, zero padding
+/// Console.WriteLine($"hop {options.EffectiveHopLength}, {options.FrameCount(2 * 22050)} frames for 2 s");   // 512, 87
+/// </code>
+/// Notebook: <c>notebooks/01-how-mel-spectrograms-work.ipynb</c>.
+/// </example>
 public sealed record StftOptions
 {
     /// <summary>FFT length in samples (librosa <c>n_fft</c>). Default 2048. Must be a power of two ≥ 16.</summary>

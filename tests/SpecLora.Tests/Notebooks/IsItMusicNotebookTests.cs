@@ -93,8 +93,8 @@ public partial class IsItMusicNotebookTests(RepositoryNotebooksFixture fixture) 
         Assert.True(standIn.Success, "the stand-in's verdict is not printed");
         Assert.Equal(standIn.Groups[1].Value, conclusion.Groups[2].Value);
         // no table is shown empty: each section without the images says what it would show
-        Assert.Contains("Offline, the seven README results are not on this machine; with them this section shows", text);
-        Assert.Contains("Offline, the eight training mels are not on this machine; with them this cell judges", text);
+        Assert.Contains("Without the original project's images this section would show each README result's picture, a player, its verdict", text);
+        Assert.Contains("Without the original project's images this section would show the eight training mels judged one by one", text);
         Assert.DoesNotContain("NaN", text);
         Assert.DoesNotContain("∞", text);
     }
