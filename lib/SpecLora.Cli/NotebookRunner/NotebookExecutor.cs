@@ -126,8 +126,9 @@ public static class NotebookExecutor
             _ = Task.Run(async () =>
             {
                 await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-                // the messages it wrote before it ended come first (a process a cell started may hold stdout open: 1 s at most)
-                await Task.WhenAny(stdout, Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None)).ConfigureAwait(false);
+                // the messages and the last words it wrote before it ended come first, read to their end (a process a cell
+                // started may hold stdout or stderr open: 1 s at most)
+                await Task.WhenAny(Task.WhenAll(stdout, stderr), Task.Delay(TimeSpan.FromSeconds(1), time, CancellationToken.None)).ConfigureAwait(false);
                 messages.Writer.TryWrite(new Exited(SafeExitCode(process)));
             }, CancellationToken.None);
 

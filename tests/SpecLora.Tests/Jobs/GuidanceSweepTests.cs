@@ -10,6 +10,9 @@ using SpecLora.Tests.Replicate.Fakes;
 
 namespace SpecLora.Tests.Jobs;
 
+/// <remarks>In the "cli-env" collection with the command tests: one test runs <c>speclora invert</c> in-process, which swaps
+/// the process-wide console (<see cref="SpecLora.Tests.Cli.Commands.CliHarness"/>) and must not overlap another that does.</remarks>
+[Collection("cli-env")]
 public class GuidanceSweepTests(FakeReplicateFixture fixture) : IClassFixture<FakeReplicateFixture>
 {
     /// <summary>A small mel picture of a two-note chord (1 s), as our PNG with metadata: decodable and quick to invert.</summary>
