@@ -57,7 +57,8 @@ public static class MusicAnalyzer
     {
         ArgumentNullException.ThrowIfNull(decoded);
         var o = (options ?? new AnalysisOptions()).Validate();
-        return AnalyzePicture(decoded, ImageInversion.FromImage(decoded, o.Inversion, true, null, cancellationToken), o, cancellationToken);
+        var plan = ImageInversion.Plan(decoded, o.Inversion);   // one plan for the reconstruction and the analysis
+        return AnalyzePicture(decoded, ImageInversion.FromPlan(decoded, plan, null, cancellationToken), plan, o, cancellationToken);
     }
 
     /// <summary>As <see cref="AnalyzePicture(DecodedSpectrogramImage, AnalysisOptions?, CancellationToken)"/>, with the
@@ -68,9 +69,13 @@ public static class MusicAnalyzer
         ArgumentNullException.ThrowIfNull(decoded);
         ArgumentNullException.ThrowIfNull(reconstruction);
         var o = (options ?? new AnalysisOptions()).Validate();
-        var audio = reconstruction;
+        return AnalyzePicture(decoded, reconstruction, ImageInversion.Plan(decoded, o.Inversion), o, cancellationToken);
+    }
+
+    /// <summary>The analysis of a picture with its reconstruction, its plan and validated options.</summary>
+    private static MusicAnalysis AnalyzePicture(DecodedSpectrogramImage decoded, AudioClip audio, PicturePlan plan, AnalysisOptions o, CancellationToken cancellationToken)
+    {
         int hop = o.Inversion.Mel.Stft.EffectiveHopLength;
-        var plan = ImageInversion.Plan(decoded, o.Inversion);
         // the picture at its own scale: the measures, the score and the verdict need nothing but the decoded mel
         var (measures, verdict, percentiles) = JudgePicture(decoded);
         cancellationToken.ThrowIfCancellationRequested();
